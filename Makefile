@@ -1,0 +1,47 @@
+# Two commands for a fresh machine: `make run` and `make test`. Every target sets up what it needs.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install -q
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test eval bench install install-dev browser serve ingest clean
+
+$(VENV)/.base: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -U pip
+	$(PIP) -e .
+	touch $@
+
+# torch first and pinned: the CPU build lies on this machine's disk; an unpinned torch pulls CUDA.
+$(VENV)/.dev: $(VENV)/.base
+	$(PIP) torch==2.13.0
+	$(PIP) -e '.[st,test]'
+	touch $@
+
+install: $(VENV)/.base
+install-dev: $(VENV)/.dev
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+ingest: install
+	$(VENV)/bin/tracuu ingest
+
+run: install
+	$(VENV)/bin/tracuu ingest
+	$(VENV)/bin/tracuu serve --host $(HOST) --port $(PORT)
+
+test: install-dev browser
+	$(PY) -m pytest
+
+eval: install
+	$(PY) -m tests.eval.run
+
+bench: install-dev
+	$(PY) -m tests.bench.run
+
+clean:
+	rm -rf data test-output .pytest_cache

@@ -1,0 +1,196 @@
+"""Extractive answers in Vietnamese: the agency and its role, then verbatim citations.
+
+Question kinds (``index.query``):
+- who: "Sở nào bố trí kinh phí?" → the agency the responsibility matrix assigns to the
+  best-matching task clause, with the role the text states;
+- what: "Sở KH&CN phải làm gì?" → that agency's tasks grouped by role, including the
+  tasks of the agencies it succeeded (marked with the name the document used);
+- a document whose text is not loaded → says so and cites where loaded texts refer to it;
+- anything else → the best clauses.
+
+An agency is only named when the cited clause (or the item heading it sits under) names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.engine import Engine, Hit
+from index.matrix import ROLES, Row
+from index.query import Query, analyze
+from index.search import Filters
+from ingest.models import Clause, Document
+from ingest.normalize import collapse_spaces
+
+MAX_QUOTE = 600
+
+
+@dataclass
+class Cite:
+    clause: Clause
+    doc_number: str | None
+    quote: str
+    start: int
+    end: int
+    heading: str = ""  # heading of the item the quote sits under
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    kind: str
+    agencies: list[tuple[str, str]] = field(default_factory=list)  # (name, role)
+    citations: list[Cite] = field(default_factory=list)
+    tasks: dict[str, list[tuple[Row, str]]] = field(default_factory=dict)  # role -> rows (what-questions)
+    notes: list[str] = field(default_factory=list)
+    supported: bool = True
+
+
+def cite(engine: Engine, clause: Clause, focus: tuple[int, int] | None = None) -> Cite:
+    """A verbatim quote of ``clause``'s own text (cut to whole sentences around ``focus`` if long)."""
+    doc = engine.documents[clause.doc_id]
+    start, end = clause.start, clause.own_end
+    if clause.kind == "item" and clause.heading:  # quote the body, not "8. Sở Tài chính"
+        nl = doc.source.find("\n", start, end)
+        if nl != -1 and doc.source[nl:end].strip():
+            start = nl + 1
+    start, end = _trim(doc.source, start, end)
+    if end - start > MAX_QUOTE:
+        f0, f1 = focus or (start, start)
+        s = max(start, doc.source.rfind(". ", start, max(start, f0)) + 2 if f0 > start else start)
+        e = doc.source.find(". ", min(end, max(f1, s + MAX_QUOTE // 2)), end)
+        start, end = _trim(doc.source, s, end if e == -1 else e + 1)
+    item = engine.item_clause(clause)
+    return Cite(clause, doc.header.number, doc.source[start:end], start, end, item.heading if item else "")
+
+
+def _trim(src: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and src[s].isspace():
+        s += 1
+    while e > s and src[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _doc_name(doc: Document, engine: Engine) -> str:
+    entry = engine.catalog.entries.get(doc.id)
+    if entry and entry.short:
+        return entry.short
+    h = doc.header
+    return " ".join(x for x in (h.doc_type, h.number) if x) or doc.id
+
+
+def _rows_of(engine: Engine, clause: Clause) -> list[Row]:
+    ids = {clause.id} | set(clause.children)
+    return [r for r in engine.matrix.rows if r.clause_id in ids]
+
+
+def _now_called(engine: Engine, row: Row) -> str:
+    """" (nay là Sở Tài chính — Nghị định …)" for an agency that no longer exists."""
+    if not row.agency_id or engine.registry.agencies[row.agency_id].active:
+        return ""
+    succ = engine.registry.successors(row.agency_id)
+    if not succ:
+        return ""
+    names = ", ".join(engine.registry.agencies[s.to_id].name for s in succ)
+    return f" (nay là {names}, theo {succ[0].source})"
+
+
+def ask(engine: Engine, question: str) -> Answer:
+    q = analyze(question)
+    missing = [e for n in q.numbers if (e := engine.catalog.by_number(n)) and e.id not in engine.documents]
+    if missing and q.kind not in ("who", "what"):  # "Nghị quyết 36 nói gì về …" about a text we lack
+        return _not_loaded(engine, q, missing)
+    named = [a for a, _, _ in engine.registry.find(q.expanded)]
+    if q.kind == "what" and named:
+        return _agency_tasks(engine, q, named[0].id)
+    if q.kind == "who" or (named and q.kind != "search"):
+        return _who(engine, q)
+    return _look_up(engine, q)
+
+
+def _who(engine: Engine, q: Query) -> Answer:
+    assigned = {i for i, u in enumerate(engine.units) if any(True for _ in _rows_of(engine, engine.clauses[u["id"]]))}
+    hits = engine.searcher.search(q, 5, Filters(units=assigned))
+    general = engine.search(q, 3)
+    if not hits:
+        return _unsupported(engine, q, general)
+    best = engine.clauses[engine.units[hits[0].unit]["id"]]
+    rows = _rows_of(engine, best)
+    main = rows[0]
+    roles = [r for r in ROLES if r in main.roles]
+    names = list(dict.fromkeys(r.agency_name for r in rows))
+    agencies = [(n, roles[0]) for n in names]
+    c = cite(engine, best)
+    doc = engine.documents[best.doc_id]
+    text = (f"{', '.join(names)}{_now_called(engine, main)} — vai trò: {', '.join(roles)}. "
+            f"Căn cứ: {_doc_name(doc, engine)}, {best.label}.")
+    citations = [c] + [cite(engine, h.clause) for h in general if h.clause.id != best.id][:2]
+    return Answer(q.raw, text, "who", agencies, citations)
+
+
+def _agency_tasks(engine: Engine, q: Query, agency_id: str) -> Answer:
+    agency = engine.registry.agencies[agency_id]
+    rows = engine.matrix.for_agency(agency_id)
+    if not rows:
+        hits = engine.search(q, 5)
+        return _unsupported(engine, q, hits, f"Không thấy nhiệm vụ nào giao cho {agency.name} trong các văn bản đã nạp.")
+    grouped: dict[str, list[tuple[Row, str]]] = {}
+    for row, why in rows:
+        grouped.setdefault(row.roles[0], []).append((row, why))
+    order = [r for r in ROLES if r in grouped]
+    notes = []
+    for s in engine.registry.predecessors(agency_id):
+        if any(why == "predecessor" and row.agency_id == s.from_id for row, why in rows):
+            old = engine.registry.agencies[s.from_id].name
+            notes.append(f"Gồm nhiệm vụ giao cho {old} (nay thuộc {engine.registry.agencies[s.to_id].name} từ {s.date}, theo {s.source}).")
+    counts = ", ".join(f"{len(grouped[r])} nhiệm vụ {r}" for r in order)
+    text = f"{agency.name} có {len(rows)} nhiệm vụ theo các văn bản đã nạp: {counts}."
+    if notes:
+        text += " " + " ".join(notes)
+    names = list(dict.fromkeys((row.agency_name, row.roles[0]) for row, why in rows if why != "catch-all"))
+    citations = [cite(engine, engine.clauses[row.clause_id]) for row, _ in rows]
+    return Answer(q.raw, text, "what", names or [(agency.name, order[0])], citations,
+                  {r: grouped[r] for r in order}, notes)
+
+
+def _not_loaded(engine: Engine, q: Query, entries) -> Answer:
+    e = entries[0]
+    cites = []
+    for doc in engine.documents.values():
+        for ref in doc.references:
+            if ref.number == e.number:
+                clause = engine.clauses.get(ref.clause_id) if ref.clause_id else None
+                if clause is not None and all(c.clause.id != clause.id for c in cites):
+                    cites.append(cite(engine, clause, (ref.start, ref.end)))
+    text = (f"Toàn văn {e.type or 'văn bản'} số {e.number} ({e.issuer}, {e.date}) chưa được nạp vào hệ thống, "
+            f"nên chưa thể trả lời từ chính văn bản đó.")
+    text += f" Có {len(cites)} chỗ trong các văn bản đã nạp dẫn chiếu văn bản này." if cites else ""
+    return Answer(q.raw, text, "not-loaded", [], cites, supported=False)
+
+
+def _look_up(engine: Engine, q: Query) -> Answer:
+    hits = engine.search(q, 5)
+    if not hits:
+        return _unsupported(engine, q, hits)
+    best = hits[0]
+    doc = best.doc
+    rows = _rows_of(engine, best.clause)
+    agencies = list(dict.fromkeys((r.agency_name, r.roles[0]) for r in rows))
+    text = f"Nội dung liên quan nhất: {_doc_name(doc, engine)}, {best.clause.label}"
+    text += f" ({collapse_spaces(best.clause.heading)})." if best.clause.heading else "."
+    if agencies:
+        text += f" Cơ quan thực hiện: {', '.join(n for n, _ in agencies)}."
+    return Answer(q.raw, text, "search", agencies, [cite(engine, h.clause) for h in hits])
+
+
+def _unsupported(engine: Engine, q: Query, hits: list[Hit], why: str | None = None) -> Answer:
+    text = why or "Không tìm thấy điều khoản nào trong các văn bản đã nạp trả lời được câu hỏi này."
+    if hits:
+        text += " Các điều khoản gần nhất:"
+    return Answer(q.raw, text, q.kind, [], [cite(engine, h.clause) for h in hits], supported=False)
+
+
+def quote_is_verbatim(engine: Engine, c: Cite) -> bool:
+    return engine.documents[c.clause.doc_id].source[c.start : c.end] == c.quote

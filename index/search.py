@@ -1,0 +1,101 @@
+"""Hybrid retrieval: BM25 and dense ranks fused by reciprocal rank fusion, then filtered
+and de-duplicated so a clause and its own parent item do not both fill the top.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.lexical import LexicalIndex
+from index.query import Query
+from index.restore import Restorer
+from index.vector import VectorStore
+from ingest.expand import expand
+
+RRF_K = 60
+POOL = 100  # candidates taken from each ranker
+DENSE_WEIGHT_UNMARKED = 0.5  # the dense model reads queries without diacritics less well
+AGENCY_WEIGHT = 1.0
+
+
+@dataclass
+class Ranked:
+    unit: int  # index into the generation's unit list
+    score: float
+    lexical_rank: int | None
+    dense_rank: int | None
+
+
+@dataclass
+class Filters:
+    doc: str | None = None
+    section: str | None = None  # a path prefix: "III", "III.8", "Điều 5"
+    units: set[int] | None = None  # allowed units (e.g. an agency's clauses)
+
+    def allows(self, unit: dict, i: int) -> bool:
+        if self.doc and unit["doc_id"] != self.doc:
+            return False
+        if self.section and not _under(unit["path"], self.section):
+            return False
+        return self.units is None or i in self.units
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "/")
+
+
+class HybridSearcher:
+    def __init__(self, units: list[dict], lexical: LexicalIndex, vectors: VectorStore | None, embed_query):
+        self.units = units
+        self.lexical = lexical
+        self.vectors = vectors
+        self.embed_query = embed_query  # str -> np.ndarray
+        self._row = {u["id"]: i for i, u in enumerate(units)}
+        self.restorer = Restorer([u["text"] for u in units] + [u["context"] for u in units])
+
+    def lexical_ranking(self, q: Query, filters: Filters) -> list[int]:
+        s = self.lexical.scores(q.terms)
+        order = np.argsort(-s, kind="stable")
+        return [int(i) for i in order[: POOL * 4] if s[i] > 0 and filters.allows(self.units[i], int(i))][:POOL]
+
+    def dense_ranking(self, q: Query, filters: Filters) -> list[int]:
+        if self.vectors is None:
+            return []
+        text = q.expanded if q.diacritics else expand(self.restorer.restore(q.text))
+        hits = self.vectors.query(self.embed_query(text), POOL, doc_id=filters.doc)
+        rows = (self._row.get(h.id) for h in hits)
+        return [i for i in rows if i is not None and filters.allows(self.units[i], i)]
+
+    def search(self, q: Query, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
+               agency_units: set[int] | None = None) -> list[Ranked]:
+        """Fuse the rankers. ``agency_units``: clauses of the agencies the query names; they
+        form a third ranking (in lexical order), so "Sở Y tế phải làm gì" prefers that Sở's items."""
+        filters = filters or Filters()
+        lex = self.lexical_ranking(q, filters) if mode in ("hybrid", "lexical") else []
+        den = self.dense_ranking(q, filters) if mode in ("hybrid", "dense") else []
+        rankings = [(lex, "lexical_rank", 1.0), (den, "dense_rank", 1.0 if q.diacritics else DENSE_WEIGHT_UNMARKED)]
+        if agency_units and mode == "hybrid":
+            rankings.append(([i for i in lex if i in agency_units] or sorted(agency_units), None, AGENCY_WEIGHT))
+        fused: dict[int, Ranked] = {}
+        for ranking, attr, weight in rankings:
+            for r, i in enumerate(ranking, 1):
+                hit = fused.setdefault(i, Ranked(i, 0.0, None, None))
+                hit.score += weight / (RRF_K + r)
+                if attr:
+                    setattr(hit, attr, r)
+        ranked = sorted(fused.values(), key=lambda h: -h.score)
+        return self._dedupe(ranked)[:k]
+
+    def _dedupe(self, ranked: list[Ranked]) -> list[Ranked]:
+        """Drop a bullet whose item ranks higher, or an item one of whose bullets does."""
+        kept: list[Ranked] = []
+        taken: list[tuple[str, str, str]] = []
+        for h in ranked:
+            u = self.units[h.unit]
+            if any(d == u["doc_id"] and (u["item"] == p or item == u["path"]) for d, p, item in taken):
+                continue
+            kept.append(h)
+            taken.append((u["doc_id"], u["path"], u["item"]))
+        return kept

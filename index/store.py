@@ -1,0 +1,67 @@
+"""The data dir: one manifest naming the generation that serves, and the generations.
+
+::
+
+    data/
+      manifest.json              the generation in service, its embedder and documents
+      gen/<generation>/docs/     one JSON document tree per document
+      gen/<generation>/units.json
+      chroma/                    embedded Chroma (absent in server mode)
+
+A build writes a whole new generation beside the one in service, then swaps the
+manifest with ``os.replace`` (atomic on POSIX). A build that fails or is killed
+leaves the old manifest, so the previous index keeps serving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ingest.models import Document
+
+MANIFEST = "manifest.json"
+
+
+def read_manifest(data_dir: Path) -> dict | None:
+    p = data_dir / MANIFEST
+    if not p.exists():
+        return None
+    return json.loads(p.read_text(encoding="utf-8"))
+
+
+def write_json_atomic(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def gen_dir(data_dir: Path, generation: str) -> Path:
+    return data_dir / "gen" / generation
+
+
+def load_document(data_dir: Path, generation: str, doc_id: str) -> Document:
+    p = gen_dir(data_dir, generation) / "docs" / f"{doc_id}.json"
+    return Document.from_dict(json.loads(p.read_text(encoding="utf-8")))
+
+
+def load_units(data_dir: Path, generation: str) -> list[dict]:
+    return json.loads((gen_dir(data_dir, generation) / "units.json").read_text(encoding="utf-8"))
+
+
+def prune(data_dir: Path, keep: set[str]) -> list[str]:
+    """Remove generation folders not in ``keep``; return their names."""
+    root = data_dir / "gen"
+    gone = []
+    for p in root.iterdir() if root.exists() else []:
+        if p.name not in keep:
+            shutil.rmtree(p, ignore_errors=True)
+            gone.append(p.name)
+    return gone

@@ -1,0 +1,90 @@
+"""Index units: what one clause contributes to the lexical and dense indexes.
+
+A unit is a clause's own text (heading and body, without its children) with the
+headings above it as context, so a bullet under "8. Sở Tài chính" is embedded and
+matched together with the agency it belongs to:
+``"III. TỔ CHỨC THỰC HIỆN › 8. Sở Tài chính: Chủ trì phối hợp …"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+
+from ingest.models import Clause, Document
+from ingest.normalize import collapse_spaces, normalize_text
+from ingest.expand import expand
+from ingest.tokens import terms
+
+
+@dataclass
+class Unit:
+    id: str  # the clause id
+    doc_id: str
+    path: str
+    item: str  # the numbered item it belongs to ("III.1" for "III.1/3")
+    section: str  # top-level section ("III", "Chương II", "preamble")
+    context: str  # heading path above the clause
+    text: str  # own text, normalised, one line
+    hash: str  # of the embedded text: unchanged text → re-used vector
+    terms: list[str]
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.context}: {self.text}" if self.context else self.text
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def item_of(path: str) -> str:
+    """The numbered item a clause path belongs to.
+
+    >>> item_of("III.1/3"), item_of("I.2.1"), item_of("T1.3")
+    ('III.1', 'I.2.1', 'T1.3')
+    """
+    return path.split("/", 1)[0]
+
+
+def section_of(path: str) -> str:
+    """>>> section_of("III.1/3"), section_of("Điều 5.2"), section_of("preamble")
+    ('III', 'Điều 5', 'preamble')
+    """
+    return item_of(path).split(".", 1)[0]
+
+
+def heading_line(c: Clause) -> str:
+    """"8. Sở Tài chính" / "III. TỔ CHỨC THỰC HIỆN" / "Điều 5. Phạm vi"."""
+    if c.kind in ("bullet", "preamble"):
+        return ""
+    if c.kind == "item":  # "I.2.1" → "2.1"
+        number = c.path.split(".", 1)[-1]
+    elif c.kind in ("clause", "point"):  # "Điều 5.2.a" → "a"
+        number = c.path.rsplit(".", 1)[-1]
+    else:
+        number = c.path
+    return f"{number}. {c.heading}".strip(". ") if c.heading else number
+
+
+def units_for(doc: Document) -> list[Unit]:
+    by_id = {c.id: c for c in doc.clauses}
+    out = []
+    for c in doc.clauses:
+        text = collapse_spaces(normalize_text(c.own_text))
+        if not text:
+            continue
+        chain, p = [], c.parent
+        while p:
+            parent = by_id[p]
+            chain.append(heading_line(parent))
+            p = parent.parent
+        context = " › ".join(h for h in reversed(chain) if h)
+        body = f"{context}: {text}" if context else text
+        out.append(
+            Unit(
+                id=c.id, doc_id=doc.id, path=c.path, item=item_of(c.path), section=section_of(c.path),
+                context=context, text=text, hash=hashlib.sha1(body.encode()).hexdigest(),
+                terms=terms(expand(body)),
+            )
+        )
+    return out

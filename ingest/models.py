@@ -1,0 +1,93 @@
+"""The document tree that ingest produces and every later stage reads.
+
+Offsets are character offsets into ``Document.source``: the file's text exactly as
+decoded (for .docx/.pdf: exactly as extracted). ``source[c.start:c.end] == c.text``
+holds for every clause, so a quote cut from a clause is verbatim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Reference:
+    """A mention of another document in the text ("Nghị quyết số 36-NQ/TW, ngày 30/01/2023")."""
+
+    number: str  # canonical number, e.g. "36-NQ/TW"
+    doc_type: str | None  # "Nghị quyết", "Chương trình", ...
+    date: str | None  # ISO date when stated ("2023-01-30")
+    start: int  # offsets of the mention in Document.source
+    end: int
+    clause_id: str | None = None  # the clause the mention sits in
+
+
+@dataclass
+class Header:
+    issuer: str | None = None  # "Ủy ban nhân dân tỉnh Bình Thuận"
+    number: str | None = None  # "…/KH-UBND"; the blank part is kept as "…"
+    number_known: bool = False  # False when the number is left blank in the copy
+    symbol: str | None = None  # "KH-UBND"
+    doc_type: str | None = None  # "Kế hoạch", "Nghị quyết", "Nghị định", ...
+    place: str | None = None
+    date: str | None = None  # ISO, possibly partial ("2024-04") when the day is blank
+    title: str | None = None
+
+
+@dataclass
+class Clause:
+    """One node of the outline: a section, item, point, bullet, article or table row."""
+
+    id: str  # "<doc_id>#<path>"
+    doc_id: str
+    path: str  # "III.8", "III.1/3", "preamble", "Điều 5.2.a", "T1.3"
+    kind: str  # preamble | section | item | point | bullet | chapter | article | clause | row | paragraph
+    label: str  # human form: "Mục III, điểm 8"
+    heading: str  # normalised heading line, without its number ("Sở Tài chính")
+    text: str  # verbatim source[start:end], children included
+    start: int
+    end: int
+    own_end: int  # end of the node's own text (heading + body), before its first child
+    parent: str | None = None
+    children: list[str] = field(default_factory=list)
+    depth: int = 0
+    cells: dict[str, str] | None = None  # table rows: column header -> cell text
+
+    @property
+    def own_text(self) -> str:
+        return self.text[: self.own_end - self.start]
+
+
+@dataclass
+class Document:
+    id: str
+    source: str  # decoded text of the file, verbatim
+    file: str | None = None  # path relative to the corpus dir
+    sha256: str | None = None
+    header: Header = field(default_factory=Header)
+    clauses: list[Clause] = field(default_factory=list)  # pre-order
+    references: list[Reference] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def clause(self, path: str) -> Clause:
+        for c in self.clauses:
+            if c.path == path:
+                return c
+        raise KeyError(f"{self.id}: no clause {path!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Document:
+        return cls(
+            id=d["id"],
+            source=d["source"],
+            file=d.get("file"),
+            sha256=d.get("sha256"),
+            header=Header(**d.get("header", {})),
+            clauses=[Clause(**c) for c in d.get("clauses", [])],
+            references=[Reference(**r) for r in d.get("references", [])],
+            warnings=list(d.get("warnings", [])),
+        )

@@ -1,0 +1,136 @@
+r"""Vietnamese text normalisation with a map back to the source.
+
+Official texts arrive decomposed (``"a" + U+0301``), with old-style tone marks
+(``"UỶ"``, ``"hoà"``), odd spaces and bullet glyphs. Search needs one spelling of
+each syllable; citations need the source verbatim. ``normalize`` gives both: the
+normalised text and, for every normalised character, the source offset it came from.
+
+>>> n = normalize("Uy\u0309 ban")       # "Uỷ", decomposed, old tone placement
+>>> n.text
+'Ủy ban'
+>>> s, e = n.span(0, 2)
+>>> (s, e), n.source[s:e] == "Uy\u0309"
+((0, 3), True)
+>>> fold("Sở Tài chính bố trí kinh phí")
+'so tai chinh bo tri kinh phi'
+>>> fold("ĐẦU MỐI")
+'dau moi'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Spaces other than " " and "\n" that turn up in copied official texts; each maps to one space.
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t\u000b"), " ")
+_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\ufeff"}
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Normalised text plus ``offsets[i]``: the source offset of normalised char ``i``.
+
+    ``offsets`` has one extra entry, ``len(source)``, so end offsets map too.
+    """
+
+    source: str
+    text: str
+    offsets: tuple[int, ...]
+
+    def to_source(self, i: int) -> int:
+        """Source offset of normalised offset ``i`` (0 <= i <= len(text))."""
+        return self.offsets[i]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The source span ``[s, e)`` that normalised ``[start, end)`` came from."""
+        return self.offsets[start], self.offsets[end]
+
+
+@lru_cache(maxsize=65536)
+def _tone(word: str) -> str:
+    """One tone-mark placement per syllable (``hoà`` → ``hòa``), length-preserving."""
+    from underthesea.pipeline.text_normalize import token_normalize
+
+    out = token_normalize(word)
+    return out if len(out) == len(word) else word
+
+
+def normalize(source: str) -> Normalized:
+    """NFC, one tone-mark placement, plain spaces; keeps a map to ``source``.
+
+    Line breaks and every other character are kept, so line-based parsing of the
+    normalised text sees the same lines as the source.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(source)
+    while i < n:
+        # A cluster: one character and the combining marks that follow it.
+        j = i + 1
+        while j < n and unicodedata.combining(source[j]):
+            j += 1
+        cluster = source[i:j]
+        if cluster in _ZERO_WIDTH:
+            i = j
+            continue
+        for ch in unicodedata.normalize("NFC", cluster.translate(_SPACES)):
+            chars.append(ch)
+            offsets.append(i)
+        i = j
+    offsets.append(n)
+    text = "".join(chars)
+    text = _WORD.sub(lambda m: _tone(m.group()), text)
+    return Normalized(source=source, text=text, offsets=tuple(offsets))
+
+
+def normalize_text(text: str) -> str:
+    """The normalised string alone (for queries and names).
+
+    >>> normalize_text("Uỷ ban  nhân dân") == normalize_text("Ủy ban  nhân dân")
+    True
+    """
+    return normalize(text).text
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base.lower() if len(base) == 1 else ch.lower()
+
+
+_FOLD_TABLE: dict[str, str] = {}
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip Vietnamese diacritics, one character for one (``đ`` → ``d``).
+
+    Expects NFC text (run ``normalize`` first); the output has the same length, so
+    offsets found in folded text are offsets in the input.
+
+    >>> fold("Nghị quyết số 36-NQ/TW")
+    'nghi quyet so 36-nq/tw'
+    """
+    out = []
+    for ch in text:
+        f = _FOLD_TABLE.get(ch)
+        if f is None:
+            f = _fold_char(ch)
+            if len(f) != 1:
+                f = ch
+            _FOLD_TABLE[ch] = f
+        out.append(f)
+    return "".join(out)
+
+
+def collapse_spaces(text: str) -> str:
+    """Collapse runs of whitespace into one space and strip the ends (for display).
+
+    >>> collapse_spaces("  Sở   Tài chính \\n")
+    'Sở Tài chính'
+    """
+    return " ".join(text.split())

@@ -1,0 +1,83 @@
+"""Vietnamese tokens for the lexical index; documents and queries go through the same code.
+
+A text becomes three kinds of terms, each with a prefix so they never collide:
+
+- ``w:`` underthesea words, lowercased, syllables joined by ``_`` (``w:kinh_phí``), with a
+  fixed-words list (``data/fixed_words.txt``) so agency names and key terms stay whole;
+- ``s:`` diacritic-folded syllables (``s:kinh``, ``s:phi``);
+- ``b:`` folded syllable bigrams (``b:kinh_phi``) that keep word order for queries typed
+  without diacritics, where word segmentation cannot help.
+
+>>> terms("bố trí kinh phí")
+['w:bố_trí', 'w:kinh_phí', 's:bo', 's:tri', 's:kinh', 's:phi', 'b:bo_tri', 'b:tri_kinh', 'b:kinh_phi']
+>>> [t for t in terms("so nao bo tri kinh phi") if t.startswith("b:")][-2:]
+['b:tri_kinh', 'b:kinh_phi']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from ingest.normalize import fold, normalize_text
+
+_SYLLABLE = re.compile(r"[^\W_]+(?:[-/&][^\W_]+)*")
+_STOP_FOLDED = frozenset(
+    "va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den".split()
+)
+
+
+@lru_cache(maxsize=1)
+def fixed_words() -> tuple[str, ...]:
+    """The fixed-words list, lowercased and normalised."""
+    text = resources.files("ingest").joinpath("data/fixed_words.txt").read_text(encoding="utf-8")
+    words = (normalize_text(line.strip()).lower() for line in text.splitlines())
+    return tuple(w for w in words if w and not w.startswith("#"))
+
+
+def words(text: str) -> list[str]:
+    """underthesea word segmentation, sentence by sentence, lowercased; punctuation dropped.
+
+    >>> words("Sở Tài chính bố trí kinh phí.")
+    ['sở_tài_chính', 'bố_trí', 'kinh_phí']
+    """
+    from underthesea import sent_tokenize, word_tokenize  # heavy import, paid on first use
+
+    out: list[str] = []
+    for sentence in sent_tokenize(normalize_text(text).lower()):
+        for w in word_tokenize(sentence, fixed_words=list(fixed_words())):
+            if _SYLLABLE.search(w):
+                out.append("_".join(_SYLLABLE.findall(w)))
+    return out
+
+
+def syllables(text: str) -> list[str]:
+    """Folded syllables, in order.
+
+    >>> syllables("Sở KH&CN, năm 2024")
+    ['so', 'kh&cn', 'nam', '2024']
+    """
+    return _SYLLABLE.findall(fold(normalize_text(text)))
+
+
+def terms(text: str, *, segment: bool = True) -> list[str]:
+    """All lexical terms of ``text`` (see the module docstring).
+
+    ``segment=False`` skips word segmentation (for text known to lack diacritics).
+    """
+    out = [f"w:{w}" for w in words(text)] if segment else []
+    syl = syllables(text)
+    out += [f"s:{s}" for s in syl]
+    out += [f"b:{a}_{b}" for a, b in zip(syl, syl[1:]) if not (a in _STOP_FOLDED and b in _STOP_FOLDED)]
+    return out
+
+
+def has_diacritics(text: str) -> bool:
+    """True when the text carries Vietnamese marks (so word segmentation is meaningful).
+
+    >>> has_diacritics("so nao bo tri kinh phi"), has_diacritics("Sở nào")
+    (False, True)
+    """
+    t = normalize_text(text)
+    return fold(t) != t.lower()

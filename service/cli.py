@@ -1,0 +1,173 @@
+"""``tracuu``: ingest, search, ask, serve, and the agency/matrix/cross-reference look-ups.
+
+Settings come from ``TRACUU_*`` environment variables (see README); ``--json`` prints
+exactly what the HTTP API returns.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from index.errors import TracuuError
+from service.settings import get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+def _engine():
+    from service.state import open_engine
+
+    return open_engine(get_settings())
+
+
+def _fail(err: Exception) -> None:
+    typer.secho(f"Lỗi: {err}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus dir)")] = None):
+    """Parse and index documents; unchanged files are skipped (content hash)."""
+    from tqdm import tqdm
+
+    from index.build import build
+    from index.embedders import create_embedder
+
+    s = get_settings()
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="", leave=False, file=sys.stderr)
+        bar.total = max(total, 1)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        report = build(s.data_dir, s.corpus_dir, lambda: create_embedder(s.embedder, s.embed_model), paths or None,
+                       s.chroma_url, progress)
+    except TracuuError as e:
+        _fail(e)
+    for bar in bars.values():
+        bar.close()
+    for f in report.files:
+        mark = {"failed": "✗", "unchanged": "=", "new": "+", "changed": "~"}[f.status]
+        line = f"{mark} {f.file}"
+        line += f" → {f.doc_id} ({f.clauses} điều khoản)" if f.doc_id and f.status != "failed" else ""
+        typer.echo(line + (f": {f.error}" if f.error else ""))
+        for w in f.warnings:
+            typer.echo(f"    cảnh báo: {w}")
+    what = f"thế hệ chỉ mục mới {report.generation}" if report.built else "không có gì thay đổi"
+    typer.echo(
+        f"Tổng: {report.documents} văn bản, {report.clauses} điều khoản; nhúng {report.embedded}, dùng lại "
+        f"{report.reused}; {len(report.failed)} tệp lỗi; {what} ({report.seconds:.1f} s)."
+    )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    query: str,
+    k: Annotated[int, typer.Option("-k", min=1, max=50, help="Number of results")] = 10,
+    doc: Annotated[str | None, typer.Option(help="Only this document id")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON")] = False,
+):
+    """Hybrid search: the best clauses for a query."""
+    from service.schemas import search_out
+
+    try:
+        engine = _engine()
+        out = search_out(query, engine.search(query, k, doc=doc), engine.agencies_of)
+    except TracuuError as e:
+        _fail(e)
+    if as_json:
+        typer.echo(out.model_dump_json(indent=2))
+        return
+    for i, r in enumerate(out.results, 1):
+        typer.secho(f"{i}. {r.doc_number or r.doc_id} — {r.label} ({r.section})", bold=True)
+        if r.agencies:
+            typer.echo(f"   Cơ quan: {', '.join(r.agencies)}")
+        typer.echo(f"   {' '.join(r.text.split())[:300]}")
+
+
+@app.command()
+def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON")] = False):
+    """Answer a question: the responsible agency, its role, and verbatim citations."""
+    from index.answer import ask as answer
+    from service.schemas import ask_out
+
+    try:
+        out = ask_out(answer(_engine(), question))
+    except TracuuError as e:
+        _fail(e)
+    if as_json:
+        typer.echo(out.model_dump_json(indent=2))
+        return
+    typer.secho(out.answer, bold=True)
+    for c in out.citations:
+        typer.echo(f"  [{c.doc_number or c.doc_id}, {c.label}] “{' '.join(c.quote.split())[:400]}”")
+
+
+@app.command()
+def agencies(as_json: Annotated[bool, typer.Option("--json")] = False):
+    """Agencies with tasks in the loaded documents."""
+    from service.views import agencies_out
+
+    try:
+        out = agencies_out(_engine())
+    except TracuuError as e:
+        _fail(e)
+    if as_json:
+        typer.echo(json.dumps([a.model_dump() for a in out], ensure_ascii=False, indent=2))
+        return
+    for a in out:
+        typer.echo(f"{a.name:55} {a.tasks:3} nhiệm vụ{'' if a.active else '  (không còn — ' + a.successor_note + ')'}")
+
+
+@app.command()
+def export(
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write the responsibility matrix as XLSX")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the responsibility matrix as CSV")] = None,
+):
+    """Export the responsibility matrix (agency × task × role × deadline × clause)."""
+    from index.export import matrix_csv, matrix_xlsx
+
+    if not (xlsx or csv):
+        _fail(ValueError("chọn --xlsx FILE hoặc --csv FILE"))
+    try:
+        engine = _engine()
+    except TracuuError as e:
+        _fail(e)
+    if xlsx:
+        xlsx.write_bytes(matrix_xlsx(engine))
+        typer.echo(f"Đã ghi {xlsx}")
+    if csv:
+        csv.write_text(matrix_csv(engine), encoding="utf-8-sig")
+        typer.echo(f"Đã ghi {csv}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000)")] = None,
+):
+    """Serve the search page and the JSON API."""
+    import uvicorn
+
+    s = get_settings()
+    uvicorn.run("service.app:create_app", factory=True, host=host or s.host, port=port or s.port, log_level="info")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

