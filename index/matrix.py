@@ -19,7 +19,8 @@ from index.agencies import Agency, Registry
 from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, fold, normalize_text
 
-ROLES = ("chủ trì", "phối hợp", "tham mưu", "đầu mối", "theo dõi, đôn đốc", "báo cáo", "thực hiện")
+# In order of precedence: a row's first role is the one its answer leads with.
+ROLES = ("đầu mối", "chủ trì", "theo dõi, đôn đốc", "tham mưu", "phối hợp", "báo cáo", "thực hiện")
 _ROLE_PATTERNS = [
     ("đầu mối", re.compile(r"\bdau moi\b")),
     ("theo dõi, đôn đốc", re.compile(r"\b(theo doi|don doc)\b")),
@@ -59,6 +60,8 @@ def roles_in(text: str) -> list[str]:
     ['chủ trì', 'tham mưu']
     >>> roles_in("Là cơ quan đầu mối theo dõi, đôn đốc …; định kỳ tổng hợp, báo cáo UBND tỉnh")
     ['đầu mối', 'theo dõi, đôn đốc', 'báo cáo']
+    >>> roles_in("Phối hợp với các cơ quan, đơn vị có liên quan đẩy mạnh thu hút đầu tư")
+    ['phối hợp']
     """
     f = fold(normalize_text(text))
     found = {r for r, p in _ROLE_PATTERNS if p.search(f)}
@@ -66,7 +69,9 @@ def roles_in(text: str) -> list[str]:
 
 
 def deadlines_in(text: str) -> list[str]:
-    """>>> deadlines_in("báo cáo UBND tỉnh kết quả thực hiện vào tháng 12 hàng năm")
+    """Example:
+
+    >>> deadlines_in("báo cáo UBND tỉnh kết quả thực hiện vào tháng 12 hàng năm")
     ['tháng 12 hàng năm']
     """
     out = []
@@ -153,10 +158,14 @@ def rows_for_document(registry: Registry, doc: Document) -> list[Row]:
             for aid, name in _agencies_in_heading(registry, c.heading):
                 rows += [_row(registry, doc, t, aid, name, "heading") for t in tasks]
         elif c.kind == "bullet" and parent and not (_under_org(by_id, c)):
-            found = registry.find(c.own_text[:80].lstrip("-·•+ "))
-            if found and found[0][1] <= 2:  # the sentence opens with an agency: its subject
-                a, s, e = found[0]
-                rows.append(_row(registry, doc, c, a.id, a.name, "subject"))
+            text = normalize_text(c.own_text).lstrip("-·•+ ")
+            subject, end = [], 2
+            for a, s, e in registry.find(text[:120]):  # agencies that open the sentence: its subject
+                if s > end + 3:
+                    break
+                subject.append((a, text[s:e]))
+                end = e
+            rows += [_row(registry, doc, c, a.id, name, "subject") for a, name in subject]
     return rows
 
 

@@ -47,7 +47,9 @@ def item_of(path: str) -> str:
 
 
 def section_of(path: str) -> str:
-    """>>> section_of("III.1/3"), section_of("Điều 5.2"), section_of("preamble")
+    """Example:
+
+    >>> section_of("III.1/3"), section_of("Điều 5.2"), section_of("preamble")
     ('III', 'Điều 5', 'preamble')
     """
     return item_of(path).split(".", 1)[0]

@@ -27,7 +27,8 @@ class SbertEmbedder:
         except OSError as e:
             raise ConfigError(f"sentence-transformers model {model!r} not found locally (no downloads here): {e}") from e
         self.name = f"sbert:{Path(model).name if os.path.isdir(model) else model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dim())
         self._batch = batch
 
     def passages(self, texts: list[str]) -> np.ndarray:

@@ -1,0 +1,57 @@
+"""The responsibility matrix as CSV and XLSX (openpyxl), one row per agency × task."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from index.engine import Engine
+
+COLUMNS = ["Cơ quan (theo văn bản)", "Cơ quan hiện nay", "Vai trò", "Nhiệm vụ", "Thời hạn", "Báo cáo",
+           "Giao chung", "Cơ quan được nêu cùng", "Văn bản", "Số hiệu", "Mục", "Đường dẫn"]
+
+
+def matrix_rows(engine: Engine) -> list[list[str]]:
+    out = []
+    for r in engine.matrix.rows:
+        c = engine.clauses[r.clause_id]
+        doc = engine.documents[r.doc_id]
+        now = ", ".join(a.name for a in engine.registry.current(r.agency_id)) if r.agency_id else ""
+        out.append([
+            r.agency_name, now if now != r.agency_name else "", ", ".join(r.roles), r.task, "; ".join(r.deadlines),
+            "có" if r.reporting else "", "có" if r.catch_all else "", "; ".join(r.partners), r.doc_id,
+            doc.header.number or "", c.label, c.path,
+        ])
+    return out
+
+
+def matrix_csv(engine: Engine) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(COLUMNS)
+    w.writerows(matrix_rows(engine))
+    return buf.getvalue()
+
+
+def matrix_xlsx(engine: Engine) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ma trận trách nhiệm"
+    ws.append(COLUMNS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in matrix_rows(engine):
+        ws.append(row)
+    widths = [34, 28, 18, 80, 20, 8, 10, 30, 20, 14, 30, 10]
+    for col, w in zip("ABCDEFGHIJKL", widths):
+        ws.column_dimensions[col].width = w
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,123 @@
+"""Retrieval over a real index of corpus/ (real e5 embedder, real embedded Chroma)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.build import build
+from index.embedders import create_embedder
+from index.engine import Engine, Options
+from index.errors import BadQuery, ConfigError, NotFound
+from index.units import item_of
+
+pytestmark = pytest.mark.slow
+CORPUS = Path(__file__).parents[1] / "corpus"
+
+
+@pytest.fixture(scope="module")
+def e5():
+    return create_embedder("e5")
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, e5) -> Engine:
+    data = tmp_path_factory.mktemp("data")
+    build(data, CORPUS, e5)
+    return Engine.open(Options(data, CORPUS), e5)
+
+
+def first_item(engine: Engine, q: str, **kw) -> str:
+    return item_of(engine.search(q, 5, **kw)[0].clause.path)
+
+
+@pytest.mark.parametrize(
+    "q, item",
+    [
+        ("Sở nào bố trí kinh phí thực hiện kế hoạch?", "III.8"),
+        ("so nao bo tri kinh phi", "III.8"),
+        ("Cơ quan đầu mối theo dõi, đôn đốc kế hoạch", "III.1"),
+        ("co quan dau moi theo doi don doc", "III.1"),
+        ("Sở KH&CN phải làm gì?", "III.1"),
+        ("nhiệm vụ của Sở NN&PTNT", "III.2"),
+        ("Sở TN&MT làm gì", "III.6"),
+        ("Which department allocates the budget?", "III.8"),
+        ("Tầm nhìn đến năm 2045", "I.2.2"),
+    ],
+)
+def test_right_item_first(engine, q, item):
+    assert first_item(engine, q) == item
+
+
+def test_hits_are_verbatim_clauses_of_the_source(engine):
+    for h in engine.search("ứng dụng công nghệ sinh học trong y tế", 10):
+        assert h.doc.source[h.clause.start : h.clause.end] == h.clause.text
+
+
+def test_a_clause_and_its_own_item_do_not_both_fill_the_top(engine):
+    hits = engine.search("Sở Khoa học và Công nghệ", 10)
+    paths = [h.clause.path for h in hits]
+    for p in paths:
+        assert not (item_of(p) != p and item_of(p) in paths), paths
+
+
+def test_filters_narrow_results(engine):
+    hits = engine.search("công nghệ sinh học", 10, section="III")
+    assert hits and all(h.clause.path.startswith("III") for h in hits)
+    hits = engine.search("công nghệ sinh học", 10, agency="so-y-te")
+    assert hits and {item_of(h.clause.path) for h in hits} <= {"III.5", "III.11", "II.1"}
+    with pytest.raises(NotFound):
+        engine.search("kinh phí", 5, doc="khong-co-van-ban-nay")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "x" * 501, "?!…"])
+def test_unusable_queries_are_refused_with_a_message(engine, bad):
+    with pytest.raises(BadQuery) as err:
+        engine.search(bad)
+    assert str(err.value)
+
+
+def test_unknown_embedder_names_the_known_ones():
+    with pytest.raises(ConfigError, match="known: e5, sbert"):
+        create_embedder("word2vec")
+
+
+def test_failed_build_leaves_the_previous_index_serving(tmp_path, engine, e5):
+    data = tmp_path / "data"
+    shutil.copytree(engine.options.data_dir, data)
+    before = json.loads((data / "manifest.json").read_text())
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    with (corpus / "ke-hoach-ubnd-binh-thuan-2024-cong-nghe-sinh-hoc.txt").open("a", encoding="utf-8") as f:
+        f.write("\n- Một gạch đầu dòng thêm vào để buộc phải nhúng lại.\n")
+
+    class Broken:
+        name, dim = e5.name, e5.dim
+
+        def passages(self, texts):
+            raise RuntimeError("embedder died mid-build")
+
+        def query(self, text):
+            return e5.query(text)
+
+    with pytest.raises(RuntimeError):
+        build(data, corpus, Broken())
+    assert json.loads((data / "manifest.json").read_text()) == before
+    assert sorted(p.name for p in (data / "gen").iterdir()) == [before["generation"]]
+    again = Engine.open(Options(data, corpus), e5)
+    assert first_item(again, "Sở nào bố trí kinh phí?") == "III.8"
+
+
+def test_changed_file_re_embeds_only_changed_clauses(tmp_path, engine, e5):
+    data = tmp_path / "data"
+    shutil.copytree(engine.options.data_dir, data)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    plan = corpus / "ke-hoach-ubnd-binh-thuan-2024-cong-nghe-sinh-hoc.txt"
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n- Gạch đầu dòng mới của thử nghiệm.\n", encoding="utf-8")
+    report = build(data, corpus, e5)
+    assert report.built and 1 <= report.embedded <= 2 and report.reused >= 60
+    assert build(data, corpus, e5).built is False  # nothing changed since
