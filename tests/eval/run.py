@@ -84,6 +84,32 @@ def answers(engine: Engine, questions: list[dict]) -> dict:
     }
 
 
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+ALIGN_DOCS = ("fixture-nghi-quyet-bo-chinh-tri-mau", "fixture-nghi-quyet-chinh-phu-mau")
+
+
+def alignment(data: Path, corpus: Path, embedder) -> dict:
+    """Precision/recall of plan II.n → fixture clause links on the labelled pairs.
+
+    The fixtures are invented documents in the formats of a Politburo resolution and a
+    Government resolution (tests/fixtures); they are indexed in a scratch data dir."""
+    from index.crossref import alignments
+
+    build(data, corpus, embedder, paths=[corpus, *(FIXTURES / f"{d}.txt" for d in ALIGN_DOCS)])
+    engine = Engine.open(Options(data, corpus), embedder)
+    labels = yaml.safe_load((FIXTURES / "fixture-alignment-labels.yaml").read_text(encoding="utf-8"))
+    out = {}
+    for name, key in (("items", "pairs"), ("table rows", "row_pairs")):
+        gold = {(p["plan"], p["doc"], p["clause"]) for p in labels[key]}
+        kind = "row" if key == "row_pairs" else "item"
+        got = {(a.source.path, a.target.doc_id, a.target.path)
+               for a in alignments(engine, "kh-ubnd-2024-cnsh", [engine.documents[d] for d in ALIGN_DOCS])
+               if a.target.kind == kind}
+        tp = len(got & gold)
+        out[name] = (tp / max(1, len(got)), tp / max(1, len(gold)), len(gold))
+    return out
+
+
 def _table(title: str, res: dict) -> None:
     kinds = sorted(res["hybrid"], key=lambda k: (k == "all", k))
     print(f"\n{title}")
@@ -119,6 +145,9 @@ def main() -> None:
     print(f"\nAnswers (ask): agency right on {a['agency_acc']:.2f} of {a['who']} who-questions; "
           f"first citation in the right item on {a['cite_acc']:.2f} of {len(questions)}; "
           f"answers naming an agency absent from their citations: {a['unsupported_names']}")
+    print("\nClause alignment, plan II.n → fixture resolutions (labelled pairs):")
+    for name, (p, r, n) in alignment(args.data.with_name(args.data.name + "-align"), args.corpus, engine.embedder).items():
+        print(f"  {name:10} precision {p:.2f}  recall {r:.2f}  ({n} pairs)")
     if args.misses:
         for m in a["misses"]:
             print("  miss:", m)

@@ -1,0 +1,206 @@
+"""Cross-references between directives: the document graph, clause alignment, coverage.
+
+- The graph joins the catalog's links (implements, cites) with the references found in
+  the texts ("Nghị quyết số 36-NQ/TW, ngày 30/01/2023", "NQ 189"), resolved by number.
+- Alignment links each task item of a document to the clause(s) of a document it
+  implements, scored by embedding similarity and shared terms, with the evidence.
+- Coverage lists the higher document's task clauses that nothing implements, and the
+  plan's tasks that lack a lead agency, a deadline or a reporting duty.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.engine import Engine
+from index.errors import NotFound
+from ingest.models import Clause, Document
+from ingest.normalize import collapse_spaces, fold, normalize_text
+
+MIN_SCORE = 0.55  # below this an alignment is not shown
+NEAR_BEST = 0.01  # other targets within this of the best are shown too (near-ties)
+_TASK_SECTION = re.compile(r"nhiem vu|giai phap")
+_STOP = frozenset("va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den".split())
+_IMPLEMENTS_CUE = re.compile(r"(thuc hien|trien khai|can cu)\W*$")
+
+
+@dataclass
+class Alignment:
+    source: Clause
+    target: Clause
+    score: float
+    evidence: dict = field(default_factory=dict)
+
+
+def _block_text(doc: Document, c: Clause) -> str:
+    """The clause with all its children, normalised, one line; for a table row, only its
+    task columns (the agency and deadline columns would make every row look alike)."""
+    if c.kind == "row" and c.cells:
+        task = [v for k, v in c.cells.items() if re.search(r"nhiem vu|noi dung|san pham|ket qua", fold(k))]
+        if task:
+            return collapse_spaces(normalize_text(". ".join(task)))
+    return collapse_spaces(normalize_text(c.text))
+
+
+def task_items(doc: Document) -> list[Clause]:
+    """Clauses that carry tasks: numbered items of "Nhiệm vụ / giải pháp" sections, and table rows."""
+    by_id = {c.id: c for c in doc.clauses}
+    out = []
+    for c in doc.clauses:
+        if c.kind == "row":
+            out.append(c)
+        elif c.kind == "item" and c.parent and _TASK_SECTION.search(fold(by_id[c.parent].heading)):
+            out.append(c)
+    return out
+
+
+def _terms(text: str) -> set[str]:
+    syl = [s for s in re.findall(r"[^\W_]+", fold(text)) if s not in _STOP and not s.isdigit()]
+    return {f"{a}_{b}" for a, b in zip(syl, syl[1:])}
+
+
+class Aligner:
+    """Embeds task items once per engine and aligns documents pairwise."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._vec: dict[str, np.ndarray] = {}
+
+    def vectors(self, clauses: list[Clause]) -> np.ndarray:
+        todo = [c for c in clauses if c.id not in self._vec]
+        if todo:
+            docs = self.engine.documents
+            v = self.engine.embedder.passages([_block_text(docs[c.doc_id], c) for c in todo])
+            self._vec.update({c.id: v[i] for i, c in enumerate(todo)})
+        return np.vstack([self._vec[c.id] for c in clauses]) if clauses else np.zeros((0, 1))
+
+    def align(self, lower: Document, higher: Document) -> list[Alignment]:
+        """Each task item of ``lower`` → its best item and its best table row in ``higher``."""
+        src, dst = task_items(lower), task_items(higher)
+        if not src or not dst:
+            return []
+        sim = self.vectors(src) @ self.vectors(dst).T
+        dst_terms = [_terms(_block_text(higher, d)) for d in dst]
+        out: list[Alignment] = []
+        scores = np.zeros_like(sim)
+        shared_all, heading_all = [], []
+        for i, s in enumerate(src):
+            st = _terms(_block_text(lower, s))
+            shared = [st & t for t in dst_terms]
+            overlap = np.array([len(x) / max(1, min(len(st), len(t))) for x, t in zip(shared, dst_terms)])
+            heading = np.array([len(_terms(s.heading) & _terms(d.heading)) > 0 for d in dst], dtype=float)
+            scores[i] = 0.7 * sim[i] + 0.25 * np.sqrt(overlap) + 0.05 * heading
+            shared_all.append(shared)
+            heading_all.append(heading)
+
+        def emit(i: int, j: int) -> None:
+            ev = {"embedding": round(float(sim[i, j]), 3), "heading_match": bool(heading_all[i][j]),
+                  "shared_terms": sorted(t.replace("_", " ") for t in shared_all[i][j])[:12]}
+            out.append(Alignment(src[i], dst[j], round(float(scores[i, j]), 3), ev))
+
+        items = np.array([d.kind == "item" for d in dst])
+        for i in range(len(src)):  # items: the best, and near-ties (one item may carry out two)
+            if items.any() and (best := float(scores[i][items].max())) >= MIN_SCORE:
+                for j in np.flatnonzero(items & (scores[i] >= best - NEAR_BEST)):
+                    emit(i, int(j))
+        rows = np.flatnonzero(~items)
+        used_src, used_dst = set(), set()
+        # Table rows: one row is one task, so each row goes to at most one item (greedy by score).
+        for i, j in sorted(((i, int(j)) for i in range(len(src)) for j in rows), key=lambda p: -scores[p]):
+            if scores[i, j] >= MIN_SCORE and i not in used_src and j not in used_dst:
+                used_src.add(i)
+                used_dst.add(j)
+                emit(i, j)
+        return out
+
+
+def _aligner(engine: Engine) -> Aligner:
+    if not hasattr(engine, "_aligner"):
+        engine._aligner = Aligner(engine)
+    return engine._aligner
+
+
+def graph(engine: Engine) -> dict:
+    """Nodes (every catalog entry and loaded document) and typed edges, with the citing clauses."""
+    cat = engine.catalog.entries
+    nodes = {e.id: {"id": e.id, "number": e.number, "type": e.type, "loaded": e.id in engine.documents,
+                    "title": e.title} for e in cat.values()}
+    for d in engine.documents.values():
+        nodes.setdefault(d.id, {"id": d.id, "number": d.header.number, "type": d.header.doc_type, "loaded": True,
+                                "title": d.header.title})
+    edges: dict[tuple[str, str], dict] = {}
+    for e in cat.values():
+        for rel in ("implements", "cites"):
+            for target in getattr(e, rel):
+                edges[(e.id, target)] = {"from": e.id, "to": target, "type": rel, "source": "catalog", "clauses": []}
+    for d in engine.documents.values():
+        for ref in d.references:
+            target = engine.catalog.by_number(ref.number)
+            if target is None or target.id == d.id:
+                continue
+            before = fold(normalize_text(d.source[max(0, ref.start - 40) : ref.start]))
+            rel = "implements" if _IMPLEMENTS_CUE.search(before) else "cites"
+            edge = edges.setdefault((d.id, target.id), {"from": d.id, "to": target.id, "type": rel, "source": "text", "clauses": []})
+            if ref.clause_id and ref.clause_id not in edge["clauses"]:
+                edge["clauses"].append(ref.clause_id)
+    return {"nodes": list(nodes.values()), "edges": list(edges.values())}
+
+
+def crossrefs(engine: Engine, doc_id: str) -> dict:
+    """Everything the API and the reader's sidebar show for one document."""
+    if doc_id not in engine.documents and doc_id not in engine.catalog.entries:
+        raise NotFound(f"Không có văn bản '{doc_id}'.")
+    g = graph(engine)
+    out = {
+        "doc_id": doc_id,
+        "implements": [e for e in g["edges"] if e["from"] == doc_id and e["type"] == "implements"],
+        "cites": [e for e in g["edges"] if e["from"] == doc_id and e["type"] == "cites"],
+        "implemented_by": [e for e in g["edges"] if e["to"] == doc_id and e["type"] == "implements"],
+        "cited_by": [e for e in g["edges"] if e["to"] == doc_id and e["type"] == "cites"],
+        "alignments": [],
+        "not_loaded": [e["to"] for e in g["edges"] if e["from"] == doc_id and e["to"] not in engine.documents],
+    }
+    for a in alignments(engine, doc_id):
+        out["alignments"].append({
+            "clause": a.source.id, "section": a.source.path, "label": a.source.label,
+            "target_doc": a.target.doc_id, "target": a.target.id, "target_section": a.target.path,
+            "target_label": a.target.label, "target_heading": a.target.heading, "score": a.score, "evidence": a.evidence,
+        })
+    return out
+
+
+def higher_documents(engine: Engine, doc_id: str) -> list[Document]:
+    """Loaded documents that ``doc_id`` implements (catalog or text), else loaded ones it cites."""
+    edges = [e for e in graph(engine)["edges"] if e["from"] == doc_id and e["to"] in engine.documents]
+    return [engine.documents[e["to"]] for e in sorted(edges, key=lambda e: e["type"] != "implements")]
+
+
+def alignments(engine: Engine, doc_id: str, higher: list[Document] | None = None) -> list[Alignment]:
+    if doc_id not in engine.documents:
+        return []
+    lower = engine.documents[doc_id]
+    out: list[Alignment] = []
+    for h in higher if higher is not None else higher_documents(engine, doc_id):
+        out += _aligner(engine).align(lower, h)
+    return out
+
+
+def coverage(engine: Engine, doc_id: str) -> dict:
+    """Uncovered clauses of the higher documents; the plan's tasks lacking agency, deadline, report."""
+    higher = higher_documents(engine, doc_id)
+    covered = {a.target.id for a in alignments(engine, doc_id, higher)}
+    uncovered = [{"doc_id": c.doc_id, "clause": c.id, "section": c.path, "label": c.label, "heading": c.heading}
+                 for h in higher for c in task_items(h) if c.id not in covered]
+    rows = [r for r in engine.matrix.rows if r.doc_id == doc_id]
+    assigned_items = {r.item_id for r in rows} | {r.clause_id for r in rows}
+    no_agency = [{"clause": c.id, "section": c.path, "label": c.label, "heading": c.heading}
+                 for c in task_items(engine.documents[doc_id]) if c.id not in assigned_items
+                 and not any(x in assigned_items for x in c.children)] if doc_id in engine.documents else []
+    no_deadline = sorted({r.item_id for r in rows} - {r.item_id for r in rows if r.deadlines})
+    no_report = sorted({r.agency_name for r in rows} - {r.agency_name for r in rows if r.reporting})
+    return {"doc_id": doc_id, "higher": [h.id for h in higher], "uncovered": uncovered,
+            "tasks_without_agency": no_agency, "items_without_deadline": no_deadline,
+            "agencies_without_reporting": no_report}
