@@ -13,6 +13,7 @@ An agency is only named when the cited clause (or the item heading it sits under
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from index.engine import Engine, Hit
@@ -20,9 +21,13 @@ from index.matrix import ROLES, Row
 from index.query import Query, analyze
 from index.search import Filters
 from ingest.models import Clause, Document
-from ingest.normalize import collapse_spaces
+from ingest.normalize import collapse_spaces, fold
 
 MAX_QUOTE = 600
+_WHY_ORDER = ("own", "predecessor", "catch-all")
+_ISSUED = re.compile(r"\b(ban hanh|ky ban hanh|issued)\b")
+# The question is about a loaded document ("Kế hoạch yêu cầu … Nghị quyết 36 …"), not the one it names.
+_ABOUT_LOADED = re.compile(r"\b(ke hoach|kh nay)\b")
 
 
 @dataclass
@@ -99,9 +104,16 @@ def _now_called(engine: Engine, row: Row) -> str:
 
 def ask(engine: Engine, question: str) -> Answer:
     q = analyze(question)
-    missing = [e for n in q.numbers if (e := engine.catalog.by_number(n)) and e.id not in engine.documents]
-    if missing and q.kind not in ("who", "what"):  # "Nghị quyết 36 nói gì về …" about a text we lack
-        return _not_loaded(engine, q, missing)
+    named_docs = [e for n in q.numbers if (e := engine.catalog.by_number(n))]
+    missing = [e for e in named_docs if e.id not in engine.documents]
+    folded = fold(q.text)
+    if named_docs and _ISSUED.search(folded):  # "Chương trình 64-CTr/TU do cơ quan nào ban hành?"
+        return _issued_by(engine, q, named_docs[0])
+    if missing and q.kind not in ("who", "what") and not _ABOUT_LOADED.search(folded):
+        return _not_loaded(engine, q, missing)  # "Nghị quyết 36 nói gì về …", a text we lack
+    loaded = [e.id for e in named_docs if e.id in engine.documents]
+    if loaded and q.kind == "search":  # "Nghị quyết 36 nói gì về …" once its text is loaded
+        return _look_up(engine, q, doc=loaded[0])
     named = [a for a, _, _ in engine.registry.find(q.expanded)]
     if q.kind == "what" and named:
         return _agency_tasks(engine, q, named[0].id)
@@ -136,6 +148,7 @@ def _agency_tasks(engine: Engine, q: Query, agency_id: str) -> Answer:
     if not rows:
         hits = engine.search(q, 5)
         return _unsupported(engine, q, hits, f"Không thấy nhiệm vụ nào giao cho {agency.name} trong các văn bản đã nạp.")
+    rows = sorted(rows, key=lambda rw: _WHY_ORDER.index(rw[1]))  # own tasks first, catch-alls last
     grouped: dict[str, list[tuple[Row, str]]] = {}
     for row, why in rows:
         grouped.setdefault(row.roles[0], []).append((row, why))
@@ -155,23 +168,43 @@ def _agency_tasks(engine: Engine, q: Query, agency_id: str) -> Answer:
                   {r: grouped[r] for r in order}, notes)
 
 
-def _not_loaded(engine: Engine, q: Query, entries) -> Answer:
-    e = entries[0]
-    cites = []
+def _citing_clauses(engine: Engine, number: str) -> list[Cite]:
+    """Where loaded documents mention ``number``, one citation per clause."""
+    cites: list[Cite] = []
     for doc in engine.documents.values():
         for ref in doc.references:
-            if ref.number == e.number:
-                clause = engine.clauses.get(ref.clause_id) if ref.clause_id else None
-                if clause is not None and all(c.clause.id != clause.id for c in cites):
+            if ref.number == number and ref.clause_id in engine.clauses:
+                clause = engine.clauses[ref.clause_id]
+                if all(c.clause.id != clause.id for c in cites):
                     cites.append(cite(engine, clause, (ref.start, ref.end)))
+    return cites
+
+
+def _issued_by(engine: Engine, q: Query, e) -> Answer:
+    cites = _citing_clauses(engine, e.number)
+    text = f"{e.type or 'Văn bản'} số {e.number} do {e.issuer} ban hành"
+    text += f" ngày {_vn_date(e.date)}." if e.date else "."
+    if e.id not in engine.documents:
+        text += " (Theo danh mục văn bản; toàn văn chưa được nạp.)"
+    named = [(n, "ban hành") for n in [e.issuer] if any(fold(n) in fold(c.quote) for c in cites)]
+    return Answer(q.raw, text, "issuer", named, cites)
+
+
+def _vn_date(iso: str) -> str:
+    return "/".join(reversed(iso.split("-")))  # "2023-07-05" → "05/07/2023", "2024-04" → "04/2024"
+
+
+def _not_loaded(engine: Engine, q: Query, entries) -> Answer:
+    e = entries[0]
+    cites = _citing_clauses(engine, e.number)
     text = (f"Toàn văn {e.type or 'văn bản'} số {e.number} ({e.issuer}, {e.date}) chưa được nạp vào hệ thống, "
             f"nên chưa thể trả lời từ chính văn bản đó.")
     text += f" Có {len(cites)} chỗ trong các văn bản đã nạp dẫn chiếu văn bản này." if cites else ""
     return Answer(q.raw, text, "not-loaded", [], cites, supported=False)
 
 
-def _look_up(engine: Engine, q: Query) -> Answer:
-    hits = engine.search(q, 5)
+def _look_up(engine: Engine, q: Query, doc: str | None = None) -> Answer:
+    hits = engine.search(q, 5, doc=doc)
     if not hits:
         return _unsupported(engine, q, hits)
     best = hits[0]

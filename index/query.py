@@ -29,7 +29,7 @@ MAX_QUERY_CHARS = 500
 
 # Question kinds, tested on folded text (so they work with or without diacritics).
 _WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|nganh nao|cap nao|ben nao|who|which (department|agency|body|office))\b")
-_WHAT = re.compile(r"\b(lam gi|nhiem vu gi|nhiem vu cua|phai lam|trach nhiem cua|giao (gi|nhung gi)|what (must|should|does)|tasks? of|duties of)\b")
+_WHAT = re.compile(r"\b(lam gi|nhiem vu (?:gi|nao)|nhung nhiem vu|nhiem vu cua|phai lam|trach nhiem cua|giao (gi|nhung gi)|what (must|should|does)|tasks? of|duties of)\b")
 _IMPLEMENTS = re.compile(r"\b(thuc hien|trien khai|can cu) (van ban|nghi quyet|chuong trinh) nao\b|\bimplements?\b")
 # Short document references staff type: "nq 36", "nghị quyết 189", "ctr 64", "kế hoạch 64".
 _SHORT_NUMBER = re.compile(r"\b(nq|nghi quyet|ctr|chuong trinh|ke hoach|kh)\s*(?:so\s*)?(\d{2,3})\b")

@@ -110,6 +110,11 @@ def alignment(data: Path, corpus: Path, embedder) -> dict:
     return out
 
 
+def _says_not_loaded(engine: Engine, q: dict) -> bool:
+    a = ask(engine, q["q"])
+    return "chưa được nạp" in a.text and any(item_of(c.clause.path) == q["cites_item"] for c in a.citations)
+
+
 def _table(title: str, res: dict) -> None:
     kinds = sorted(res["hybrid"], key=lambda k: (k == "all", k))
     print(f"\n{title}")
@@ -145,6 +150,12 @@ def main() -> None:
     print(f"\nAnswers (ask): agency right on {a['agency_acc']:.2f} of {a['who']} who-questions; "
           f"first citation in the right item on {a['cite_acc']:.2f} of {len(questions)}; "
           f"answers naming an agency absent from their citations: {a['unsupported_names']}")
+    succ = gold.get("succession", [])
+    full = sum(set(q["items"]) <= {item_of(c.clause.path) for c in ask(engine, q["q"]).citations} for q in succ)
+    print(f"Successor agencies: all predecessor items cited for {full} of {len(succ)} questions")
+    nl = gold.get("not_loaded", [])
+    ok = sum(_says_not_loaded(engine, q) for q in nl)
+    print(f"Documents without text: said so and cited the plan's reference for {ok} of {len(nl)} questions")
     print("\nClause alignment, plan II.n → fixture resolutions (labelled pairs):")
     for name, (p, r, n) in alignment(args.data.with_name(args.data.name + "-align"), args.corpus, engine.embedder).items():
         print(f"  {name:10} precision {p:.2f}  recall {r:.2f}  ({n} pairs)")
