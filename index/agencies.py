@@ -80,6 +80,8 @@ class Registry:
 
     def find(self, text: str) -> list[tuple[Agency, int, int]]:
         """Agencies named in ``text`` with their offsets (offsets in NFC-normalised ``text``)."""
+        if not self._by_key:
+            return []
         folded = _key_preserving(text)
         out = []
         for m in self._pattern.finditer(folded):

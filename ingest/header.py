@@ -93,6 +93,17 @@ def find_references(text: str) -> list[Found]:
     return sorted(out, key=lambda f: f.start)
 
 
+def symbol_of(number: str) -> str | None:
+    """The document symbol (ký hiệu) of a number; party documents keep both parts.
+
+    >>> symbol_of("…/KH-UBND"), symbol_of("99/2099/NĐ-CP"), symbol_of("36-NQ/TW")
+    ('KH-UBND', 'NĐ-CP', 'NQ/TW')
+    """
+    if m := re.fullmatch(r"(?:\d+|…)-(?P<sym>[^/\s]+/[^/\s]+)", number):
+        return m["sym"]
+    return number.rsplit("/", 1)[-1] if "/" in number else None
+
+
 def parse_date(line: str) -> tuple[str | None, str | None]:
     """(place, ISO date) from a line like "Hà Nội, ngày 16 tháng 11 năm 2023"; partial when blank."""
     m = re.search(r"^\s*(?P<place>[^,\n]*?),?\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})", line)
@@ -129,7 +140,7 @@ def parse_header(lines: list[str]) -> Header:
             if m:
                 h.number = canonical_number(m.group("num"))
                 h.number_known = not h.number.startswith("…")
-                h.symbol = h.number.rsplit("/", 1)[-1] if "/" in h.number else None
+                h.symbol = symbol_of(h.number)
         elif "ngày" in line and "năm" in line and h.date is None:
             h.place, h.date = parse_date(line)
         elif TITLE_LINE.match(line):

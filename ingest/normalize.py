@@ -83,8 +83,16 @@ def normalize(source: str) -> Normalized:
         i = j
     offsets.append(n)
     text = "".join(chars)
-    text = _WORD.sub(lambda m: _tone(m.group()), text)
+    text = _WORD.sub(lambda m: _tone_word(text, m), text)
     return Normalized(source=source, text=text, offsets=tuple(offsets))
+
+
+def _tone_word(text: str, m: re.Match) -> str:
+    # A stray mark after the word ("hoà" + U+0300) would compose with a letter the tone
+    # moved off, so the output would not be NFC and a second pass would change it.
+    if m.end() < len(text) and unicodedata.combining(text[m.end()]):
+        return m.group()
+    return _tone(m.group())
 
 
 def normalize_text(text: str) -> str:

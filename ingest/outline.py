@@ -7,7 +7,10 @@ Vietnamese directives use:
   lettered points (``a)``), bullets (``-``, ``·``, ``•``, ``+``, ````);
 - laws, decrees, resolutions: ``Chương``, ``Mục``, ``Điều N.``, khoản ``1.``, điểm ``a)``;
 - task tables (rows written as ``cell | cell | …`` by the readers), whose columns stay
-  attached to each row.
+  attached to each row; text after a table belongs to the table's container, not its last row;
+- the closing block (signature "TM. …", recipients "Nơi nhận:" with their dash list) is
+  skipped up to the next part (an attached programme or appendix), so recipients never
+  become bullets of the last clause.
 
 Every clause's ``[start, end)`` indexes the *source* text, so ``source[start:end]``
 is the clause verbatim even where normalisation changed characters.
@@ -32,6 +35,10 @@ DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}")
 LETTER = re.compile(r"^(?P<n>[a-zđ])\)\s*(?P<rest>\S.*)$")
 APPENDIX = re.compile(r"^PHỤ LỤC\b\s*(?P<n>[IVX\d]*)\s*(?P<rest>.*)$")
 PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+# The closing block: recipients ("Nơi nhận:" and its dash list) and the signature
+# ("TM. ỦY BAN NHÂN DÂN", "T/M BỘ CHÍNH TRỊ", "KT. CHỦ TỊCH"). Not clauses, not tasks.
+RECIPIENTS = re.compile(r"^Nơi nhận\s*:\s*(?:$|\|)")
+SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\.?\s+(?P<rest>\S.*)$")
 
 
 @dataclass
@@ -72,10 +79,12 @@ class _Builder:
         self.by_path: dict[str, _Node] = {}
         self.current: _Node | None = None  # node that body lines extend
         self.section: _Node | None = None  # Roman section or chapter
+        self.law_section: _Node | None = None  # "Mục 1" inside a chapter
         self.article: _Node | None = None
         self.item: _Node | None = None  # numbered item / khoản
         self.point: _Node | None = None  # lettered point
         self.table: list[str] | None = None
+        self.table_parent: _Node | None = None
         self.tables = 0
 
     def add(self, kind: str, path: str, label: str, heading: str, line: _Line, parent: _Node | None) -> _Node:
@@ -164,6 +173,7 @@ def _table_row(b: _Builder, line: _Line) -> None:
     tt = row.get("TT") or row.get("STT") or ""
     number = tt if re.fullmatch(r"\d{1,3}", tt) else str(len([n for n in b.nodes if n.clause.path.startswith(f"T{b.tables}.")]) + 1)
     parent = b.point or b.item or b.article or b.section
+    b.table_parent = parent
     heading = row.get("Nhiệm vụ") or row.get("Nội dung") or cells[1 if len(cells) > 1 else 0]
     node = b.add("row", f"T{b.tables}.{number}", f"Bảng {b.tables}, dòng {number}", heading, line, parent)
     node.clause.cells = row
@@ -179,24 +189,28 @@ def _structure(b: _Builder, line: _Line) -> bool:
     if "|" in t and t.count("|") >= 2:
         _table_row(b, line)
         return True
-    b.table = None
+    if b.table is not None:  # the table ended: what follows belongs to its container, not its last row
+        b.table = None
+        if b.table_parent is not None and b.current is not None and b.current.clause.kind == "row":
+            b.current = b.table_parent
     if m := CHAPTER.match(t):
         b.section = b.add("chapter", f"Chương {m['n']}", f"Chương {m['n']}", m["rest"], line, None)
-        b.article = b.item = b.point = None
+        b.law_section = b.article = b.item = b.point = None
     elif (m := LAW_SECTION.match(t)) and b.section is not None and b.section.clause.kind == "chapter":
         path = f"{b.section.clause.path}.Mục {m['n']}"
-        b.add("section", path, f"{b.section.clause.label}, Mục {m['n']}", m["rest"], line, b.section)
+        b.law_section = b.add("section", path, f"{b.section.clause.label}, Mục {m['n']}", m["rest"], line, b.section)
+        b.article = b.item = b.point = None
     elif m := ARTICLE.match(t):
-        parent = b.section if b.section is not None and b.section.clause.kind == "chapter" else None
-        b.article = b.add("article", f"Điều {m['n']}", f"Điều {m['n']}", m["rest"], line, parent)
+        chapter = b.section if b.section is not None and b.section.clause.kind == "chapter" else None
+        b.article = b.add("article", f"Điều {m['n']}", f"Điều {m['n']}", m["rest"], line, b.law_section or chapter)
         b.item = b.point = None
     elif m := APPENDIX.match(t):
         n = f" {m['n']}" if m["n"] else ""
         b.section = b.add("appendix", f"Phụ lục{n}", f"Phụ lục{n}", m["rest"], line, None)
-        b.article = b.item = b.point = None
+        b.law_section = b.article = b.item = b.point = None
     elif (m := ROMAN.match(t)) and not bullet:
         b.section = b.add("section", m["n"], f"Mục {m['n']}", m["rest"], line, None)
-        b.article = b.item = b.point = None
+        b.law_section = b.article = b.item = b.point = None
     elif (m := NUMBERED.match(t)) and not bullet and (t[len(m["n"])] == "." or DOTTED.match(t)):
         parent, base = _item_parent(b, m["n"])
         path = f"{base}.{m['n']}" if base else m["n"]
@@ -244,7 +258,15 @@ def parse(source: str, doc_id: str) -> Document:
         body_from = end
 
     b = _Builder(doc, norm)
+    closing = False
     for ln in lines[body_from:]:
+        if RECIPIENTS.match(ln.text) or _is_signature(ln.text):
+            closing, b.table = True, None
+            continue
+        if closing:  # skip the closing block up to the next part (an attached programme, an appendix)
+            if not (_is_marker(ln.text) or APPENDIX.match(ln.text)):
+                continue
+            closing = False
         if _structure(b, ln):
             continue
         if b.current is None:  # text before the first section: the preamble
@@ -260,9 +282,16 @@ def _is_marker(t: str) -> bool:
     return bool(ROMAN.match(t) or CHAPTER.match(t) or ARTICLE.match(t))
 
 
+def _is_signature(t: str) -> bool:
+    m = SIGNATURE.match(t)
+    return bool(m and m["rest"].isupper())
+
+
 def _attach_references(doc: Document, norm) -> None:
     """Record each document number mentioned, with the innermost clause it sits in."""
     for f in find_references(norm.text):
+        if f.number == doc.header.number:  # the document's own number ("Số: 99-NQ/TW") is no reference
+            continue
         start, end = norm.span(f.start, f.end)
         inner = None
         for c in doc.clauses:
