@@ -24,6 +24,7 @@ from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, fold
 
 MAX_QUOTE = 600
+MIN_SUPPORT = 0.12  # share of the question's word pairs the best clause must contain (see search.support)
 _WHY_ORDER = ("own", "predecessor", "catch-all")
 _ISSUED = re.compile(r"\b(ban hanh|ky ban hanh|issued)\b")
 # The question is about a loaded document ("Kế hoạch yêu cầu … Nghị quyết 36 …"), not the one it names.
@@ -126,7 +127,7 @@ def _who(engine: Engine, q: Query) -> Answer:
     assigned = {i for i, u in enumerate(engine.units) if any(True for _ in _rows_of(engine, engine.clauses[u["id"]]))}
     hits = engine.searcher.search(q, 5, Filters(units=assigned))
     general = engine.search(q, 3)
-    if not hits:
+    if not hits or not _supported(engine, q, [engine._hit(hits[0])]):
         return _unsupported(engine, q, general)
     best = engine.clauses[engine.units[hits[0].unit]["id"]]
     rows = _rows_of(engine, best)
@@ -203,9 +204,20 @@ def _not_loaded(engine: Engine, q: Query, entries) -> Answer:
     return Answer(q.raw, text, "not-loaded", [], cites, supported=False)
 
 
+def _supported(engine: Engine, q: Query, hits: list[Hit]) -> bool:
+    """Whether the best clause shares enough wording with the question, or the question
+    names an agency or a document the corpus knows."""
+    if not hits:
+        return False
+    if q.numbers or engine.registry.find(q.expanded):
+        return True
+    row = engine.searcher._row[hits[0].clause.id]
+    return engine.searcher.support(q, row) >= MIN_SUPPORT
+
+
 def _look_up(engine: Engine, q: Query, doc: str | None = None) -> Answer:
     hits = engine.search(q, 5, doc=doc)
-    if not hits:
+    if not _supported(engine, q, hits):
         return _unsupported(engine, q, hits)
     best = hits[0]
     doc = best.doc

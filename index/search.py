@@ -53,6 +53,7 @@ class HybridSearcher:
         self.vectors = vectors
         self.embed_query = embed_query  # str -> np.ndarray
         self._row = {u["id"]: i for i, u in enumerate(units)}
+        self._term_sets: dict[int, set[str]] = {}
         self.restorer = Restorer([u["text"] for u in units] + [u["context"] for u in units])
 
     def lexical_ranking(self, q: Query, filters: Filters) -> list[int]:
@@ -87,6 +88,21 @@ class HybridSearcher:
                     setattr(hit, attr, r)
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         return self._dedupe(ranked)[:k]
+
+    def support(self, q: Query, unit: int) -> float:
+        """Share of the query's folded syllable bigrams that the unit contains (0..1).
+
+        Dense similarities of e5 are compressed (unrelated questions still score ~0.83), so
+        whether the corpus supports an answer is judged on shared wording instead."""
+        bigrams = [t for t in q.terms if t.startswith("b:")]
+        have = self._terms(unit)
+        return sum(t in have for t in bigrams) / max(1, len(bigrams))
+
+    def _terms(self, unit: int) -> set[str]:
+        cached = self._term_sets.get(unit)
+        if cached is None:
+            cached = self._term_sets[unit] = set(self.units[unit]["terms"])
+        return cached
 
     def _dedupe(self, ranked: list[Ranked]) -> list[Ranked]:
         """Drop a bullet whose item ranks higher, or an item one of whose bullets does."""

@@ -1,0 +1,156 @@
+"""Who does what: the responsibility matrix, succession, and extractive answers."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from index.answer import ask
+from index.build import build
+from index.digest import digest
+from index.embedders import create_embedder
+from index.engine import Engine, Options
+from index.export import COLUMNS, matrix_csv, matrix_xlsx
+from index.units import item_of
+from ingest.normalize import fold
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).parents[1]
+CORPUS = ROOT / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures"
+PLAN = "kh-ubnd-2024-cnsh"
+
+
+@pytest.fixture(scope="module")
+def e5():
+    return create_embedder("e5")
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory, e5) -> Engine:
+    data = tmp_path_factory.mktemp("data")
+    build(data, CORPUS, e5)
+    return Engine.open(Options(data, CORPUS), e5)
+
+
+def rows_in(engine, item):
+    return [r for r in engine.matrix.rows if r.item_id == f"{PLAN}#{item}"]
+
+
+def test_every_organisation_item_has_its_agency_and_every_bullet_is_a_task(engine):
+    doc = engine.documents[PLAN]
+    for n in range(1, 13):
+        item = doc.clause(f"III.{n}")
+        rows = rows_in(engine, f"III.{n}")
+        assert rows, f"III.{n} has no row"
+        bullets = [c for c in item.children if engine.clauses[c].kind == "bullet"]
+        assert {r.clause_id for r in rows} == (set(bullets) or {item.id})
+        assert all(r.agency_name in item.heading for r in rows)
+
+
+def test_roles_and_deadlines_are_read_from_the_text(engine):
+    focal = [r for r in rows_in(engine, "III.1") if r.clause_id.endswith("III.1/1")][0]
+    assert focal.roles[:2] == ["đầu mối", "theo dõi, đôn đốc"] and focal.reporting
+    assert "tháng 12 hàng năm" in focal.deadlines
+    (finance,) = rows_in(engine, "III.8")
+    assert finance.agency_name == "Sở Tài chính" and finance.roles == ["chủ trì", "tham mưu"]
+    assert not finance.catch_all
+
+
+def test_catch_all_items_are_marked_and_reach_the_agencies_they_cover(engine):
+    assert all(r.catch_all for n in (11, 12) for r in rows_in(engine, f"III.{n}"))
+    tasks = digest(engine, "so-y-te").by_role
+    whys = {(t.row.item_id.split("#")[1], t.why) for ts in tasks.values() for t in ts}
+    assert ("III.5", "own") in whys and ("III.11", "catch-all") in whys
+
+
+def test_successor_gets_its_predecessors_tasks_marked_with_the_old_names(engine):
+    d = digest(engine, "so-nn-mt")
+    tasks = [t for ts in d.by_role.values() for t in ts if t.why == "predecessor"]
+    assert {item_of(t.url_path) for t in tasks} >= {"III.2", "III.6"}
+    assert {t.row.agency_name for t in tasks} == {"Sở Nông nghiệp và Phát triển nông thôn", "Sở Tài nguyên và Môi trường"}
+    assert all("45/2025/NĐ-CP" in p["source"] for p in d.predecessors)
+    a = ask(engine, "Sở Nông nghiệp và Môi trường phải làm gì?")
+    assert {"III.2", "III.6"} <= {item_of(c.clause.path) for c in a.citations}
+    assert "Sở Tài nguyên và Môi trường" in a.text and "45/2025/NĐ-CP" in a.text
+
+
+@pytest.mark.parametrize(
+    "q, agency, role, item",
+    [
+        ("Sở nào bố trí kinh phí?", "Sở Tài chính", "chủ trì", "III.8"),
+        ("so nao bo tri kinh phi", "Sở Tài chính", "chủ trì", "III.8"),
+        ("Cơ quan nào làm đầu mối theo dõi, đôn đốc thực hiện kế hoạch?", "Sở Khoa học và Công nghệ", "đầu mối", "III.1"),
+        ("Who allocates the budget for the plan?", "Sở Tài chính", "chủ trì", "III.8"),
+    ],
+)
+def test_who_answers_name_the_agency_its_role_and_a_verbatim_citation(engine, q, agency, role, item):
+    a = ask(engine, q)
+    assert a.agencies[0] == (agency, role)
+    first = a.citations[0]
+    assert item_of(first.clause.path) == item
+    assert engine.documents[PLAN].source[first.start : first.end] == first.quote
+    assert agency in a.text
+
+
+def test_no_answer_names_an_agency_its_citations_do_not(engine):
+    questions = yaml.safe_load((ROOT / "tests/eval/gold.yaml").read_text(encoding="utf-8"))["questions"]
+    for q in questions[::3]:
+        a = ask(engine, q["q"])
+        cited = " ".join(fold(c.quote + " " + c.heading) for c in a.citations)
+        for name, _ in a.agencies:
+            assert fold(name) in cited, (q["q"], name)
+
+
+def test_what_questions_group_the_agency_tasks_by_role(engine):
+    a = ask(engine, "Sở KH&CN phải làm gì?")
+    assert a.kind == "what" and list(a.tasks)[0] == "đầu mối"
+    assert {item_of(c.clause.path) for c in a.citations[:6]} == {"III.1"}
+
+
+def test_unsupported_questions_say_so_and_show_the_nearest_clauses(engine):
+    a = ask(engine, "Giá vàng hôm nay bao nhiêu?")
+    assert not a.supported and not a.agencies and "Không tìm thấy" in a.text and a.citations
+
+
+def test_documents_without_text_are_said_to_be_missing_and_their_mentions_cited(engine):
+    a = ask(engine, "Nghị quyết 36 nói gì về nguồn nhân lực?")
+    assert "chưa được nạp" in a.text and not a.agencies
+    assert "preamble" in {c.clause.path for c in a.citations}
+    assert all("36-NQ/TW" in c.quote for c in a.citations)
+
+
+def test_once_the_text_is_added_the_answer_comes_from_it(tmp_path, e5):
+    # A catalog that knows a (fixture) resolution by number only; then its file arrives.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    catalog = yaml.safe_load((corpus / "catalog.yaml").read_text(encoding="utf-8"))
+    catalog["documents"].append({"id": "nq-mau-99", "type": "Nghị quyết", "number": "99-NQ/TW", "file": None,
+                                 "issuer": "Bộ Chính trị (mẫu kiểm thử)", "date": "2099-01-01"})
+    (corpus / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
+    data = tmp_path / "data"
+    build(data, corpus, e5)
+    before = ask(Engine.open(Options(data, corpus), e5), "Nghị quyết 99-NQ/TW nói gì về nguồn nhân lực?")
+    assert "chưa được nạp" in before.text
+    fixture = FIXTURES / "fixture-nghi-quyet-bo-chinh-tri-mau.txt"
+    report = build(data, corpus, e5, uploads={fixture.name: fixture.read_bytes()})
+    assert [f.doc_id for f in report.files if f.status == "new"] == ["nq-mau-99"]
+    after = ask(Engine.open(Options(data, corpus), e5), "Nghị quyết 99-NQ/TW nói gì về nguồn nhân lực?")
+    assert "chưa được nạp" not in after.text
+    assert after.citations[0].clause.doc_id == "nq-mau-99"
+
+
+def test_matrix_exports_as_xlsx_and_csv(engine):
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(matrix_xlsx(engine))).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == COLUMNS
+    assert any(r[0] == "Sở Tài chính" and r[-1] == "III.8" for r in rows[1:])
+    assert any(r[0] == "Sở Kế hoạch và Đầu tư" and r[1] == "Sở Tài chính" for r in rows[1:])  # now called
+    csv_text = matrix_csv(engine)
+    assert csv_text.splitlines()[0].startswith("Cơ quan (theo văn bản)") and "III.8" in csv_text
