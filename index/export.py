@@ -55,3 +55,32 @@ def matrix_xlsx(engine: Engine) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def coverage_xlsx(engine: Engine, doc_id: str) -> bytes:
+    """The coverage report of ``doc_id`` as a workbook with one sheet per finding."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from index.crossref import coverage
+
+    cov = coverage(engine, doc_id)
+    wb = Workbook()
+    sheets = [
+        ("Chưa được thực hiện", ["Văn bản", "Mục", "Nội dung"],
+         [[c["doc_id"], c["label"], c["heading"]] for c in cov["uncovered"]]),
+        ("Chưa giao cơ quan", ["Mục", "Nội dung"], [[c["label"], c["heading"]] for c in cov["tasks_without_agency"]]),
+        ("Chưa có thời hạn", ["Điều khoản"], [[x] for x in cov["items_without_deadline"]]),
+        ("Chưa có báo cáo", ["Cơ quan"], [[x] for x in cov["agencies_without_reporting"]]),
+    ]
+    for i, (title, head, rows) in enumerate(sheets):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = title
+        ws.append(head)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for r in rows:
+            ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -154,6 +154,40 @@ def export(
 
 
 @app.command()
+def crossref(
+    doc: Annotated[str, typer.Argument(help="Document id, e.g. kh-ubnd-2024-cnsh")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    coverage_xlsx: Annotated[Path | None, typer.Option("--coverage-xlsx", help="Write the coverage report as XLSX")] = None,
+):
+    """Links of a document: what it implements and cites, clause alignments, coverage."""
+    from index.crossref import coverage, crossrefs
+    from index.export import coverage_xlsx as to_xlsx
+
+    try:
+        engine = _engine()
+        out, cov = crossrefs(engine, doc), coverage(engine, doc)
+    except TracuuError as e:
+        _fail(e)
+    if coverage_xlsx:
+        coverage_xlsx.write_bytes(to_xlsx(engine, doc))
+    if as_json:
+        typer.echo(json.dumps({**out, "coverage": cov}, ensure_ascii=False, indent=2))
+        return
+    for key, title in (("implements", "Thực hiện"), ("cites", "Dẫn chiếu"), ("implemented_by", "Được thực hiện bởi"),
+                       ("cited_by", "Được dẫn chiếu bởi")):
+        for e in out[key]:
+            other = e["to"] if key in ("implements", "cites") else e["from"]
+            state = "" if other in engine.documents else " (chưa có toàn văn)"
+            typer.echo(f"{title}: {other}{state}")
+    for a in out["alignments"]:
+        typer.echo(f"  {a['section']:8} → {a['target_doc']} {a['target_section']:8} ({a['score']:.2f}) {a['target_heading'][:60]}")
+    for c in cov["uncovered"]:
+        typer.echo(f"  chưa có điều khoản thực hiện: {c['doc_id']} {c['section']} {c['heading'][:60]}")
+    for c in cov["tasks_without_agency"]:
+        typer.echo(f"  nhiệm vụ chưa giao cơ quan chủ trì: {c['section']} {c['heading'][:60]}")
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000)")] = None,
