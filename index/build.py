@@ -25,7 +25,7 @@ import numpy as np
 from index.embedders import Embedder
 from index.store import gen_dir, load_document, prune, read_manifest, write_json_atomic
 from index.units import units_for
-from index.vector import VectorStore, open_client
+from index.vector import VectorStore, open_client, pin_llama_index
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.models import Document
@@ -154,6 +154,7 @@ def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_ha
             units += units_for(doc)
             doc_meta[doc_id] = {"file": doc.file, "sha256": doc.sha256, "clauses": len(doc.clauses)}
         model = embedder() if callable(embedder) and not hasattr(embedder, "passages") else embedder
+        pin_llama_index(model)
         vectors = _vectors(client, manifest, model, units, report, step)
         store = VectorStore(client, collection, create=True, meta={"embedder": model.name, "dim": model.dim})
         created = True

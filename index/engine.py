@@ -19,7 +19,7 @@ from index.lexical import LexicalIndex
 from index.query import Query, analyze
 from index.search import Filters, HybridSearcher, Ranked
 from index.store import load_document, load_units, read_manifest
-from index.vector import VectorStore, open_client
+from index.vector import VectorStore, open_client, pin_llama_index
 from ingest.catalog import Catalog, load_catalog
 from ingest.models import Clause, Document
 
@@ -72,6 +72,7 @@ class Engine:
         if not manifest:
             raise IndexMissing("Chưa có chỉ mục: hãy chạy `tracuu ingest` trước (no index yet).")
         embedder = embedder or create_embedder(options.embedder, options.embed_model)
+        pin_llama_index(embedder)
         if embedder.name != manifest["embedder"] or embedder.dim != manifest["dim"]:
             raise IndexMismatch(
                 f"Chỉ mục được tạo bằng mô hình {manifest['embedder']} ({manifest['dim']} chiều), nhưng mô hình đang "

@@ -20,6 +20,32 @@ from index.errors import ConfigError
 log = logging.getLogger(__name__)
 
 
+def pin_llama_index(embedder) -> None:
+    """Point llama-index's global defaults at our embedder and at no LLM.
+
+    Its defaults are OpenAI models; setting both explicitly means no llama-index code
+    path can reach for a network API, even one we do not call today."""
+    from llama_index.core import Settings
+    from llama_index.core.embeddings import BaseEmbedding
+    from llama_index.core.llms import MockLLM
+
+    class Adapter(BaseEmbedding):
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return embedder.query(query).tolist()
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return embedder.passages([text])[0].tolist()
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return embedder.passages(texts).tolist()
+
+    Settings.embed_model = Adapter(model_name=embedder.name)
+    Settings.llm = MockLLM()
+
+
 def open_client(data_dir: Path, chroma_url: str | None = None):
     """An embedded client under ``data_dir/chroma``, or an HTTP client for ``chroma_url``."""
     import chromadb
