@@ -103,8 +103,13 @@ def _now_called(engine: Engine, row: Row) -> str:
     return f" (nay là {names}, theo {succ[0].source})"
 
 
-def ask(engine: Engine, question: str) -> Answer:
-    q = analyze(question)
+def ask(engine: Engine, question: str, phraser=None) -> Answer:
+    """Answer ``question``; ``phraser`` (``index.phrase.Phraser``) optionally rewords it."""
+    answer = _answer(engine, analyze(question))
+    return phraser(answer, engine.registry) if phraser else answer
+
+
+def _answer(engine: Engine, q: Query) -> Answer:
     named_docs = [e for n in q.numbers if (e := engine.catalog.by_number(n))]
     missing = [e for e in named_docs if e.id not in engine.documents]
     folded = fold(q.text)

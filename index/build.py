@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import fcntl
 import json
 import shutil
 import time
@@ -81,13 +81,22 @@ def build(
 ) -> BuildReport:
     """Bring the index in line with ``paths`` (default: the whole ``corpus_dir``).
 
+    One build at a time per data dir: a file lock serialises builds from the CLI, the
+    API's upload and other workers.
+
     ``paths`` add or update files on top of what is indexed; the default run also drops
     documents whose files left the corpus. ``uploads`` maps file names to bytes (API).
     ``embedder`` may be a factory, so an unchanged corpus never loads a model.
     """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
+        return _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
+
+
+def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads) -> BuildReport:
     t0 = time.perf_counter()
     step = progress or (lambda *_: None)
-    data_dir.mkdir(parents=True, exist_ok=True)
     manifest = read_manifest(data_dir) or {}
     catalog_path = corpus_dir / "catalog.yaml"
     catalog = load_catalog(catalog_path)
@@ -96,8 +105,10 @@ def build(
     previous: dict[str, dict] = manifest.get("documents", {})
     by_file = {meta["file"]: doc_id for doc_id, meta in previous.items()}
 
-    inputs: list[tuple[str, bytes | Path]] = [(p.name, p) for p in corpus_files(paths or [corpus_dir])]
-    inputs += list((uploads or {}).items())
+    uploads = uploads or {}
+    # An upload replaces a corpus file of the same name (it is saved there after the build).
+    inputs: list[tuple[str, bytes | Path]] = [(p.name, p) for p in corpus_files(paths or [corpus_dir]) if p.name not in uploads]
+    inputs += list(uploads.items())
     docs: dict[str, Document | None] = {}  # None: keep the previous generation's copy
     results: list[FileResult] = []
     for i, (name, src) in enumerate(inputs, 1):
@@ -205,7 +216,3 @@ def _vectors(client, manifest, model, units, report, step) -> np.ndarray:
     step("nhúng", len(todo), len(todo))
     report.embedded, report.reused = len(todo), len(units) - len(todo)
     return vectors
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()

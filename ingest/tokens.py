@@ -17,11 +17,15 @@ A text becomes three kinds of terms, each with a prefix so they never collide:
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
 
 from ingest.normalize import fold, normalize_text
 
+# underthesea loads its model on first use, and that load is not thread-safe: calls are
+# serialised (each takes about a millisecond, so a busy server loses nothing to the lock).
+_LOCK = threading.Lock()
 _SYLLABLE = re.compile(r"[^\W_]+(?:[-/&][^\W_]+)*")
 _STOP_FOLDED = frozenset(
     "va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den".split()
@@ -45,8 +49,10 @@ def words(text: str) -> list[str]:
     from underthesea import sent_tokenize, word_tokenize  # heavy import, paid on first use
 
     out: list[str] = []
-    for sentence in sent_tokenize(normalize_text(text).lower()):
-        for w in word_tokenize(sentence, fixed_words=list(fixed_words())):
+    with _LOCK:
+        sentences = [word_tokenize(s, fixed_words=list(fixed_words())) for s in sent_tokenize(normalize_text(text).lower())]
+    for sentence in sentences:
+        for w in sentence:
             if _SYLLABLE.search(w):
                 out.append("_".join(_SYLLABLE.findall(w)))
     return out

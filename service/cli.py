@@ -104,7 +104,7 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Pri
     from service.schemas import ask_out
 
     try:
-        out = ask_out(answer(_engine(), question))
+        out = ask_out(answer(_engine(), question, get_settings().phraser()))
     except TracuuError as e:
         _fail(e)
     if as_json:

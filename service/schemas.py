@@ -53,8 +53,10 @@ class Citation(BaseModel):
 class AskResponse(BaseModel):
     question: str
     answer: str
-    agencies: list[AgencyRole]
-    citations: list[Citation]
+    agencies: list[AgencyRole] = Field(description="agencies[0] is the responsible agency when the question asks who")
+    citations: list[Citation] = Field(description="citations[0] is the best clause")
+    supported: bool = Field(True, description="False when no clause supports an answer (citations are the nearest)")
+    notes: list[str] = Field(default_factory=list, description="Succession notes, phrasing notes")
 
 
 def clause_url(c: Clause) -> str:
@@ -87,4 +89,6 @@ def ask_out(a: Answer) -> AskResponse:
                      heading=c.clause.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause))
             for c in a.citations
         ],
+        supported=a.supported,
+        notes=a.notes,
     )

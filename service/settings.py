@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="API key for that endpoint.")
     llm_model: str | None = Field(None, description="Model name at that endpoint.")
 
+    def phraser(self):
+        """The optional generative phraser, or None (the default: extractive answers)."""
+        if not (self.llm_base_url and self.llm_model):
+            return None
+        from index.phrase import Phraser
+
+        key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
+        return Phraser(self.llm_base_url, self.llm_model, key)
+
     def options(self) -> Options:
         return Options(self.data_dir, self.corpus_dir, self.embedder, self.embed_model, self.chroma_url)
 

@@ -1,6 +1,6 @@
 """``make bench``: ingest time and in-process search latency, on the plan and on seeded
-generated corpora; the one-query embedding floor; time for a second server start to
-answer /healthz. Prints numbers; asserts nothing (machines are noisy).
+generated corpora; the one-query embedding floor; over HTTP, the time for a second server start to
+answer /healthz, and latency/throughput of /api/search and /api/ask at 1 and 8 clients. Prints numbers; asserts nothing (machines are noisy).
 
 Usage: python -m tests.bench.run [--sizes 10000] [--repeat 3] [--skip-server]
 """
@@ -11,10 +11,6 @@ import argparse
 import os
 import resource
 import shutil
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +21,7 @@ from index.build import build
 from index.embedders import create_embedder
 from index.engine import Engine, Options
 from tests.bench.generate import generate
+from tests.bench.http import Server, load
 
 ROOT = Path(__file__).parents[2]
 CORPUS = ROOT / "corpus"
@@ -82,28 +79,19 @@ def embed_floor(embedder) -> float:
     return pct(times, 50)
 
 
-def second_start(data: Path) -> float:
-    """Seconds from launching `tracuu serve` (index already built) to /healthz answering 200."""
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "TRACUU_DATA_DIR": str(data), "TRACUU_CORPUS_DIR": str(CORPUS)}
-    t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        while time.perf_counter() - t < 120:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                    return time.perf_counter() - t
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        return float("nan")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+def http_figures(data: Path, floor: float, requests: int) -> None:
+    """Second start to ready, then latency and throughput over HTTP at 1 and 8 clients."""
+    with Server(data, CORPUS) as first:
+        pass
+    with Server(data, CORPUS) as srv:
+        print(f"server start to ready /healthz: first {first.ready_s:.1f} s, second {srv.ready_s:.1f} s")
+        print(f"{'endpoint':12} {'clients':>7} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>7} {'errors':>6} {'p50/floor':>9}")
+        for path in ("/api/search", "/api/ask"):
+            for clients in (1, 8):
+                r = load(srv.url, path, QUERIES, clients, requests)
+                print(f"{path:12} {clients:>7} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['rps']:>7.1f} {r['errors']:>6} "
+                      f"{r['p50'] / floor:>9.2f}")
+        print(f"server peak RSS: {srv.rss_mb():.0f} MB")
 
 
 def main() -> None:
@@ -111,6 +99,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000", help="generated corpus sizes, comma-separated")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-server", action="store_true")
+    ap.add_argument("--requests", type=int, default=400, help="requests per HTTP load run")
     args = ap.parse_args()
     e5 = create_embedder("e5")
     floor = embed_floor(e5)
@@ -136,8 +125,7 @@ def main() -> None:
     if not args.skip_server:
         data = Path(tempfile.mkdtemp(prefix="tracuu-serve-"))
         build(data, CORPUS, e5)
-        first, second = second_start(data), second_start(data)
-        print(f"server start to ready /healthz: first {first:.1f} s, second {second:.1f} s")
+        http_figures(data, floor, args.requests)
         shutil.rmtree(data, ignore_errors=True)
 
 

@@ -1,0 +1,257 @@
+"""The JSON API (DESIGN.md, "Contract"): search, ask, agencies, documents, cross-references,
+the responsibility matrix, suggestions, uploads, and ``/healthz``.
+
+Endpoints are plain ``def`` so FastAPI runs them in its thread pool: search and answer
+are CPU work. The engine comes from ``EngineDep`` (one per process, swapped when a new
+index generation is published). Errors are raised, never caught here: the app's one
+handler turns them into ``{"detail": "<Vietnamese message>"}`` with the right status.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from index.answer import ask as answer
+from index.engine import Engine
+from index.errors import NotFound, TracuuError
+from ingest.errors import IngestError
+from ingest.pipeline import parse_bytes
+from service.schemas import AskResponse, SearchResponse, ask_out, search_out
+from service.settings import Settings
+from service.state import open_engine
+from service.views import (AgencyDigestOut, AgencySummary, DocumentDetail, DocumentSummary, SuggestResponse,
+                           agencies_out, agency_out, crossrefs_of, document_out, documents_out, outline_of,
+                           suggest_out)
+
+MAX_Q = 500  # index.query.MAX_QUERY_CHARS
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def get_engine(settings: SettingsDep) -> Engine:
+    """The process's engine (opened on first use, re-opened after a new generation)."""
+    return open_engine(settings)
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def require_admin(request: Request, settings: SettingsDep) -> None:
+    """``Authorization: Bearer <TRACUU_ADMIN_TOKEN>``; write endpoints are off without a token."""
+    token = settings.admin_token.get_secret_value() if settings.admin_token else ""
+    if not token:
+        raise HTTPException(403, "Chức năng cập nhật văn bản chưa bật (chưa cấu hình TRACUU_ADMIN_TOKEN).")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise HTTPException(401, "Cần mã quản trị: gửi tiêu đề 'Authorization: Bearer <mã>'.",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if not secrets.compare_digest(given.strip().encode(), token.encode()):
+        raise HTTPException(403, "Mã quản trị không đúng.")
+
+
+AdminDep = Annotated[None, Depends(require_admin)]
+QueryText = Annotated[str, Query(min_length=1, max_length=MAX_Q, pattern=r"[^\W_]",
+                                 description="Câu hỏi hoặc từ khóa: 1–500 ký tự, có ít nhất một chữ hoặc số")]
+
+class ErrorOut(BaseModel):
+    detail: str  # a Vietnamese sentence
+
+
+def _errors(*codes: int) -> dict:
+    return {c: {"model": ErrorOut} for c in codes}
+
+
+router = APIRouter(prefix="/api", tags=["api"], responses=_errors(404, 422, 503))
+health = APIRouter(tags=["health"])
+
+
+@health.get("/healthz", responses={503: {"description": "No index yet: {\"status\": \"unavailable\", \"detail\": …}"}})
+def healthz(settings: SettingsDep) -> JSONResponse:
+    """Ready when an index is open: its generation and size. 503 (JSON) when there is none."""
+    try:
+        engine = open_engine(settings)
+    except TracuuError as e:
+        return JSONResponse({"status": "unavailable", "detail": str(e)}, status_code=e.status if e.status >= 500 else 503)
+    return JSONResponse({"status": "ok", "generation": engine.manifest.get("generation"),
+                         "documents": len(engine.documents), "clauses": len(engine.clauses)})
+
+
+def agency_id_of(engine: Engine, agency: str | None) -> str | None:
+    if not agency:
+        return None
+    a = engine.registry.agencies.get(agency) or engine.registry.resolve(agency)
+    if a is None:
+        raise NotFound(f"Không có cơ quan '{agency}' trong danh mục cơ quan.")
+    return a.id
+
+
+@router.get("/search", response_model=SearchResponse)
+def search(engine: EngineDep, q: QueryText, k: Annotated[int, Query(ge=1, le=50)] = 10,
+           doc: str | None = None, section: str | None = None, agency: str | None = None) -> SearchResponse:
+    """The best clauses for a query (hybrid BM25 + dense), optionally within a document,
+    a section path prefix ("III", "III.8") or the tasks of an agency (id or name)."""
+    hits = engine.search(q, k, doc=doc or None, section=section or None, agency=agency_id_of(engine, agency))
+    return search_out(q, hits, engine.agencies_of)
+
+
+@router.get("/ask", response_model=AskResponse)
+def ask(engine: EngineDep, settings: SettingsDep, q: QueryText) -> AskResponse:
+    """An extractive answer: the responsible agency and role, then verbatim citations
+    (reworded by the configured OpenAI-compatible endpoint, if any, after checking)."""
+    return ask_out(answer(engine, q, settings.phraser()))
+
+
+@router.get("/suggest", response_model=SuggestResponse)
+def suggest(engine: EngineDep, q: Annotated[str, Query(max_length=100)] = "") -> SuggestResponse:
+    """Agency names and document numbers matching what is typed (for the search box)."""
+    return suggest_out(engine, q)
+
+
+@router.get("/agencies", response_model=list[AgencySummary])
+def agencies(engine: EngineDep) -> list[AgencySummary]:
+    """Agencies with tasks in the loaded documents, most tasks first."""
+    return agencies_out(engine)
+
+
+@router.get("/agencies/{agency_id}", response_model=AgencyDigestOut)
+def agency(engine: EngineDep, agency_id: str) -> AgencyDigestOut:
+    """One agency's digest: tasks by role (own, inherited, catch-all), deadlines, reporting duties."""
+    return agency_out(engine, agency_id)
+
+
+@router.get("/documents", response_model=list[DocumentSummary])
+def documents(engine: EngineDep) -> list[DocumentSummary]:
+    """Loaded documents, then catalog documents whose text is not loaded yet."""
+    return documents_out(engine)
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentDetail)
+def document(engine: EngineDep, doc_id: str) -> DocumentDetail:
+    """Header and outline; for a catalog-only document, its metadata and the clauses citing it."""
+    return document_out(engine, doc_id)
+
+
+@router.get("/crossrefs", responses=_errors(501))
+def crossrefs(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> dict:
+    """The documents and clauses a document is linked to (``index.crossref``)."""
+    if doc not in engine.documents and doc not in engine.catalog.entries:
+        raise NotFound(f"Không có văn bản '{doc}'.")
+    out = crossrefs_of(engine, doc)
+    if out is None:
+        raise HTTPException(501, "Chức năng liên kết văn bản chưa sẵn sàng trên máy chủ này.")
+    return out
+
+
+@router.get("/export.xlsx", response_class=Response)
+def export_xlsx(engine: EngineDep) -> Response:
+    """The responsibility matrix (agency × task × role × deadline × clause) as XLSX."""
+    from index.export import matrix_xlsx
+
+    return Response(matrix_xlsx(engine), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="ma-tran-trach-nhiem.xlsx"'})
+
+
+@router.get("/export.csv", response_class=Response)
+def export_csv(engine: EngineDep) -> Response:
+    """The responsibility matrix as CSV (UTF-8 with BOM, so spreadsheet programs read the accents)."""
+    from index.export import matrix_csv
+
+    return Response(matrix_csv(engine).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="ma-tran-trach-nhiem.csv"'})
+
+
+# --- uploads (admin) ------------------------------------------------------------------------
+
+_UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary", "description": ".txt, .md, .docx hoặc .pdf"}},
+}}}}}
+
+
+async def _read_upload(request: Request, settings: Settings) -> tuple[str, bytes]:
+    """The uploaded file's safe name and bytes; 413 beyond ``max_upload_mb``.
+
+    Parsed by hand after the token check, so an unauthenticated client cannot make the
+    server spool a large body."""
+    limit = settings.max_upload_mb * 1024 * 1024
+    too_big = HTTPException(413, f"Tệp quá lớn; tối đa {settings.max_upload_mb} MB.")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit + 64 * 1024:
+        raise too_big
+    form = await request.form(max_files=1, max_fields=5)  # malformed multipart: Starlette answers 400
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise HTTPException(422, "Thiếu tệp: gửi tệp trong trường 'file' (multipart/form-data).")
+    data = await upload.read(limit + 1)
+    await form.close()
+    if len(data) > limit:
+        raise too_big
+    name = Path((upload.filename or "").replace("\\", "/")).name.strip()
+    if not name or name.startswith(".") or any(ord(ch) < 32 for ch in name):
+        raise HTTPException(422, "Tên tệp không hợp lệ.")
+    return name, data
+
+
+@router.post("/documents/preview", openapi_extra=_UPLOAD_BODY, responses=_errors(400, 401, 403, 413))
+async def preview(request: Request, _: AdminDep, settings: SettingsDep, engine: EngineDep) -> dict:
+    """Parse an uploaded file without touching the index: header, catalog match, outline, warnings."""
+    name, data = await _read_upload(request, settings)
+    doc = await run_in_threadpool(parse_bytes, data, name, engine.catalog)
+    entry = engine.catalog.entries.get(doc.id)
+    return {
+        "file": name, "doc_id": doc.id, "header": asdict(doc.header),
+        "catalog": asdict(entry) if entry else None, "already_loaded": doc.id in engine.documents,
+        "clauses": len(doc.clauses), "references": [asdict(r) for r in doc.references],
+        "warnings": doc.warnings, "outline": [c.model_dump() for c in outline_of(doc)],
+    }
+
+
+@router.post("/documents", openapi_extra=_UPLOAD_BODY, responses=_errors(400, 401, 403, 409, 413))
+async def upload(request: Request, _: AdminDep, settings: SettingsDep, engine: EngineDep) -> dict:
+    """Add a document: parse it, build a new index generation, keep the file in the corpus.
+
+    A file that cannot be read → 422 and the index is unchanged. The next request sees
+    the new generation (``service.state`` re-opens the engine)."""
+    name, data = await _read_upload(request, settings)
+    target = settings.corpus_dir / name
+    if target.exists() and target.read_bytes() != data:
+        raise HTTPException(409, f"Kho văn bản đã có tệp '{name}' với nội dung khác; hãy đổi tên tệp.")
+    await run_in_threadpool(parse_bytes, data, name, engine.catalog)  # fail fast with the reader's message
+    report = await run_in_threadpool(_build, settings, engine, name, data)
+    failed = next((f for f in report.failed if f.file == name), None)
+    if failed is not None:
+        raise IngestError(name, failed.error or "không đọc được tệp")
+    if not target.exists():
+        _save(target, data)
+    return asdict(report) | {"failed": [asdict(f) for f in report.failed]}
+
+
+def _build(settings: Settings, engine: Engine, name: str, data: bytes):
+    from index.build import build
+
+    # build() holds a file lock on the data dir, so uploads, CLI ingests and other workers take turns.
+    return build(settings.data_dir, settings.corpus_dir, lambda: engine.embedder, uploads={name: data},
+                 chroma_url=settings.chroma_url)
+
+
+def _save(target: Path, data: bytes) -> None:
+    """Write atomically (a hidden temp file, which corpus scans skip, then a rename)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.upload")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)

@@ -1,0 +1,322 @@
+"""What the API, the pages and the CLI show about agencies and documents.
+
+Response models (separate from the engine's internal objects) and the functions that
+build them from an engine. The JSON API returns them as they are; the HTML pages
+render the same objects, so a page and its ``/api`` twin cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from functools import lru_cache
+
+from pydantic import BaseModel, Field
+
+from index.answer import cite
+from index.digest import Digest, Task, agency_list, digest
+from index.engine import Engine
+from index.errors import NotFound
+from ingest.catalog import Entry
+from ingest.models import Clause, Document
+from ingest.normalize import fold, normalize_text
+from service.schemas import clause_url
+
+
+class AgencySummary(BaseModel):
+    id: str
+    name: str
+    kind: str
+    level: str
+    active: bool
+    tasks: int = Field(description="Tasks that fall to it today: own, inherited from predecessors, catch-all")
+    successors: list[str] = Field(description="Names of the agencies that took over (when it no longer exists)")
+    successor_note: str = Field("", description="'nay là …, theo …' for an agency that no longer exists")
+
+
+class SuccessionOut(BaseModel):
+    id: str
+    name: str
+    date: str | None
+    source: str
+    note: str
+    scope: str
+
+
+class TaskOut(BaseModel):
+    clause_id: str
+    doc_id: str
+    doc_number: str | None
+    section: str = Field(description="Section path, e.g. III.6/2")
+    label: str
+    heading: str = Field(description="Heading of the numbered item the task sits under")
+    roles: list[str]
+    text: str = Field(description="The task, normalised on one line")
+    quote: str = Field(description="Verbatim source text at [start, end)")
+    start: int
+    end: int
+    deadlines: list[str]
+    reporting: bool
+    why: str = Field(description="own | predecessor | catch-all")
+    name_in_document: str = Field(description="The agency's name as the document writes it")
+    note: str = Field("", description="Why the task is listed here when it is not the agency's own")
+    url: str
+
+
+class RoleGroup(BaseModel):
+    role: str
+    tasks: list[TaskOut]
+
+
+class AgencyDigestOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+    level: str
+    active: bool
+    tasks: int
+    successors: list[SuccessionOut]
+    predecessors: list[SuccessionOut]
+    predecessor_notes: list[str]
+    roles: list[RoleGroup]
+    deadlines: list[TaskOut]
+    reporting: list[TaskOut]
+
+
+class DocumentSummary(BaseModel):
+    id: str
+    type: str | None
+    number: str | None
+    issuer: str | None
+    date: str | None
+    title: str | None
+    short: str | None
+    file: str | None
+    loaded: bool
+    status: str = Field(description="'đã có toàn văn' or 'chưa có toàn văn'")
+    clauses: int
+    implements: list[str] = Field(default_factory=list, description="Ids of the documents it implements")
+    cites: list[str] = Field(default_factory=list, description="Ids of other documents it refers to")
+
+
+class OutlineClause(BaseModel):
+    id: str
+    path: str
+    label: str
+    heading: str
+    kind: str
+    depth: int
+    parent: str | None
+    start: int
+    end: int
+    text: str
+
+
+class CitingClause(BaseModel):
+    doc_id: str
+    doc_number: str | None
+    section: str | None = Field(description="Null when the mention sits in the document's header or title")
+    label: str
+    mention: str = Field(description="The words of the mention, verbatim")
+    quote: str
+    url: str
+
+
+class DocumentDetail(DocumentSummary):
+    header: dict | None = Field(None, description="The header as parsed from the text (loaded documents)")
+    warnings: list[str] = Field(default_factory=list)
+    outline: list[OutlineClause] = Field(default_factory=list)
+    cited_by: list[CitingClause] = Field(default_factory=list,
+                                         description="For a catalog-only document: where loaded texts cite it")
+
+
+LOADED, NOT_LOADED = "đã có toàn văn", "chưa có toàn văn"
+
+
+# --- agencies -------------------------------------------------------------------------------
+
+
+def _successor_note(engine: Engine, agency_id: str) -> tuple[list[str], str]:
+    succ = engine.registry.successors(agency_id)
+    names = [engine.registry.agencies[s.to_id].name for s in succ]
+    note = f"nay là {', '.join(names)}, theo {succ[0].source}" if succ else ""
+    return names, note
+
+
+def agencies_out(engine: Engine) -> list[AgencySummary]:
+    out = []
+    for d in agency_list(engine):
+        names, note = _successor_note(engine, d.agency_id)
+        gone = not d.active
+        out.append(AgencySummary(id=d.agency_id, name=d.name, kind=d.kind, level=d.level, active=d.active,
+                                 tasks=d.count, successors=names if gone else [], successor_note=note if gone else ""))
+    return out
+
+
+def _task_note(engine: Engine, d: Digest, t: Task) -> str:
+    doc = engine.documents[t.row.doc_id]
+    in_doc = f"tên trong {doc.header.doc_type or 'văn bản'}"
+    if t.why == "predecessor":
+        chain = next((s for s in engine.registry.predecessors(d.agency_id) if s.from_id == t.row.agency_id), None)
+        source = f" theo {chain.source}" if chain and chain.source else ""
+        return f"Nhiệm vụ giao cho {t.row.agency_name} ({in_doc}), nay thuộc {d.name}{source}."
+    if t.why == "catch-all":
+        return f"Nhiệm vụ giao chung cho “{t.row.agency_name}” ({in_doc})."
+    return ""
+
+
+def _task_out(engine: Engine, d: Digest, t: Task) -> TaskOut:
+    clause = engine.clauses[t.row.clause_id]
+    c = cite(engine, clause)
+    return TaskOut(
+        clause_id=clause.id, doc_id=clause.doc_id, doc_number=t.doc_number, section=t.url_path, label=t.label,
+        heading=c.heading, roles=t.row.roles, text=t.row.task, quote=c.quote, start=c.start, end=c.end,
+        deadlines=t.row.deadlines, reporting=t.row.reporting, why=t.why, name_in_document=t.row.agency_name,
+        note=_task_note(engine, d, t), url=clause_url(clause),
+    )
+
+
+def agency_out(engine: Engine, agency_id: str) -> AgencyDigestOut:
+    d = digest(engine, agency_id)
+    tasks = {id(t): _task_out(engine, d, t) for ts in d.by_role.values() for t in ts}
+    inherited = {t.row.agency_id for ts in d.by_role.values() for t in ts if t.why == "predecessor"}
+    notes = []
+    for p in d.predecessors:
+        if p["id"] in inherited:
+            doc_names = sorted({t.row.agency_name for ts in d.by_role.values() for t in ts if t.row.agency_id == p["id"]})
+            written = ", ".join(f"“{n}”" for n in doc_names)
+            notes.append(f"Gồm nhiệm vụ giao cho {p['name']} (tên trong văn bản: {written}), nay thuộc {d.name} "
+                         f"theo {p['source']}.")
+    return AgencyDigestOut(
+        id=d.agency_id, name=d.name, kind=d.kind, level=d.level, active=d.active, tasks=d.count,
+        successors=[SuccessionOut(**s) for s in d.successors], predecessors=[SuccessionOut(**p) for p in d.predecessors],
+        predecessor_notes=notes,
+        roles=[RoleGroup(role=r, tasks=[tasks[id(t)] for t in ts]) for r, ts in d.by_role.items()],
+        deadlines=[tasks[id(t)] for t in d.deadlines], reporting=[tasks[id(t)] for t in d.reporting],
+    )
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def _loaded_summary(engine: Engine, doc: Document) -> DocumentSummary:
+    h, e = doc.header, engine.catalog.entries.get(doc.id)
+    return DocumentSummary(
+        id=doc.id, type=h.doc_type or (e.type if e else None), number=h.number or (e.number if e else None),
+        issuer=h.issuer or (e.issuer if e else None), date=h.date or (e.date if e else None),
+        title=h.title or (e.title if e else None), short=e.short if e else None, file=doc.file, loaded=True,
+        status=LOADED, clauses=len(doc.clauses), implements=e.implements if e else [], cites=e.cites if e else [],
+    )
+
+
+def _catalog_summary(e: Entry) -> DocumentSummary:
+    return DocumentSummary(id=e.id, type=e.type, number=e.number, issuer=e.issuer, date=e.date, title=e.title,
+                           short=e.short, file=e.file, loaded=False, status=NOT_LOADED, clauses=0,
+                           implements=e.implements, cites=e.cites)
+
+
+def documents_out(engine: Engine) -> list[DocumentSummary]:
+    """Loaded documents first, then the catalog entries whose text is not loaded."""
+    out = [_loaded_summary(engine, d) for d in engine.documents.values()]
+    out += [_catalog_summary(e) for e in engine.catalog.entries.values() if e.id not in engine.documents]
+    return out
+
+
+def outline_of(doc: Document) -> list[OutlineClause]:
+    return [OutlineClause(id=c.id, path=c.path, label=c.label, heading=c.heading, kind=c.kind, depth=c.depth,
+                          parent=c.parent, start=c.start, end=c.end, text=c.text) for c in doc.clauses]
+
+
+def citing_clauses(engine: Engine, entry: Entry) -> list[CitingClause]:
+    """Where the loaded texts mention the document of ``entry`` (by its number)."""
+    out: list[CitingClause] = []
+    seen: set[tuple[str, str | None]] = set()
+    for doc in engine.documents.values():
+        for ref in doc.references:
+            target = engine.catalog.by_number(ref.number)
+            if target is None or target.id != entry.id or (doc.id, ref.clause_id) in seen:
+                continue
+            seen.add((doc.id, ref.clause_id))
+            clause: Clause | None = engine.clauses.get(ref.clause_id) if ref.clause_id else None
+            mention = doc.source[ref.start:ref.end]
+            if clause is None:
+                out.append(CitingClause(doc_id=doc.id, doc_number=doc.header.number, section=None, label="Phần đầu văn bản",
+                                        mention=mention, quote=mention, url=f"/documents/{doc.id}"))
+                continue
+            quote = cite(engine, clause, (ref.start, ref.end)).quote
+            out.append(CitingClause(doc_id=doc.id, doc_number=doc.header.number, section=clause.path, label=clause.label,
+                                    mention=mention, quote=quote, url=clause_url(clause)))
+    return out
+
+
+def document_out(engine: Engine, doc_id: str) -> DocumentDetail:
+    if doc_id in engine.documents:
+        doc = engine.documents[doc_id]
+        base = _loaded_summary(engine, doc)
+        return DocumentDetail(**base.model_dump(), header=asdict(doc.header), warnings=doc.warnings,
+                              outline=outline_of(doc))
+    entry = engine.catalog.entries.get(doc_id)
+    if entry is None:
+        raise NotFound(f"Không có văn bản '{doc_id}' trong chỉ mục hay danh mục văn bản.")
+    return DocumentDetail(**_catalog_summary(entry).model_dump(), cited_by=citing_clauses(engine, entry))
+
+
+def crossrefs_of(engine: Engine, doc_id: str) -> dict | None:
+    """``index.crossref.crossrefs`` when that module exists (None otherwise)."""
+    try:
+        from index.crossref import crossrefs
+    except ModuleNotFoundError as e:
+        if e.name != "index.crossref":
+            raise
+        return None
+    return crossrefs(engine, doc_id)
+
+
+# --- suggestions ----------------------------------------------------------------------------
+
+
+class Suggestion(BaseModel):
+    text: str = Field(description="What to put in the search box")
+    kind: str = Field(description="'cơ quan' or 'văn bản'")
+    id: str = Field(description="Agency or document id")
+
+
+class SuggestResponse(BaseModel):
+    query: str
+    suggestions: list[Suggestion]
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    return " ".join(fold(normalize_text(text)).split())
+
+
+def _candidates(engine: Engine) -> list[Suggestion]:
+    out = []
+    for a in engine.registry.agencies.values():
+        out += [Suggestion(text=t, kind="cơ quan", id=a.id) for t in [a.name, *a.aliases]]
+    for e in engine.catalog.entries.values():
+        texts = [e.number if e.number_known else None, e.short, *e.aliases]
+        out += [Suggestion(text=t, kind="văn bản", id=e.id) for t in texts if t]
+    return out
+
+
+def suggest_out(engine: Engine, q: str, limit: int = 10) -> SuggestResponse:
+    """Agency names/aliases and document numbers/aliases that contain what was typed
+    (case and diacritics ignored): whole-name prefixes first, then word prefixes."""
+    key = _folded(q)
+    if not key:
+        return SuggestResponse(query=q, suggestions=[])
+    ranked = []
+    for s in _candidates(engine):
+        f = _folded(s.text)
+        pos = f.find(key)
+        if pos == -1:
+            continue
+        rank = 0 if pos == 0 else 1 if f[pos - 1] in " -/(" else 2
+        ranked.append((rank, len(s.text), s.text, s))
+    seen, out = set(), []
+    for *_, s in sorted(ranked, key=lambda r: r[:3]):
+        if s.text not in seen:
+            seen.add(s.text)
+            out.append(s)
+    return SuggestResponse(query=q, suggestions=out[:limit])

@@ -1,0 +1,243 @@
+"""The Vietnamese pages: search (``/`` and ``/?q=…``), agencies, documents.
+
+Server-rendered with Jinja2 (autoescape on for every template); the small script in
+``static/app.js`` only adds suggestions, copy and print buttons, so every page works
+without it. Query words are highlighted by folding both the text and the query
+(case and diacritics ignored) and wrapping the matches in ``<mark>`` *after* escaping.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup, escape
+
+from index.answer import Answer
+from index.answer import ask as answer
+from index.engine import Engine, Hit
+from index.errors import TracuuError
+from ingest.normalize import collapse_spaces, fold, normalize_text
+from service.api import EngineDep, agency_id_of
+from service.schemas import clause_url
+from service.views import agencies_out, agency_out, crossrefs_of, document_out, documents_out
+
+TEMPLATES = Path(__file__).parent / "templates"
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+templates = Jinja2Templates(env=_env)
+router = APIRouter(include_in_schema=False)
+
+EXAMPLES = ["Sở nào bố trí kinh phí?", "Sở KH&CN phải làm gì?", "so nao bo tri kinh phi", "Nghị quyết 36-NQ/TW"]
+RESULT_CHARS = 700
+
+# Words too common to highlight on their own (folded): question words and function words.
+_STOP = set("ai gi nao la cua va cac co cho voi trong duoc de den tu ve mot hay hoac khong nhu thi nay do "
+            "nhung o tai theo so phai lam the what who which does do must should of the and".split())
+_WORD = re.compile(r"\w+")
+
+
+# --- highlighting ---------------------------------------------------------------------------
+
+
+def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``text`` folded, combining marks dropped; ``offsets[i]`` is the source index of char i."""
+    chars, offsets = [], []
+    for i, ch in enumerate(text):
+        if unicodedata.combining(ch):
+            continue
+        chars.append(ch)
+        offsets.append(i)
+    offsets.append(len(text))
+    return fold("".join(chars)), offsets
+
+
+def query_words(query: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """Single words worth highlighting alone, and the query's word pairs (folded)."""
+    words = _WORD.findall(fold(normalize_text(query)))
+    singles = {w for w in words if w not in _STOP and len(w) >= 5}
+    pairs = {(a, b) for a, b in zip(words, words[1:]) if not (a in _STOP and b in _STOP)}
+    return singles, pairs
+
+
+def highlight(text: str, query: str | None) -> Markup:
+    """Escaped ``text`` with the query's words (pairs, or long single words) in ``<mark>``.
+
+    >>> str(highlight("Sở Tài chính bố trí kinh phí <b>", "so nao bo tri kinh phi"))
+    'Sở Tài chính <mark>bố trí kinh phí</mark> &lt;b&gt;'
+    """
+    if not query:
+        return Markup(escape(text))
+    singles, pairs = query_words(query)
+    folded, offsets = _folded_with_offsets(text)
+    words = list(_WORD.finditer(folded))
+    marked = [w.group() in singles for w in words]
+    for i in range(len(words) - 1):
+        if (words[i].group(), words[i + 1].group()) in pairs and not folded[words[i].end():words[i + 1].start()].strip():
+            marked[i] = marked[i + 1] = True
+    spans: list[list[int]] = []
+    for w, m in zip(words, marked):
+        if not m:
+            continue
+        if spans and not folded[spans[-1][1]:w.start()].strip() and "\n" not in folded[spans[-1][1]:w.start()]:
+            spans[-1][1] = w.end()
+        else:
+            spans.append([w.start(), w.end()])
+    out, pos = [], 0
+    for s, e in spans:
+        a, b = offsets[s], offsets[e]
+        out += [escape(text[pos:a]), Markup("<mark>"), escape(text[a:b]), Markup("</mark>")]
+        pos = b
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def mark_exact(text: str, needle: str) -> Markup:
+    """Escaped ``text`` with the first verbatim occurrence of ``needle`` in ``<mark>``."""
+    i = text.find(needle) if needle else -1
+    if i == -1:
+        return Markup(escape(text))
+    return Markup("").join([escape(text[:i]), Markup("<mark>"), escape(needle), Markup("</mark>"),
+                            escape(text[i + len(needle):])])
+
+
+_env.filters["highlight"] = highlight
+_env.filters["mark_exact"] = mark_exact
+
+
+# --- helpers for the templates --------------------------------------------------------------
+
+
+def display_text(text: str) -> str:
+    """A clause's own text for reading: blank lines and indentation dropped (quotes stay verbatim)."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def doc_name(engine: Engine, doc_id: str) -> str:
+    """"Kế hoạch triển khai Chương trình 64-CTr/TU" (catalog short name), else type + number."""
+    entry = engine.catalog.entries.get(doc_id)
+    if entry and entry.short:
+        return entry.short
+    doc = engine.documents.get(doc_id)
+    h = doc.header if doc else None
+    return " ".join(x for x in ((h.doc_type, h.number) if h else ()) if x) or doc_id
+
+
+def _answer_view(engine: Engine, a: Answer) -> dict:
+    agencies: dict[str, dict] = {}  # one entry per agency, with every role it has in the answer
+    for name, role in a.agencies:
+        if name not in agencies:
+            found = engine.registry.resolve(name) or next((x for x, _, _ in engine.registry.find(name)), None)
+            agencies[name] = {"name": name, "roles": [], "id": found.id if found else None}
+        if role not in agencies[name]["roles"]:
+            agencies[name]["roles"].append(role)
+    cites = [{"url": clause_url(c.clause), "label": c.clause.label, "section": c.clause.path, "quote": c.quote,
+              "heading": c.heading, "doc": doc_name(engine, c.clause.doc_id)} for c in a.citations]
+    for c in cites:
+        c["copy"] = f"{c['doc']}, {c['label']}: “{collapse_spaces(c['quote'])}”"
+    return {"text": a.text, "supported": a.supported, "kind": a.kind, "agencies": list(agencies.values()),
+            "citations": cites}
+
+
+def _result_view(engine: Engine, h: Hit) -> dict:
+    text = collapse_spaces(h.clause.text)
+    return {"url": clause_url(h.clause), "label": h.clause.label, "heading": h.clause.heading,
+            "doc": doc_name(engine, h.clause.doc_id), "agencies": engine.agencies_of(h.clause),
+            "text": text if len(text) <= RESULT_CHARS else text[:RESULT_CHARS].rsplit(" ", 1)[0] + " …"}
+
+
+_XREF_GROUPS = (("implements", "to", "Thực hiện"), ("cites", "to", "Dẫn chiếu"),
+                ("implemented_by", "from", "Được thực hiện bởi"), ("cited_by", "from", "Được dẫn chiếu bởi"))
+
+
+def _short_path(path: str) -> str:
+    return "Mở đầu" if path == "preamble" else path
+
+
+def crossref_view(engine: Engine, doc_id: str, data: dict | None) -> dict | None:
+    """The sidebar's links from ``index.crossref.crossrefs``: related documents, each with the
+    clauses where the link is stated, and the clauses aligned with a higher document."""
+    if not data:
+        return None
+    groups = []
+    for key, end, title in _XREF_GROUPS:
+        links = []
+        for e in data.get(key) or []:
+            other = e.get(end)
+            clauses = [engine.clauses[c] for c in (e.get("clauses") or []) if c in engine.clauses]
+            links.append({"id": other, "name": doc_name(engine, other), "loaded": other in engine.documents,
+                          "clauses": [(_short_path(c.path), clause_url(c)) for c in clauses]})
+        if links:
+            groups.append({"title": title, "links": links})
+    aligned = [{"label": a.get("label") or a.get("section"), "url": f"#{a.get('section')}",
+                "target": f"{doc_name(engine, a.get('target_doc'))}, {a.get('target_label') or a.get('target_section')}",
+                "target_url": f"/documents/{a.get('target_doc')}#{a.get('target_section')}"}
+               for a in data.get("alignments") or [] if a.get("section") and a.get("target_doc")]
+    return {"groups": groups, "aligned": aligned} if groups or aligned else None
+
+
+def render(request: Request, name: str, status_code: int = 200, headers: dict | None = None, **ctx) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
+
+
+def render_error(request: Request, status: int, message: str, headers: dict | None = None) -> HTMLResponse:
+    return render(request, "error.html", status, headers, status=status, message=message)
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, engine: EngineDep, q: str | None = None, doc: str | None = None,
+         agency: str | None = None, section: str | None = None) -> HTMLResponse:
+    """The search page; ``/?q=…`` renders that question's answer and results (bookmarkable)."""
+    filters = {"doc": doc or "", "agency": agency or "", "section": (section or "").strip()}
+    ctx = {"q": q or "", "filters": filters, "examples": EXAMPLES, "message": None, "answer": None, "results": None,
+           "doc_options": [(d, doc_name(engine, d)) for d in engine.documents],
+           "agency_options": [(a.id, a.name) for a in agencies_out(engine)]}
+    if q is None or q == "":
+        return render(request, "search.html", **ctx)
+    try:
+        ctx["answer"] = _answer_view(engine, answer(engine, q))
+        hits = engine.search(q, 10, doc=filters["doc"] or None, section=filters["section"] or None,
+                             agency=agency_id_of(engine, filters["agency"]))
+        ctx["results"] = [_result_view(engine, h) for h in hits]
+    except TracuuError as e:
+        if e.status >= 500:
+            raise
+        ctx["message"] = str(e)
+        return render(request, "search.html", e.status, **ctx)
+    return render(request, "search.html", **ctx)
+
+
+@router.get("/agencies", response_class=HTMLResponse)
+def agencies_page(request: Request, engine: EngineDep) -> HTMLResponse:
+    return render(request, "agencies.html", agencies=agencies_out(engine))
+
+
+@router.get("/agencies/{agency_id}", response_class=HTMLResponse)
+def agency_page(request: Request, engine: EngineDep, agency_id: str) -> HTMLResponse:
+    d = agency_out(engine, agency_id)
+    docs = {t.doc_id: doc_name(engine, t.doc_id) for g in d.roles for t in g.tasks}
+    return render(request, "agency.html", a=d, docs=docs)
+
+
+@router.get("/documents", response_class=HTMLResponse)
+def documents_page(request: Request, engine: EngineDep) -> HTMLResponse:
+    return render(request, "documents.html", documents=documents_out(engine))
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(request: Request, engine: EngineDep, doc_id: str) -> HTMLResponse:
+    d = document_out(engine, doc_id)
+    doc = engine.documents.get(doc_id)
+    clauses = [{"path": c.path, "label": c.label, "kind": c.kind, "depth": c.depth, "heading": c.heading,
+                "text": display_text(c.own_text)} for c in doc.clauses] if doc else []
+    xref = crossref_view(engine, doc_id, crossrefs_of(engine, doc_id))
+    related = [] if xref else [(rel, i, doc_name(engine, i)) for rel, ids in (("Thực hiện", d.implements),
+                                                                                ("Dẫn chiếu", d.cites)) for i in ids]
+    names = {c.doc_id: doc_name(engine, c.doc_id) for c in d.cited_by}
+    return render(request, "document.html", d=d, clauses=clauses, related=related, xref=xref, names=names)
