@@ -87,11 +87,6 @@ def _doc_name(doc: Document, engine: Engine) -> str:
     return " ".join(x for x in (h.doc_type, h.number) if x) or doc.id
 
 
-def _rows_of(engine: Engine, clause: Clause) -> list[Row]:
-    ids = {clause.id} | set(clause.children)
-    return [r for r in engine.matrix.rows if r.clause_id in ids]
-
-
 def _now_called(engine: Engine, row: Row) -> str:
     """" (nay là Sở Tài chính — Nghị định …)" for an agency that no longer exists."""
     if not row.agency_id or engine.registry.agencies[row.agency_id].active:
@@ -129,13 +124,14 @@ def _answer(engine: Engine, q: Query) -> Answer:
 
 
 def _who(engine: Engine, q: Query) -> Answer:
-    assigned = {i for i, u in enumerate(engine.units) if any(True for _ in _rows_of(engine, engine.clauses[u["id"]]))}
-    hits = engine.searcher.search(q, 5, Filters(units=assigned))
+    # Only clauses some agency is assigned can answer "who". No named-agency ranking here: in a
+    # who-question a named agency is usually the object ("…báo cáo UBND tỉnh"), not the answer.
+    hits = engine.searcher.search(q, 5, Filters(units=engine.matrix.assigned_units))
     general = engine.search(q, 3)
-    if not hits or not _supported(engine, q, [engine._hit(hits[0])]):
+    if not hits or not _supported(engine, q, [engine.hit(hits[0])]):
         return _unsupported(engine, q, general)
     best = engine.clauses[engine.units[hits[0].unit]["id"]]
-    rows = _rows_of(engine, best)
+    rows = engine.matrix.rows_of(best)
     main = rows[0]
     roles = [r for r in ROLES if r in main.roles]
     names = list(dict.fromkeys(r.agency_name for r in rows))
@@ -216,8 +212,8 @@ def _supported(engine: Engine, q: Query, hits: list[Hit]) -> bool:
         return False
     if q.numbers or engine.registry.find(q.expanded):
         return True
-    row = engine.searcher._row[hits[0].clause.id]
-    return engine.searcher.support(q, row) >= MIN_SUPPORT
+    row = engine.searcher.row_of(hits[0].clause.id)
+    return row is not None and engine.searcher.support(q, row) >= MIN_SUPPORT
 
 
 def _look_up(engine: Engine, q: Query, doc: str | None = None) -> Answer:
@@ -226,7 +222,7 @@ def _look_up(engine: Engine, q: Query, doc: str | None = None) -> Answer:
         return _unsupported(engine, q, hits)
     best = hits[0]
     doc = best.doc
-    rows = _rows_of(engine, best.clause)
+    rows = engine.matrix.rows_of(best.clause)
     agencies = list(dict.fromkeys((r.agency_name, r.roles[0]) for r in rows))
     text = f"Nội dung liên quan nhất: {_doc_name(doc, engine)}, {best.clause.label}"
     text += f" ({collapse_spaces(best.clause.heading)})." if best.clause.heading else "."

@@ -103,17 +103,17 @@ class Engine:
         if agency:
             units = self.matrix.unit_rows_for(agency)
         ranked = self.searcher.search(query, k, Filters(doc, section, units), mode, self.named_agency_units(query))
-        return [self._hit(r) for r in ranked]
+        return [self.hit(r) for r in ranked]
 
     def named_agency_units(self, query: Query) -> set[int]:
         """Units whose tasks belong to an agency the query names (or to its predecessors)."""
         out: set[int] = set()
         for agency, _, _ in self.registry.find(query.expanded):
-            out |= {self.matrix._unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency.id)
-                    if why != "catch-all" and r.clause_id in self.matrix._unit_row}
+            out |= {self.matrix.unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency.id)
+                    if why != "catch-all" and r.clause_id in self.matrix.unit_row}
         return out
 
-    def _hit(self, r: Ranked) -> Hit:
+    def hit(self, r: Ranked) -> Hit:
         u = self.units[r.unit]
         return Hit(self.clauses[u["id"]], self.documents[u["doc_id"]], r.score, r.lexical_rank, r.dense_rank, u)
 
@@ -135,5 +135,4 @@ class Engine:
 
     def agencies_of(self, clause: Clause) -> list[str]:
         """Names (as written) of the agencies the matrix assigns to a clause or its bullets."""
-        ids = {clause.id, *clause.children}
-        return list(dict.fromkeys(r.agency_name for r in self.matrix.rows if r.clause_id in ids))
+        return list(dict.fromkeys(r.agency_name for r in self.matrix.rows_of(clause)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from index.agencies import Agency, Registry
 from ingest.models import Clause, Document
@@ -86,7 +87,22 @@ class Matrix:
     def __init__(self, rows: list[Row], registry: Registry, unit_row: dict[str, int]):
         self.rows = rows
         self.registry = registry
-        self._unit_row = unit_row  # clause id -> unit index
+        self.unit_row = unit_row  # clause id -> unit index
+        self.by_clause: dict[str, list[Row]] = {}
+        self.by_item: dict[str, list[Row]] = {}
+        for r in rows:
+            self.by_clause.setdefault(r.clause_id, []).append(r)
+            self.by_item.setdefault(r.item_id, []).append(r)
+
+    def rows_of(self, clause: Clause) -> list[Row]:
+        """Rows of a clause, or of its bullets when the clause is their item."""
+        return self.by_clause.get(clause.id) or (self.by_item.get(clause.id, []) if clause.children else [])
+
+    @cached_property
+    def assigned_units(self) -> set[int]:
+        """Units whose clause (or whose bullets) some agency is assigned."""
+        ids = set(self.by_clause) | set(self.by_item)
+        return {self.unit_row[i] for i in ids if i in self.unit_row}
 
     def for_agency(self, agency_id: str) -> list[tuple[Row, str]]:
         """Rows that concern ``agency_id``, each with why: own | predecessor | catch-all."""
@@ -104,7 +120,7 @@ class Matrix:
 
     def unit_rows_for(self, agency_id: str) -> set[int]:
         """Unit indexes of the clauses that concern ``agency_id`` (for the agency filter)."""
-        return {self._unit_row[r.clause_id] for r, _ in self.for_agency(agency_id) if r.clause_id in self._unit_row}
+        return {self.unit_row[r.clause_id] for r, _ in self.for_agency(agency_id) if r.clause_id in self.unit_row}
 
 
 def covers(registry: Registry, group_id: str | None, agency: Agency) -> bool:

@@ -89,6 +89,10 @@ class HybridSearcher:
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         return self._dedupe(ranked)[:k]
 
+    def row_of(self, clause_id: str) -> int | None:
+        """The unit index of a clause (None for clauses with no own text)."""
+        return self._row.get(clause_id)
+
     def support(self, q: Query, unit: int) -> float:
         """Share of the query's folded syllable bigrams that the unit contains (0..1).
 
