@@ -7,8 +7,6 @@ process and swaps in a new one when the manifest changes (``Engine.stale``).
 
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,14 +14,13 @@ from index.agencies import Registry
 from index.embedders import Embedder, create_embedder
 from index.errors import IndexMismatch, IndexMissing, NotFound
 from index.lexical import LexicalIndex
+from index.matrix import build_matrix
 from index.query import Query, analyze
 from index.search import Filters, HybridSearcher, Ranked
 from index.store import load_document, load_units, read_manifest
 from index.vector import VectorStore, open_client, pin_llama_index
 from ingest.catalog import Catalog, load_catalog
 from ingest.models import Clause, Document
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,10 +58,7 @@ class Engine:
         self.embedder = embedder
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
         self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embedder.query)
-        self._lock = threading.Lock()
-        from index.matrix import build_matrix  # the responsibility matrix, derived once per generation
-
-        self.matrix = build_matrix(self)
+        self.matrix = build_matrix(self)  # the responsibility matrix, derived once per generation
 
     @classmethod
     def open(cls, options: Options, embedder: Embedder | None = None) -> Engine:

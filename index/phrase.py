@@ -64,7 +64,7 @@ def check(text: str, answer: Answer, registry: Registry) -> str | None:
     if not refs <= set(range(1, len(answer.citations) + 1)):
         return "dẫn nguồn không có"
     cited = " ".join(fold(c.quote + " " + c.heading) for c in answer.citations)
-    for agency, s, e in registry.find(text):
+    for agency, _, _ in registry.find(text):
         names = [agency.name, *agency.aliases]
         if not any(fold(n) in cited for n in names):
             return f"nêu {agency.name}, cơ quan không có trong trích dẫn"
