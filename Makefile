@@ -41,7 +41,7 @@ eval: install
 	$(PY) -m tests.eval.run
 
 bench: install-dev
-	$(PY) -m tests.bench.run
+	$(PY) -m tests.bench.run --sizes 1000,10000 --chroma-server
 
 clean:
 	rm -rf data test-output .pytest_cache

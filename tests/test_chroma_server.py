@@ -3,52 +3,23 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from index.build import build
 from index.embedders import create_embedder
 from index.engine import Engine, Options
+from tests.bench.servers import ChromaServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 CORPUS = Path(__file__).parents[1] / "corpus"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    assert exe, "the chroma CLI comes with chromadb"
-    port = free_port()
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with ChromaServer(tmp_path_factory.mktemp("chroma")) as server:
+        yield server.url
 
 
 def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url):

@@ -21,7 +21,7 @@ from index.build import build
 from index.embedders import create_embedder
 from index.engine import Engine, Options
 from tests.bench.generate import generate
-from tests.bench.http import Server, load
+from tests.bench.servers import ChromaServer, Server, load
 
 ROOT = Path(__file__).parents[2]
 CORPUS = ROOT / "corpus"
@@ -49,17 +49,17 @@ def latency(engine: Engine, repeat: int) -> tuple[float, float]:
     return pct(times, 50), pct(times, 95)
 
 
-def bench_corpus(name: str, corpus: Path, embedder, repeat: int) -> dict:
+def bench_corpus(name: str, corpus: Path, embedder, repeat: int, chroma_url: str | None = None) -> dict:
     data = Path(tempfile.mkdtemp(prefix="tracuu-bench-"))
     try:
         t = time.perf_counter()
-        report = build(data, corpus, embedder)
+        report = build(data, corpus, embedder, chroma_url=chroma_url)
         ingest_s = time.perf_counter() - t
         t = time.perf_counter()
-        again = build(data, corpus, embedder)
+        again = build(data, corpus, embedder, chroma_url=chroma_url)
         reingest_s = time.perf_counter() - t
         t = time.perf_counter()
-        engine = Engine.open(Options(data, corpus), embedder)
+        engine = Engine.open(Options(data, corpus, chroma_url=chroma_url), embedder)
         open_s = time.perf_counter() - t
         p50, p95 = latency(engine, repeat)
         size = sum(f.stat().st_size for f in data.rglob("*") if f.is_file()) / 2**20
@@ -100,15 +100,25 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--skip-server", action="store_true")
     ap.add_argument("--requests", type=int, default=400, help="requests per HTTP load run")
+    ap.add_argument("--chroma-server", action="store_true", help="also measure against a `chroma run` server")
     args = ap.parse_args()
     e5 = create_embedder("e5")
     floor = embed_floor(e5)
     rows = [bench_corpus("plan", CORPUS, e5, args.repeat)]
-    for n in (int(x) for x in args.sizes.split(",") if x):
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    for n in sizes:
         folder = Path(tempfile.mkdtemp(prefix="tracuu-gen-"))
         generate(folder, n)
         rows.append(bench_corpus(f"generated {n}", folder, e5, args.repeat))
         shutil.rmtree(folder, ignore_errors=True)
+    if args.chroma_server:  # the same, against a `chroma run` server on loopback
+        with ChromaServer(Path(tempfile.mkdtemp(prefix="tracuu-chroma-"))) as chroma:
+            rows.append(bench_corpus("plan, server", CORPUS, e5, args.repeat, chroma.url))
+            for n in sizes[:1]:
+                folder = Path(tempfile.mkdtemp(prefix="tracuu-gen-"))
+                generate(folder, n)
+                rows.append(bench_corpus(f"gen {n}, server", folder, e5, args.repeat, chroma.url))
+                shutil.rmtree(folder, ignore_errors=True)
 
     print(f"machine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}")
     print(f"one-query embedding floor (e5, p50): {floor:.1f} ms")
@@ -120,7 +130,7 @@ def main() -> None:
               f"{r['disk_mb']:>8.1f} {r['peak_rss_mb']:>11.0f}")
     base = rows[0]["p50_ms"]
     for r in rows[1:]:
-        print(f"search p50 at {r['clauses']} clauses / plan: {r['p50_ms'] / base:.2f}x")
+        print(f"search p50, {r['corpus']} / plan embedded: {r['p50_ms'] / base:.2f}x")
     print(f"search p50 on the plan / embedding floor: {base / floor:.2f}x")
     if not args.skip_server:
         data = Path(tempfile.mkdtemp(prefix="tracuu-serve-"))

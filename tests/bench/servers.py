@@ -1,7 +1,8 @@
-"""Latency and throughput of /api/search and /api/ask over HTTP on loopback, warm.
+"""Real servers on 127.0.0.1 for tests and benchmarks, and a bounded HTTP load generator.
 
-A real `tracuu serve` process on 127.0.0.1; an asyncio httpx client sends a bounded
-number of requests with 1 and 8 concurrent clients, cycling through the gold questions.
+- ``Server``: `tracuu serve` on a free loopback port;
+- ``ChromaServer``: `chroma run` on a free loopback port (server mode);
+- ``load``: an asyncio httpx client sending a bounded number of requests with N clients.
 """
 
 from __future__ import annotations
@@ -21,6 +22,32 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class ChromaServer:
+    """`chroma run` with its data in ``path``; ``url`` is what TRACUU_CHROMA_URL takes."""
+
+    def __init__(self, path: Path):
+        self.path, self.port = path, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ChromaServer:
+        exe = Path(sys.executable).with_name("chroma")
+        self.proc = subprocess.Popen([str(exe), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port",
+                                      str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        self.proc.kill()
+        raise RuntimeError("chroma run did not start within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
 
 
 class Server:
