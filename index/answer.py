@@ -162,8 +162,6 @@ def _agency_tasks(engine: Engine, q: Query, agency_id: str) -> Answer:
             notes.append(f"Gồm nhiệm vụ giao cho {old} (nay thuộc {engine.registry.agencies[s.to_id].name} từ {s.date}, theo {s.source}).")
     counts = ", ".join(f"{len(grouped[r])} nhiệm vụ {r}" for r in order)
     text = f"{agency.name} có {len(rows)} nhiệm vụ theo các văn bản đã nạp: {counts}."
-    if notes:
-        text += " " + " ".join(notes)
     names = list(dict.fromkeys((row.agency_name, row.roles[0]) for row, why in rows if why != "catch-all"))
     citations = [cite(engine, engine.clauses[row.clause_id]) for row, _ in rows]
     return Answer(q.raw, text, "what", names or [(agency.name, order[0])], citations,

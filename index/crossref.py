@@ -189,7 +189,11 @@ def alignments(engine: Engine, doc_id: str, higher: list[Document] | None = None
 
 
 def coverage(engine: Engine, doc_id: str) -> dict:
-    """Uncovered clauses of the higher documents; the plan's tasks lacking agency, deadline, report."""
+    """Uncovered clauses of the higher documents; the plan's tasks lacking agency, deadline, report.
+
+    ``items_without_deadline`` holds clause ids in document order."""
+    if doc_id not in engine.documents and doc_id not in engine.catalog.entries:
+        raise NotFound(f"Không có văn bản '{doc_id}'.")
     higher = higher_documents(engine, doc_id)
     covered = {a.target.id for a in alignments(engine, doc_id, higher)}
     uncovered = [{"doc_id": c.doc_id, "clause": c.id, "section": c.path, "label": c.label, "heading": c.heading}
@@ -199,7 +203,8 @@ def coverage(engine: Engine, doc_id: str) -> dict:
     no_agency = [{"clause": c.id, "section": c.path, "label": c.label, "heading": c.heading}
                  for c in task_items(engine.documents[doc_id]) if c.id not in assigned_items
                  and not any(x in assigned_items for x in c.children)] if doc_id in engine.documents else []
-    no_deadline = sorted({r.item_id for r in rows} - {r.item_id for r in rows if r.deadlines})
+    order = {c.id: i for i, c in enumerate(engine.documents[doc_id].clauses)} if doc_id in engine.documents else {}
+    no_deadline = sorted({r.item_id for r in rows} - {r.item_id for r in rows if r.deadlines}, key=lambda i: order.get(i, 0))
     no_report = sorted({r.agency_name for r in rows} - {r.agency_name for r in rows if r.reporting})
     return {"doc_id": doc_id, "higher": [h.id for h in higher], "uncovered": uncovered,
             "tasks_without_agency": no_agency, "items_without_deadline": no_deadline,

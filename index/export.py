@@ -70,7 +70,8 @@ def coverage_xlsx(engine: Engine, doc_id: str) -> bytes:
         ("Chưa được thực hiện", ["Văn bản", "Mục", "Nội dung"],
          [[c["doc_id"], c["label"], c["heading"]] for c in cov["uncovered"]]),
         ("Chưa giao cơ quan", ["Mục", "Nội dung"], [[c["label"], c["heading"]] for c in cov["tasks_without_agency"]]),
-        ("Chưa có thời hạn", ["Điều khoản"], [[x] for x in cov["items_without_deadline"]]),
+        ("Chưa có thời hạn", ["Mục", "Nội dung"],
+         [[engine.clauses[x].label, engine.clauses[x].heading] for x in cov["items_without_deadline"]]),
         ("Chưa có báo cáo", ["Cơ quan"], [[x] for x in cov["agencies_without_reporting"]]),
     ]
     for i, (title, head, rows) in enumerate(sheets):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from index.errors import BadQuery
 from ingest.expand import expand
@@ -45,6 +46,7 @@ class Query:
     diacritics: bool
     kind: str  # who | what | implements | search
     numbers: list[str] = field(default_factory=list)  # document numbers named ("36-NQ/TW")
+    vector: Any = None  # the query embedding, set by the dense ranker on first use
 
 
 def clean(raw: str) -> str:

@@ -64,8 +64,9 @@ class HybridSearcher:
     def dense_ranking(self, q: Query, filters: Filters) -> list[int]:
         if self.vectors is None:
             return []
-        text = q.expanded if q.diacritics else expand(self.restorer.restore(q.text))
-        hits = self.vectors.query(self.embed_query(text), POOL, doc_id=filters.doc)
+        if q.vector is None:  # embedded once per query, however many searches an answer runs
+            q.vector = self.embed_query(q.expanded if q.diacritics else expand(self.restorer.restore(q.text)))
+        hits = self.vectors.query(q.vector, POOL, doc_id=filters.doc)
         rows = (self._row.get(h.id) for h in hits)
         return [i for i in rows if i is not None and filters.allows(self.units[i], i)]
 

@@ -1,5 +1,6 @@
 """The JSON API (DESIGN.md, "Contract"): search, ask, agencies, documents, cross-references,
-the responsibility matrix, suggestions, uploads, and ``/healthz``.
+the coverage report (JSON and XLSX), the responsibility matrix, suggestions, uploads, and
+``/healthz``.
 
 Endpoints are plain ``def`` so FastAPI runs them in its thread pool: search and answer
 are CPU work. The engine comes from ``EngineDep`` (one per process, swapped when a new
@@ -26,6 +27,7 @@ from index.engine import Engine
 from index.errors import NotFound, TracuuError
 from ingest.errors import IngestError
 from ingest.pipeline import parse_bytes
+from service.coverage import XLSX_TYPE, coverage_out, require_document, xlsx_disposition
 from service.schemas import AskResponse, SearchResponse, ask_out, search_out
 from service.settings import Settings
 from service.state import open_engine
@@ -157,12 +159,31 @@ def crossrefs(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> 
     return out
 
 
+@router.get("/coverage")
+def coverage(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> dict:
+    """The coverage report (``index.crossref.coverage``): clauses of the loaded higher documents
+    that nothing implements, tasks without a lead agency, items without a deadline, agencies
+    without a reporting duty; plus ``loaded`` and ``not_loaded`` (related documents without text,
+    whose coverage cannot be computed)."""
+    return coverage_out(engine, doc)
+
+
+@router.get("/coverage.xlsx", response_class=Response)
+def coverage_xlsx(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> Response:
+    """The coverage report as a workbook, one sheet per finding (``index.export.coverage_xlsx``)."""
+    from index.export import coverage_xlsx as workbook
+
+    require_document(engine, doc)
+    return Response(workbook(engine, doc), media_type=XLSX_TYPE,
+                    headers={"Content-Disposition": xlsx_disposition(engine, doc)})
+
+
 @router.get("/export.xlsx", response_class=Response)
 def export_xlsx(engine: EngineDep) -> Response:
     """The responsibility matrix (agency × task × role × deadline × clause) as XLSX."""
     from index.export import matrix_xlsx
 
-    return Response(matrix_xlsx(engine), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(matrix_xlsx(engine), media_type=XLSX_TYPE,
                     headers={"Content-Disposition": 'attachment; filename="ma-tran-trach-nhiem.xlsx"'})
 
 

@@ -111,6 +111,8 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Pri
         typer.echo(out.model_dump_json(indent=2))
         return
     typer.secho(out.answer, bold=True)
+    for note in out.notes:
+        typer.echo(f"  Ghi chú: {note}")
     for c in out.citations:
         typer.echo(f"  [{c.doc_number or c.doc_id}, {c.label}] “{' '.join(c.quote.split())[:400]}”")
 

@@ -221,6 +221,16 @@ def documents_out(engine: Engine) -> list[DocumentSummary]:
     return out
 
 
+def doc_name(engine: Engine, doc_id: str) -> str:
+    """"Kế hoạch triển khai Chương trình 64-CTr/TU" (catalog short name), else type + number."""
+    entry = engine.catalog.entries.get(doc_id)
+    if entry and entry.short:
+        return entry.short
+    doc = engine.documents.get(doc_id)
+    h = doc.header if doc else None
+    return " ".join(x for x in ((h.doc_type, h.number) if h else ()) if x) or doc_id
+
+
 def outline_of(doc: Document) -> list[OutlineClause]:
     return [OutlineClause(id=c.id, path=c.path, label=c.label, heading=c.heading, kind=c.kind, depth=c.depth,
                           parent=c.parent, start=c.start, end=c.end, text=c.text) for c in doc.clauses]

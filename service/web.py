@@ -1,9 +1,12 @@
-"""The Vietnamese pages: search (``/`` and ``/?q=…``), agencies, documents.
+"""The Vietnamese pages: search (``/`` and ``/?q=…``), agencies, documents, a document's
+coverage report, and the records officer's upload form (``/admin/upload``).
 
 Server-rendered with Jinja2 (autoescape on for every template); the small script in
 ``static/app.js`` only adds suggestions, copy and print buttons, so every page works
-without it. Query words are highlighted by folding both the text and the query
-(case and diacritics ignored) and wrapping the matches in ``<mark>`` *after* escaping.
+without it. The upload form is the exception: it sends the admin token in a request
+header, so ``static/upload.js`` drives it. Query words are highlighted by folding both
+the text and the query (case and diacritics ignored) and wrapping the matches in
+``<mark>`` *after* escaping.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -22,9 +27,10 @@ from index.answer import ask as answer
 from index.engine import Engine, Hit
 from index.errors import TracuuError
 from ingest.normalize import collapse_spaces, fold, normalize_text
-from service.api import EngineDep, agency_id_of
+from service.api import EngineDep, SettingsDep, agency_id_of
+from service.coverage import coverage_out, coverage_view
 from service.schemas import clause_url
-from service.views import agencies_out, agency_out, crossrefs_of, document_out, documents_out
+from service.views import agencies_out, agency_out, crossrefs_of, doc_name, document_out, documents_out
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -116,16 +122,6 @@ def display_text(text: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def doc_name(engine: Engine, doc_id: str) -> str:
-    """"Kế hoạch triển khai Chương trình 64-CTr/TU" (catalog short name), else type + number."""
-    entry = engine.catalog.entries.get(doc_id)
-    if entry and entry.short:
-        return entry.short
-    doc = engine.documents.get(doc_id)
-    h = doc.header if doc else None
-    return " ".join(x for x in ((h.doc_type, h.number) if h else ()) if x) or doc_id
-
-
 def _answer_view(engine: Engine, a: Answer) -> dict:
     agencies: dict[str, dict] = {}  # one entry per agency, with every role it has in the answer
     for name, role in a.agencies:
@@ -138,8 +134,9 @@ def _answer_view(engine: Engine, a: Answer) -> dict:
               "heading": c.heading, "doc": doc_name(engine, c.clause.doc_id)} for c in a.citations]
     for c in cites:
         c["copy"] = f"{c['doc']}, {c['label']}: “{collapse_spaces(c['quote'])}”"
+    notes = [n for n in dict.fromkeys(a.notes) if n not in a.text]  # the extractive text may already say them
     return {"text": a.text, "supported": a.supported, "kind": a.kind, "agencies": list(agencies.values()),
-            "citations": cites}
+            "citations": cites, "notes": notes}
 
 
 def _result_view(engine: Engine, h: Hit) -> dict:
@@ -191,9 +188,10 @@ def render_error(request: Request, status: int, message: str, headers: dict | No
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, engine: EngineDep, q: str | None = None, doc: str | None = None,
+def home(request: Request, engine: EngineDep, settings: SettingsDep, q: str | None = None, doc: str | None = None,
          agency: str | None = None, section: str | None = None) -> HTMLResponse:
-    """The search page; ``/?q=…`` renders that question's answer and results (bookmarkable)."""
+    """The search page; ``/?q=…`` renders that question's answer and results (bookmarkable).
+    The answer is the one ``/api/ask`` gives, reworded by the configured phraser if any."""
     filters = {"doc": doc or "", "agency": agency or "", "section": (section or "").strip()}
     ctx = {"q": q or "", "filters": filters, "examples": EXAMPLES, "message": None, "answer": None, "results": None,
            "doc_options": [(d, doc_name(engine, d)) for d in engine.documents],
@@ -201,7 +199,7 @@ def home(request: Request, engine: EngineDep, q: str | None = None, doc: str | N
     if q is None or q == "":
         return render(request, "search.html", **ctx)
     try:
-        ctx["answer"] = _answer_view(engine, answer(engine, q))
+        ctx["answer"] = _answer_view(engine, answer(engine, q, settings.phraser()))
         hits = engine.search(q, 10, doc=filters["doc"] or None, section=filters["section"] or None,
                              agency=agency_id_of(engine, filters["agency"]))
         ctx["results"] = [_result_view(engine, h) for h in hits]
@@ -236,8 +234,26 @@ def document_page(request: Request, engine: EngineDep, doc_id: str) -> HTMLRespo
     doc = engine.documents.get(doc_id)
     clauses = [{"path": c.path, "label": c.label, "kind": c.kind, "depth": c.depth, "heading": c.heading,
                 "text": display_text(c.own_text)} for c in doc.clauses] if doc else []
+    for c in clauses:  # a section's heading line is set apart from the paragraphs under it
+        c["head"], _, c["body"] = c["text"].partition("\n") if c["kind"] == "section" else ("", "", c["text"])
     xref = crossref_view(engine, doc_id, crossrefs_of(engine, doc_id))
     related = [] if xref else [(rel, i, doc_name(engine, i)) for rel, ids in (("Thực hiện", d.implements),
                                                                                 ("Dẫn chiếu", d.cites)) for i in ids]
     names = {c.doc_id: doc_name(engine, c.doc_id) for c in d.cited_by}
     return render(request, "document.html", d=d, clauses=clauses, related=related, xref=xref, names=names)
+
+
+@router.get("/documents/{doc_id}/coverage", response_class=HTMLResponse)
+def coverage_page(request: Request, engine: EngineDep, doc_id: str) -> HTMLResponse:
+    """"Báo cáo mức độ bao phủ": the page twin of ``/api/coverage`` (same data, with links)."""
+    cov = coverage_out(engine, doc_id)
+    return render(request, "coverage.html", d=document_out(engine, doc_id), cov=cov, v=coverage_view(engine, cov),
+                  xlsx=f"/api/coverage.xlsx?doc={quote(doc_id)}")
+
+
+@router.get("/admin/upload", response_class=HTMLResponse)
+def upload_page(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The records officer's form: preview a file, then add it (``static/upload.js`` calls the API).
+    The token is typed into the page and kept in sessionStorage; the server never puts it in the page."""
+    enabled = bool(settings.admin_token and settings.admin_token.get_secret_value())
+    return render(request, "upload.html", enabled=enabled, max_mb=settings.max_upload_mb)

@@ -90,8 +90,12 @@ def test_search_answer_citation_agency_and_export(page, live_server, tmp_path):
     expect(target).to_be_in_viewport()
     expect(target).to_contain_text("Sở Tài chính")
     assert page.evaluate("document.querySelector(':target') && document.querySelector(':target').id") == "III.8"
-    highlighted = target.evaluate("el => getComputedStyle(el).backgroundColor")
-    assert highlighted not in ("rgba(0, 0, 0, 0)", "transparent")
+    # The :target highlight fades in (a CSS transition), so wait for it rather than sample once.
+    page.wait_for_function(
+        "() => { const el = document.querySelector(':target');"
+        " return !!el && !['rgba(0, 0, 0, 0)', 'transparent'].includes(getComputedStyle(el).backgroundColor); }",
+        timeout=5000,
+    )
     shot(page, "03-dieu-khoan-III.8", full_page=False)
 
     page.go_back()

@@ -122,3 +122,50 @@ def test_static_assets(web):
     js = web.get("/static/app.js")
     assert js.status_code == 200 and "fetch(" in js.text
     assert "http" not in js.text  # the script talks to this server only
+
+
+def test_page_answer_uses_the_configured_phraser(index_copy, server_factory):
+    """The page answers like ``/api/ask``: reworded by the configured OpenAI-compatible
+    endpoint (here a stub on 127.0.0.1), with the phraser's note under the answer."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from fastapi import FastAPI
+
+    reply = "Sở Tài chính chủ trì, tham mưu bố trí kinh phí [1]."
+    stub = FastAPI()
+
+    @stub.post("/v1/chat/completions")
+    def chat(body: dict):
+        return {"choices": [{"message": {"role": "assistant", "content": reply}}]}
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    endpoint = uvicorn.Server(uvicorn.Config(stub, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=endpoint.run, daemon=True)
+    thread.start()
+    try:
+        while not endpoint.started:
+            time.sleep(0.05)
+        server = server_factory(index_copy("phraser", llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="stub"),
+                                token=None)
+        with server.client() as c:
+            html = page(c, "/", q="Sở nào bố trí kinh phí?")
+            api = c.get("/api/ask", params={"q": "Sở nào bố trí kinh phí?"}).json()
+    finally:
+        endpoint.should_exit = True
+        thread.join(timeout=10)
+    assert api["answer"] == reply
+    assert f'<p class="answer-text">{reply}</p>' in html
+    notes = re.search(r'<ul class="answer-notes".*?</ul>', html, re.DOTALL)
+    assert notes and "mô hình diễn đạt lại" in notes.group() and "đã kiểm tra nguồn" in notes.group()
+
+
+def test_succession_notes_are_shown_once_under_the_answer(web):
+    html = page(web, "/", q="Sở Nông nghiệp và Môi trường phải làm gì?")
+    notes = re.search(r'<ul class="answer-notes".*?</ul>', html, re.DOTALL)
+    assert notes and "Gồm nhiệm vụ giao cho Sở Tài nguyên và Môi trường" in notes.group()
+    assert html.count("Gồm nhiệm vụ giao cho Sở Tài nguyên và Môi trường") == 1
