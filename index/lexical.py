@@ -2,8 +2,8 @@
 
 bm25s does the scoring; the terms are ours, so documents and queries are analysed
 the same way. The index is rebuilt in memory from the stored terms when an index
-generation is opened (about a second for 100,000 clauses), so there is no second
-on-disk format to keep in step with Chroma.
+generation is opened (part of the 2.8 s it takes to open 10,000 clauses, see
+docs/benchmarks.md), so there is no second on-disk format to keep in step with Chroma.
 """
 
 from __future__ import annotations
