@@ -11,6 +11,10 @@
   ``server_factory``: start more servers inside one test, stopped at its end;
   ``index_copy``: ``copy(name, **setting_overrides)`` → settings of a private copy.
 - ``admin_token``: the token the servers above accept for write endpoints.
+- ``e5`` and ``plan_engine`` (session): the real e5 embedder, and an in-process engine
+  over its own index of corpus/ (separate from ``index_settings``, which servers open:
+  two processes must not share one embedded Chroma directory).
+- ``browser`` (session): Debian's chromium driven by Playwright, started offline.
 
 Test modules use these fixtures (``tests`` is not a package, so they do not import
 this module).
@@ -171,3 +175,37 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
             return stack.enter_context(run_server(settings, token, log_dir=tmp_path))
 
         yield start
+
+
+@pytest.fixture(scope="session")
+def e5():
+    from index.embedders import create_embedder
+
+    return create_embedder("e5")
+
+
+@pytest.fixture(scope="session")
+def plan_engine(tmp_path_factory: pytest.TempPathFactory, e5):
+    from index.build import build
+    from index.engine import Engine, Options
+
+    data = tmp_path_factory.mktemp("plan-data")
+    build(data, ROOT / "corpus", e5)
+    return Engine.open(Options(data, ROOT / "corpus"), e5)
+
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags that keep chromium from reaching for the network (this machine has none) and run it as root.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make browser)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -12,7 +12,6 @@ import yaml
 from index.answer import ask
 from index.build import build
 from index.digest import digest
-from index.embedders import create_embedder
 from index.engine import Engine, Options
 from index.export import COLUMNS, matrix_csv, matrix_xlsx
 from index.units import item_of
@@ -25,16 +24,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PLAN = "kh-ubnd-2024-cnsh"
 
 
-@pytest.fixture(scope="module")
-def e5():
-    return create_embedder("e5")
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory, e5) -> Engine:
-    data = tmp_path_factory.mktemp("data")
-    build(data, CORPUS, e5)
-    return Engine.open(Options(data, CORPUS), e5)
+@pytest.fixture
+def engine(plan_engine) -> Engine:
+    return plan_engine  # shared session index of corpus/ (conftest)
 
 
 def rows_in(engine, item):

@@ -15,9 +15,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from index.answer import ask
-from index.build import build
-from index.embedders import create_embedder
-from index.engine import Engine, Options
+from index.engine import Engine
 from index.phrase import Phraser
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
@@ -48,12 +46,9 @@ def endpoint():
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    e5 = create_embedder("e5")
-    data = tmp_path_factory.mktemp("data")
-    build(data, CORPUS, e5)
-    return Engine.open(Options(data, CORPUS), e5)
+@pytest.fixture
+def engine(plan_engine) -> Engine:
+    return plan_engine  # shared session index of corpus/ (conftest)
 
 
 def test_a_checked_phrasing_replaces_the_extractive_text(engine, endpoint):

@@ -18,16 +18,9 @@ pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).parents[1] / "corpus"
 
 
-@pytest.fixture(scope="module")
-def e5():
-    return create_embedder("e5")
-
-
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory, e5) -> Engine:
-    data = tmp_path_factory.mktemp("data")
-    build(data, CORPUS, e5)
-    return Engine.open(Options(data, CORPUS), e5)
+@pytest.fixture
+def engine(plan_engine) -> Engine:
+    return plan_engine  # shared session index of corpus/ (conftest)
 
 
 def first_item(engine: Engine, q: str, **kw) -> str:
