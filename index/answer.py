@@ -98,9 +98,10 @@ def _now_called(engine: Engine, row: Row) -> str:
     return f" (nay là {names}, theo {succ[0].source})"
 
 
-def ask(engine: Engine, question: str, phraser=None) -> Answer:
-    """Answer ``question``; ``phraser`` (``index.phrase.Phraser``) optionally rewords it."""
-    answer = _answer(engine, analyze(question))
+def ask(engine: Engine, question: str | Query, phraser=None) -> Answer:
+    """Answer ``question`` (text, or already analysed); ``phraser`` (``index.phrase.Phraser``)
+    optionally rewords it."""
+    answer = _answer(engine, question if isinstance(question, Query) else analyze(question))
     return phraser(answer, engine.registry) if phraser else answer
 
 

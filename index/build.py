@@ -5,7 +5,9 @@
 - A file that fails to parse is reported and skipped; if an earlier version of it
   was indexed, that version stays.
 - Vectors are re-used by content hash from the generation in service, so only new
-  or changed clauses are embedded.
+  or changed clauses are embedded. Each generation keeps its vectors beside its units
+  (``vectors.npy``), so re-use does not depend on the Chroma that held them: moving an
+  index from embedded Chroma to a ``chroma run`` server re-embeds nothing.
 - The new generation becomes visible only when the manifest is swapped.
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import shutil
 import time
 import uuid
@@ -23,14 +26,16 @@ from pathlib import Path
 import numpy as np
 
 from index.embedders import Embedder
-from index.store import gen_dir, load_document, prune, read_manifest, write_json_atomic
-from index.units import units_for
+from index.store import VECTORS, gen_dir, index_id, load_document, load_units, prune, read_manifest, write_json_atomic
+from index.units import UNITS_FORMAT, Unit, units_for
 from index.vector import VectorStore, open_client, pin_llama_index
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.models import Document
 from ingest.pipeline import parse_bytes, sha256
 from ingest.readers import SUPPORTED
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -139,7 +144,8 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
         for doc_id in previous:
             docs.setdefault(doc_id, None)
     report = BuildReport(results, manifest.get("generation"), built=False)
-    changed = any(d is not None for d in docs.values()) or set(docs) != set(previous) or not same_catalog
+    moved = (manifest.get("chroma_url") or None) != (chroma_url or None)  # embedded ↔ server, or another server
+    changed = any(d is not None for d in docs.values()) or set(docs) != set(previous) or not same_catalog or moved
     if not changed and manifest:
         report.documents, report.seconds = len(previous), time.perf_counter() - t0
         report.clauses = sum(m.get("clauses", 0) for m in previous.values())
@@ -154,29 +160,32 @@ def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_ha
     out = gen_dir(data_dir, generation)
     client = open_client(data_dir, chroma_url)
     collection = f"clauses-{generation}"
+    owner = index_id(data_dir)
     created = False
     try:
         (out / "docs").mkdir(parents=True)
         units, doc_meta = [], {}
+        kept = _previous_units(data_dir, manifest) if any(d is None for d in docs.values()) else {}
         for doc_id, doc in sorted(docs.items()):
             if doc is None:
                 doc = load_document(data_dir, manifest["generation"], doc_id)
             (out / "docs" / f"{doc_id}.json").write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
-            units += units_for(doc)
+            units += kept[doc_id] if doc_id in kept and docs[doc_id] is None else units_for(doc)
             doc_meta[doc_id] = {"file": doc.file, "sha256": doc.sha256, "clauses": len(doc.clauses)}
         model = embedder() if callable(embedder) and not hasattr(embedder, "passages") else embedder
         pin_llama_index(model)
-        vectors = _vectors(client, manifest, model, units, report, step)
-        store = VectorStore(client, collection, create=True, meta={"embedder": model.name, "dim": model.dim})
+        vectors = _vectors(data_dir, client, manifest, model, units, report, step)
+        store = VectorStore(client, collection, create=True, meta={"embedder": model.name, "dim": model.dim, "index_id": owner})
         created = True
         metas = [{"doc_id": u.doc_id, "path": u.path, "item": u.item, "section": u.section, "hash": u.hash} for u in units]
         step("lưu", 0, 1)
         store.add([u.id for u in units], [u.embed_text for u in units], vectors, metas)
         (out / "units.json").write_text(json.dumps([u.to_dict() for u in units], ensure_ascii=False), encoding="utf-8")
+        np.save(out / VECTORS, vectors)
         new_manifest = {
             "generation": generation, "collection": collection, "embedder": model.name, "dim": model.dim,
             "catalog_sha256": catalog_hash, "documents": doc_meta, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "units": len(units), "chroma_url": bool(chroma_url),
+            "units": len(units), "units_format": UNITS_FORMAT, "chroma_url": chroma_url or None,
         }
         write_json_atomic(data_dir / "manifest.json", new_manifest)  # the swap
     except BaseException:
@@ -189,20 +198,42 @@ def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_ha
     # Keep the generation that served until now: a running server may still read it.
     keep = {generation} | ({manifest["generation"]} if manifest.get("generation") else set())
     prune(data_dir, keep)
-    for c in client.list_collections():
-        name = getattr(c, "name", c)
-        if name.startswith("clauses-") and name.removeprefix("clauses-") not in keep:
-            client.delete_collection(name)
+    for c in client.list_collections():  # a Chroma server may also hold other indexes' collections: not ours to drop
+        if (c.name.startswith("clauses-") and c.name.removeprefix("clauses-") not in keep
+                and (not chroma_url or (c.metadata or {}).get("index_id") == owner)):
+            client.delete_collection(c.name)
 
 
-def _vectors(client, manifest, model, units, report, step) -> np.ndarray:
+def _previous_units(data_dir: Path, manifest: dict) -> dict[str, list[Unit]]:
+    """The serving generation's units by document, when written by this code's unit format:
+    an unchanged document is not tokenised again (minutes at 100,000 clauses)."""
+    if manifest.get("units_format", 1) != UNITS_FORMAT:  # generations from before the field: format 1
+        return {}
+    out: dict[str, list[Unit]] = {}
+    for u in load_units(data_dir, manifest["generation"]):
+        out.setdefault(u["doc_id"], []).append(Unit(**u))
+    return out
+
+
+def _previous_vectors(data_dir: Path, client, manifest: dict, model) -> dict[str, np.ndarray]:
+    """The serving generation's vectors by unit hash: from its ``vectors.npy``, or (for a
+    generation written before that file existed) from its Chroma collection."""
+    if not manifest.get("generation") or manifest.get("embedder") != model.name:
+        return {}
+    gen = gen_dir(data_dir, manifest["generation"])
+    try:
+        if (gen / VECTORS).exists():
+            hashes = [u["hash"] for u in load_units(data_dir, manifest["generation"])]
+            return dict(zip(hashes, np.load(gen / VECTORS)))
+        return VectorStore(client, manifest["collection"]).embeddings_by_hash()
+    except Exception:  # noqa: BLE001 - an unreadable old generation only costs re-embedding
+        log.warning("vectors of generation %s not readable; re-embedding", manifest["generation"])
+        return {}
+
+
+def _vectors(data_dir, client, manifest, model, units, report, step) -> np.ndarray:
     """Vectors for ``units``: re-used by hash from the generation in service, else embedded."""
-    cache: dict[str, np.ndarray] = {}
-    if manifest.get("collection") and manifest.get("embedder") == model.name:
-        try:
-            cache = VectorStore(client, manifest["collection"]).embeddings_by_hash()
-        except Exception:  # noqa: BLE001 - a missing old collection only costs re-embedding
-            cache = {}
+    cache = _previous_vectors(data_dir, client, manifest, model)
     vectors = np.zeros((len(units), model.dim), dtype=np.float32)
     todo = [i for i, u in enumerate(units) if u.hash not in cache]
     for i, u in enumerate(units):

@@ -7,17 +7,18 @@ process and swaps in a new one when the manifest changes (``Engine.stale``).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.agencies import Registry
-from index.embedders import Embedder, create_embedder
+from index.embedders import Embedder, create_embedder, memoize
 from index.errors import IndexMismatch, IndexMissing, NotFound
 from index.lexical import LexicalIndex
 from index.matrix import build_matrix
 from index.query import Query, analyze
 from index.search import Filters, HybridSearcher, Ranked
-from index.store import load_document, load_units, read_manifest
+from index.store import MANIFEST, load_document, load_units, read_manifest
 from index.vector import VectorStore, open_client, pin_llama_index
 from ingest.catalog import Catalog, load_catalog
 from ingest.models import Clause, Document
@@ -32,6 +33,7 @@ class Options:
     embedder: str = "e5"
     embed_model: str | None = None
     chroma_url: str | None = None
+    query_cache: int = 1024  # query embeddings memoised per engine (0 = off)
 
 
 @dataclass
@@ -57,8 +59,10 @@ class Engine:
         self.catalog = catalog
         self.embedder = embedder
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
-        self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embedder.query)
-        self.matrix = build_matrix(self)  # the responsibility matrix, derived once per generation
+        embed = memoize(embedder.query, options.query_cache)
+        self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed)
+        self.matrix = build_matrix(self)
+        self._manifest_stat: tuple | None = None  # the responsibility matrix, derived once per generation
 
     @classmethod
     def open(cls, options: Options, embedder: Embedder | None = None) -> Engine:
@@ -72,6 +76,10 @@ class Engine:
                 f"Chỉ mục được tạo bằng mô hình {manifest['embedder']} ({manifest['dim']} chiều), nhưng mô hình đang "
                 f"dùng là {embedder.name} ({embedder.dim} chiều): hãy chạy lại `tracuu ingest` với cùng mô hình."
             )
+        if bool(manifest.get("chroma_url")) != bool(options.chroma_url):
+            built, now = (("máy chủ Chroma", "Chroma nhúng") if manifest.get("chroma_url") else ("Chroma nhúng", "máy chủ Chroma"))
+            raise IndexMismatch(f"Chỉ mục được tạo với {built}, nhưng cấu hình hiện dùng {now} (TRACUU_CHROMA_URL): "
+                                "hãy chạy lại `tracuu ingest` với cấu hình này (vectơ được dùng lại, không nhúng lại).")
         gen = manifest["generation"]
         documents = {d: load_document(options.data_dir, gen, d) for d in manifest["documents"]}
         units = load_units(options.data_dir, gen)
@@ -82,9 +90,22 @@ class Engine:
         return cls(options, manifest, documents, units, registry, catalog, embedder, vectors)
 
     def stale(self) -> bool:
-        """True when another build has swapped the manifest since this engine opened."""
+        """True when another build has swapped the manifest since this engine opened.
+
+        Asked on every request: the manifest is read again only when its file changed
+        (a build replaces it, so its inode and mtime change)."""
+        try:
+            st = os.stat(self.options.data_dir / MANIFEST)
+        except FileNotFoundError:
+            return False
+        seen = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if seen == self._manifest_stat:
+            return False
         m = read_manifest(self.options.data_dir)
-        return bool(m) and m.get("generation") != self.manifest.get("generation")
+        if bool(m) and m.get("generation") != self.manifest.get("generation"):
+            return True
+        self._manifest_stat = seen
+        return False
 
     # --- search -------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ class IndexMissing(TracuuError):
 
 
 class IndexMismatch(TracuuError):
-    """The index was built with another embedding model or dimension."""
+    """The index was built with another embedding model or dimension, or for another Chroma mode."""
 
     status = 409
 

@@ -6,7 +6,9 @@
       manifest.json              the generation in service, its embedder and documents
       gen/<generation>/docs/     one JSON document tree per document
       gen/<generation>/units.json
+      gen/<generation>/vectors.npy  the units' vectors, row for row (re-used by the next build)
       chroma/                    embedded Chroma (absent in server mode)
+      index-id                   names this index's collections on a shared Chroma server
 
 A build writes a whole new generation beside the one in service, then swaps the
 manifest with ``os.replace`` (atomic on POSIX). A build that fails or is killed
@@ -19,11 +21,13 @@ import json
 import os
 import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 from ingest.models import Document
 
 MANIFEST = "manifest.json"
+VECTORS = "vectors.npy"
 
 
 def read_manifest(data_dir: Path) -> dict | None:
@@ -41,6 +45,15 @@ def write_json_atomic(path: Path, data) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+
+
+def index_id(data_dir: Path) -> str:
+    """This data dir's id, made on first use. Its collections carry it, so a build prunes
+    only its own old collections on a Chroma server that other indexes share."""
+    p = data_dir / "index-id"
+    if not p.exists():
+        p.write_text(uuid.uuid4().hex, encoding="utf-8")  # under the build lock
+    return p.read_text(encoding="utf-8").strip()
 
 
 def gen_dir(data_dir: Path, generation: str) -> Path:

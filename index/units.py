@@ -16,6 +16,10 @@ from ingest.normalize import collapse_spaces, normalize_text
 from ingest.expand import expand
 from ingest.tokens import terms
 
+# Bump when what a unit holds or how its terms are made changes: a build re-uses the units
+# of unchanged documents only from a generation written with the same format.
+UNITS_FORMAT = 1
+
 
 @dataclass
 class Unit:

@@ -1,5 +1,9 @@
-"""The dense store: one Chroma collection per index generation, written and queried
-through llama-index's ``ChromaVectorStore`` with embeddings we compute ourselves.
+"""The dense store: one Chroma collection per index generation, written through
+llama-index's ``ChromaVectorStore`` with embeddings we compute ourselves.
+
+Queries go to the Chroma collection directly and ask for ids and distances only:
+llama-index's query also fetches every hit's text and metadata and rebuilds a node from
+each, which cost 8 ms of a 27 ms search on the plan (2 ms without).
 
 Chroma runs embedded (``PersistentClient`` under the data dir) or as a server
 (``chroma run``; pass its URL). Telemetry is off, and Chroma's own embedding
@@ -79,6 +83,7 @@ class VectorStore:
             self.collection = client.get_collection(name, embedding_function=None)
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self.name = name
+        self._count: int | None = None  # a generation's collection does not change once published
 
     def add(self, ids: list[str], texts: list[str], vectors: np.ndarray, metas: list[dict], batch: int = 1000) -> None:
         from llama_index.core.schema import TextNode
@@ -92,12 +97,11 @@ class VectorStore:
             self.store.add(nodes)
 
     def query(self, vector: np.ndarray, k: int, doc_id: str | None = None) -> list[Hit]:
-        from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery
-
-        filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=doc_id, operator=FilterOperator.EQ)]) if doc_id else None
-        k = max(1, min(k, self.collection.count()))
-        res = self.store.query(VectorStoreQuery(query_embedding=vector.tolist(), similarity_top_k=k, filters=filters))
-        return [Hit(i, float(s)) for i, s in zip(res.ids or [], res.similarities or [])]
+        if self._count is None:
+            self._count = self.collection.count()
+        res = self.collection.query(query_embeddings=[vector], n_results=max(1, min(k, self._count)),
+                                    where={"doc_id": doc_id} if doc_id else None, include=["distances"])
+        return [Hit(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]  # cosine space
 
     def embeddings_by_hash(self) -> dict[str, np.ndarray]:
         """Every stored vector keyed by its unit's content hash (for re-use by the next build)."""

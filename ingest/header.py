@@ -115,16 +115,28 @@ def parse_date(line: str) -> tuple[str | None, str | None]:
     return (m.group("place").strip() or None), "-".join(parts)
 
 
+# Issuing bodies as Vietnamese writes them (headers are in capitals): the capitals they keep.
+ISSUERS = {n.lower(): n for n in (
+    "Ban Chấp hành Trung ương", "Bộ Chính trị", "Ban Bí thư", "Quốc hội", "Ủy ban Thường vụ Quốc hội", "Chính phủ",
+    "Thủ tướng Chính phủ", "Tỉnh ủy", "Ban Thường vụ Tỉnh ủy", "Thành ủy", "Ban Thường vụ Thành ủy",
+    "Ủy ban nhân dân", "Hội đồng nhân dân")}
+# Words for a kind of place, written in lower case before the place's name: "tỉnh Bình Thuận".
+PLACE_WORDS = {"tỉnh", "thành", "phố", "huyện", "quận", "thị", "xã", "phường", "trấn"}
+
+
 def _issuer(lines: list[str]) -> str | None:
-    """'UỶ BAN NHÂN DÂN' + 'TỈNH BÌNH THUẬN' → 'Ủy ban nhân dân tỉnh Bình Thuận'."""
-    words: list[str] = []
-    for i, line in enumerate(lines):
-        ws = line.split()
-        if i == 0:
-            words += [ws[0].capitalize()] + [w.lower() for w in ws[1:]]
-        else:
-            words += [ws[0].lower()] + [w.capitalize() for w in ws[1:]]
-    return " ".join(words) or None
+    """'UỶ BAN NHÂN DÂN' + 'TỈNH BÌNH THUẬN' → 'Ủy ban nhân dân tỉnh Bình Thuận';
+    'BAN CHẤP HÀNH TRUNG ƯƠNG' → 'Ban Chấp hành Trung ương'; 'TỈNH ỦY TỈNH MẪU' → 'Tỉnh ủy tỉnh Mẫu'."""
+    text = " ".join(" ".join(lines).split()).lower()
+    if not text:
+        return None
+    known = next((k for k in sorted(ISSUERS, key=len, reverse=True) if text == k or text.startswith(k + " ")), None)
+    if known:
+        head, rest = ISSUERS[known], text[len(known):].split()
+    else:  # the first line is the body's name ("Sở …"), the rest its place
+        first = lines[0].lower().split()
+        head, rest = " ".join([first[0].capitalize()] + first[1:]), text.split()[len(first):]
+    return " ".join([head] + [w if w in PLACE_WORDS else w.capitalize() for w in rest])
 
 
 def parse_header(lines: list[str]) -> Header:

@@ -26,11 +26,12 @@ from ingest.models import Clause, Document, Reference
 from ingest.normalize import collapse_spaces, normalize
 
 BULLET = re.compile(r"^[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*")
-ROMAN = re.compile(r"^(?P<n>[IVX]{1,5})\.\s+(?P<rest>\S.*)$")
+# Party documents write "I- MỤC ĐÍCH" and "1- Quán triệt …" where State documents write "I." and "1."
+ROMAN = re.compile(r"^(?P<n>[IVX]{1,5})(?:\.|\s?-)\s+(?P<rest>\S.*)$")
 CHAPTER = re.compile(r"^Chương\s+(?P<n>[IVXLC]+|\d+)\b\.?\s*(?P<rest>.*)$")
 LAW_SECTION = re.compile(r"^Mục\s+(?P<n>\d+)\b\.?\s*(?P<rest>.*)$")
 ARTICLE = re.compile(r"^Điều\s+(?P<n>\d+)\s*[.:]?\s*(?P<rest>.*)$")
-NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\.\s*|\s+(?=\D))(?P<rest>\S.*)$")
+NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\.\s*|\s?-\s+(?=[^\W\d_])|\s+(?=\D))(?P<rest>\S.*)$")
 DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}")
 LETTER = re.compile(r"^(?P<n>[a-zđ])\)\s*(?P<rest>\S.*)$")
 APPENDIX = re.compile(r"^PHỤ LỤC\b\s*(?P<n>[IVX\d]*)\s*(?P<rest>.*)$")
@@ -211,7 +212,7 @@ def _structure(b: _Builder, line: _Line) -> bool:
     elif (m := ROMAN.match(t)) and not bullet:
         b.section = b.add("section", m["n"], f"Mục {m['n']}", m["rest"], line, None)
         b.law_section = b.article = b.item = b.point = None
-    elif (m := NUMBERED.match(t)) and not bullet and (t[len(m["n"])] == "." or DOTTED.match(t)):
+    elif (m := NUMBERED.match(t)) and not bullet and (t[len(m["n"]):].lstrip()[:1] in (".", "-") or DOTTED.match(t)):
         parent, base = _item_parent(b, m["n"])
         path = f"{base}.{m['n']}" if base else m["n"]
         kind = "clause" if b.article is not None else "item"

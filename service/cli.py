@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from index.errors import TracuuError
+from index.errors import ConfigError, TracuuError
 from service.settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -193,12 +193,17 @@ def crossref(
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes; more than 1 needs TRACUU_CHROMA_URL")] = 1,
 ):
     """Serve the search page and the JSON API."""
     import uvicorn
 
     s = get_settings()
-    uvicorn.run("service.app:create_app", factory=True, host=host or s.host, port=port or s.port, log_level="info")
+    if workers > 1 and not s.chroma_url:
+        _fail(ConfigError("Nhiều tiến trình (--workers) phải dùng chung một máy chủ Chroma: hãy đặt TRACUU_CHROMA_URL "
+                          "(Chroma nhúng chỉ cho phép một tiến trình mở thư mục dữ liệu)."))
+    uvicorn.run("service.app:create_app", factory=True, host=host or s.host, port=port or s.port, workers=workers,
+                log_level="info")
 
 
 def main() -> None:

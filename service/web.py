@@ -26,6 +26,7 @@ from index.answer import Answer
 from index.answer import ask as answer
 from index.engine import Engine, Hit
 from index.errors import TracuuError
+from index.query import analyze
 from ingest.normalize import collapse_spaces, fold, normalize_text
 from service.api import EngineDep, SettingsDep, agency_id_of
 from service.coverage import coverage_out, coverage_view
@@ -199,8 +200,9 @@ def home(request: Request, engine: EngineDep, settings: SettingsDep, q: str | No
     if q is None or q == "":
         return render(request, "search.html", **ctx)
     try:
-        ctx["answer"] = _answer_view(engine, answer(engine, q, settings.phraser()))
-        hits = engine.search(q, 10, doc=filters["doc"] or None, section=filters["section"] or None,
+        query = analyze(q)  # one analysis (and one query embedding) for the answer and the list
+        ctx["answer"] = _answer_view(engine, answer(engine, query, settings.phraser()))
+        hits = engine.search(query, 10, doc=filters["doc"] or None, section=filters["section"] or None,
                              agency=agency_id_of(engine, filters["agency"]))
         ctx["results"] = [_result_view(engine, h) for h in hits]
     except TracuuError as e:

@@ -58,7 +58,7 @@ def assert_first_lines(doc: Document) -> None:
             assert re.match(rf"^(?:Mục\s+)?{re.escape(number)}\b", line), (c.path, line)
         elif c.kind in ("item", "clause"):
             item_number = c.path.split(".", 1)[1] if c.kind == "item" else number
-            assert re.match(rf"^(?:[·\-]\s*)?{re.escape(item_number)}\.", line), (c.path, line)
+            assert re.match(rf"^(?:[·\-]\s*)?{re.escape(item_number)}(?:\.|\s?-\s)", line), (c.path, line)
         elif c.kind == "point":
             assert line.startswith(f"{number})"), (c.path, line)
         elif c.kind in ("article", "chapter"):

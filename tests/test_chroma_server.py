@@ -10,6 +10,7 @@ import pytest
 from index.build import build
 from index.embedders import create_embedder
 from index.engine import Engine, Options
+from index.errors import IndexMismatch
 from tests.bench.servers import ChromaServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
@@ -24,13 +25,22 @@ def chroma_url(tmp_path_factory):
 
 def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url):
     e5 = create_embedder("e5")
+    embedded = tmp_path / "embedded"
+    report = build(embedded, CORPUS, e5)
+    with pytest.raises(IndexMismatch, match="TRACUU_CHROMA_URL"):  # built embedded, opened for a server
+        Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5)
+    # Moving the same data dir to the server re-embeds nothing: the generation's vectors are kept beside it.
+    moved = build(embedded, CORPUS, e5, chroma_url=chroma_url)
+    assert moved.built and moved.embedded == 0 and moved.reused == report.embedded
+    assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5).search("so nao bo tri kinh phi", 3)[0].clause.path == "III.8"
+
     report = build(tmp_path, CORPUS, e5, chroma_url=chroma_url)
     assert report.built and not (tmp_path / "chroma").exists()  # nothing stored locally
     engine = Engine.open(Options(tmp_path, CORPUS, chroma_url=chroma_url), e5)
     assert engine.search("so nao bo tri kinh phi", 3)[0].clause.path == "III.8"
     assert engine.search("Sở KH&CN phải làm gì", 3)[0].clause.path.startswith("III.1")
-    # A rebuild re-uses the server's vectors, publishes a new collection, and keeps only
-    # the collections of the generation in service and the one before it.
+    # A rebuild re-uses the vectors, publishes a new collection, and keeps only its own
+    # collections of the generation in service and the one before it.
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     plan = corpus / "ke-hoach-ubnd-binh-thuan-2024-cong-nghe-sinh-hoc.txt"
@@ -40,5 +50,23 @@ def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url):
         assert again.built and again.embedded <= 2 and again.reused >= report.embedded - 1
     import chromadb
 
-    names = {getattr(c, "name", c) for c in chromadb.HttpClient(host="127.0.0.1", port=int(chroma_url.rsplit(":", 1)[1])).list_collections()}
-    assert len([n for n in names if n.startswith("clauses-")]) == 2
+    client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_url.rsplit(":", 1)[1]))
+    ours = [c for c in client.list_collections() if c.metadata.get("index_id") == (tmp_path / "index-id").read_text()]
+    assert len(ours) == 2
+    # The other index on the same server kept its collection through these three builds.
+    assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5).search("Sở KH&CN phải làm gì", 3)
+
+
+def test_two_server_processes_share_one_chroma_server(tmp_path, chroma_url):
+    """`tracuu serve --workers 2` with TRACUU_CHROMA_URL: both processes answer."""
+    import httpx
+
+    from tests.bench.servers import Server
+
+    build(tmp_path, CORPUS, create_embedder("e5"), chroma_url=chroma_url)
+    with Server(tmp_path, CORPUS, {"TRACUU_CHROMA_URL": chroma_url}, workers=2) as srv:
+        with httpx.Client(base_url=srv.url, timeout=30) as c:  # a new connection per request spreads them
+            answers = [c.get("/api/search", params={"q": "Sở nào bố trí kinh phí?"}, headers={"Connection": "close"})
+                       for _ in range(6)]
+        assert all(r.status_code == 200 and r.json()["results"][0]["section"] == "III.8" for r in answers)
+        assert len(Path(f"/proc/{srv.proc.pid}/task/{srv.proc.pid}/children").read_text().split()) >= 2

@@ -93,6 +93,28 @@ def test_decree_nesting(decree):
     assert_first_lines(decree)
 
 
+PARTY = FIXTURES / "fixture-chuong-trinh-tinh-uy-mau.txt"
+
+
+def test_party_style_numbering_with_dashes():
+    """Party documents number "I- MỤC ĐÍCH", "II - …", "1- …": the same outline as "I." and "1.";
+    a dash between figures ("10 - 15 tháng") stays text."""
+    doc = parse_bytes(PARTY.read_bytes(), PARTY.name)
+    assert PARTY.read_text(encoding="utf-8").startswith("TÀI LIỆU MẪU DÙNG CHO KIỂM THỬ")
+    assert [c.path for c in doc.clauses] == [
+        "preamble", "I", "I.1", "I.2", "II", "II.1", "II.1/1", "II.1/2", "II.2", "II.2.a", "II.2.b", "III", "III.1", "III.2"]
+    assert doc.clause("II").heading == "NHIỆM VỤ VÀ GIẢI PHÁP CHỦ YẾU"
+    assert doc.clause("II.1").heading == "Phát triển thư viện số mẫu"
+    assert doc.clause("II.1/2").text == "- Thời gian thực hiện 10 - 15 tháng kể từ ngày ban hành."
+    assert doc.clause("III.1").label == "Mục III, điểm 1"
+    assert doc.header.number == "99-CTr/TU" and doc.header.doc_type == "Chương trình hành động"
+    assert doc.header.issuer == "Tỉnh ủy tỉnh Mẫu"  # the capitals Vietnamese keeps, from an all-caps header
+    resolution = FIXTURES / "fixture-nghi-quyet-bo-chinh-tri-mau.txt"
+    assert parse_bytes(resolution.read_bytes(), resolution.name).header.issuer == "Ban Chấp hành Trung ương"
+    assert_tree(doc)
+    assert_first_lines(doc)
+
+
 def test_decree_closing_block_is_not_a_clause(decree):
     """Signature and recipients ("Nơi nhận: - Các bộ …") are not tasks of the last article."""
     last = decree.clause("Điều 4")

@@ -66,6 +66,47 @@ def test_filters_narrow_results(engine):
         engine.search("kinh phí", 5, doc="khong-co-van-ban-nay")
 
 
+def test_a_narrow_filter_finds_its_clauses_however_many_others_outrank_them():
+    """With 500 louder clauses elsewhere, the one matching clause of the filtered document
+    is still found (the filter applies before the candidate pool is cut)."""
+    from index.lexical import LexicalIndex
+    from index.query import analyze
+    from index.search import Filters, HybridSearcher
+    from ingest.tokens import terms
+
+    def unit(doc: str, n: int, text: str) -> dict:
+        return {"id": f"{doc}#{n}", "doc_id": doc, "path": f"I.{n}", "item": f"I.{n}", "section": "I",
+                "context": "", "text": text, "terms": terms(text)}
+
+    units = [unit("a", n, "Bố trí kinh phí, kinh phí sự nghiệp khoa học và kinh phí đầu tư") for n in range(500)]
+    units.append(unit("b", 1, "Các sở, ngành chủ động cân đối kinh phí trong dự toán được giao"))
+    searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), None, None)
+    q = analyze("kinh phí")
+    assert searcher.search(q, 5, Filters(doc="b"), mode="lexical")[0].unit == 500
+    assert searcher.search(q, 5, Filters(section="I.7"), mode="lexical")[0].unit == 7
+    assert len(searcher.search(q, 10, mode="lexical")) == 10
+
+
+def test_a_question_asked_again_is_not_embedded_again(e5):
+    calls = []
+
+    def query(text):
+        calls.append(text)
+        return e5.query(text)
+
+    from index.embedders import memoize
+
+    cached = memoize(query, 2)
+    first = cached("Sở nào bố trí kinh phí?")
+    assert cached("Sở nào bố trí kinh phí?") is first and len(calls) == 1
+    assert not first.flags.writeable  # shared between requests, so nobody may change it
+    cached("a"), cached("b"), cached("Sở nào bố trí kinh phí?")  # evicted by two newer questions
+    assert len(calls) == 4
+    uncached = memoize(query, 0)
+    uncached("c"), uncached("c")
+    assert calls[-2:] == ["c", "c"]
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 501, "?!…"])
 def test_unusable_queries_are_refused_with_a_message(engine, bad):
     with pytest.raises(BadQuery) as err:

@@ -30,3 +30,20 @@ def test_unknown_or_malformed_settings_are_refused(monkeypatch):
     monkeypatch.setenv("TRACUU_PORT", "not-a-port")
     with pytest.raises(ValidationError):
         Settings(_env_file=None)
+
+
+def test_several_workers_without_a_chroma_server_are_refused(monkeypatch, tmp_path):
+    """Embedded Chroma allows one process per data dir: `serve --workers 2` says what to set."""
+    from typer.testing import CliRunner
+
+    from service.cli import app
+    from service.settings import get_settings
+
+    monkeypatch.delenv("TRACUU_CHROMA_URL", raising=False)
+    monkeypatch.setenv("TRACUU_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--workers", "2"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2 and "TRACUU_CHROMA_URL" in result.output

@@ -8,6 +8,8 @@ index.errors.ConfigError: unknown embedder 'word2vec'; known: e5, sbert
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -43,3 +45,20 @@ def create_embedder(kind: str = "e5", model: str | None = None) -> Embedder:
             raise ConfigError("embedder 'sbert' needs a model: set TRACUU_EMBED_MODEL to a local path")
         return SbertEmbedder(model)
     raise ConfigError(f"unknown embedder {kind!r}; known: {', '.join(KNOWN)}")
+
+
+def memoize(query: Callable[[str], np.ndarray], size: int) -> Callable[[str], np.ndarray]:
+    """``query`` with its last ``size`` results kept (read-only arrays); ``size=0``: as is.
+
+    A question asked again (a bookmarked ``/?q=``, the page's answer and its result list,
+    the examples under the search box) then costs no model call."""
+    if size <= 0:
+        return query
+
+    @lru_cache(maxsize=size)
+    def cached(text: str) -> np.ndarray:
+        v = query(text)
+        v.flags.writeable = False
+        return v
+
+    return cached

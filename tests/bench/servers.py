@@ -2,18 +2,19 @@
 
 - ``Server``: `tracuu serve` on a free loopback port;
 - ``ChromaServer``: `chroma run` on a free loopback port (server mode);
-- ``load``: an asyncio httpx client sending a bounded number of requests with N clients.
+- ``wrk``: latency and throughput with N connections for a fixed time (the wrk load generator).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import httpx
 
@@ -53,14 +54,16 @@ class ChromaServer:
 class Server:
     """`tracuu serve` on a free loopback port, for the length of a ``with`` block."""
 
-    def __init__(self, data: Path, corpus: Path, extra_env: dict | None = None):
+    def __init__(self, data: Path, corpus: Path, extra_env: dict | None = None, workers: int = 1):
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "TRACUU_DATA_DIR": str(data), "TRACUU_CORPUS_DIR": str(corpus), **(extra_env or {})}
 
     def __enter__(self) -> Server:
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(self.port)],
+        self.proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(self.port),
+                                      "--workers", str(self.workers)],
                                      env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while time.perf_counter() - self.started < 120:
             try:
@@ -73,37 +76,48 @@ class Server:
         raise RuntimeError("server did not become ready in 120 s")
 
     def rss_mb(self) -> float:
-        status = Path(f"/proc/{self.proc.pid}/status").read_text()
-        return int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]) / 1024
+        """Peak RSS of the server, summed over its worker processes when it has several."""
+        def hwm(pid: int) -> int:
+            status = Path(f"/proc/{pid}/status").read_text()
+            return int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1])
+
+        pid = self.proc.pid
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        workers = [c for c in children if "resource_tracker" not in Path(f"/proc/{c}/cmdline").read_text()]
+        return (hwm(pid) + sum(hwm(c) for c in workers if self.workers > 1)) / 1024
 
     def __exit__(self, *exc) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=30)
 
 
-async def _load(url: str, path: str, queries: list[str], clients: int, total: int) -> tuple[list[float], float, int]:
-    latencies: list[float] = []
-    errors = 0
-    counter = iter(range(total))
-
-    async def client(http: httpx.AsyncClient) -> None:
-        nonlocal errors
-        for i in counter:
-            t = time.perf_counter()
-            r = await http.get(f"{url}{path}", params={"q": queries[i % len(queries)]})
-            latencies.append((time.perf_counter() - t) * 1000)
-            errors += r.status_code != 200
-
-    async with httpx.AsyncClient(timeout=30) as http:
-        for q in queries[:5]:  # warm
-            await http.get(f"{url}{path}", params={"q": q})
-        t = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
-        wall = time.perf_counter() - t
-    return latencies, wall, errors
+WRK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %%d %%d %%d\\n", summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.status + e.timeout))
+  io.write(string.format("WRK-LAT %%d %%d\\n", latency:percentile(50), latency:percentile(95)))
+end
+"""
 
 
-def load(url: str, path: str, queries: list[str], clients: int, total: int) -> dict:
-    lat, wall, errors = asyncio.run(_load(url, path, queries, clients, total))
-    lat.sort()
-    return {"p50": lat[len(lat) // 2], "p95": lat[int(len(lat) * 0.95) - 1], "rps": total / wall, "errors": errors}
+def wrk(url: str, path: str, queries: list[str], clients: int, seconds: int) -> dict:
+    """Load ``url + path?q=<query>`` with ``clients`` connections for ``seconds``, cycling
+    through ``queries``, with wrk (Debian's package; `make bench` installs it)."""
+    paths = ", ".join(f'"{path}?q={quote_plus(q)}"' for q in queries)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRK_SCRIPT % paths)
+    try:
+        out = subprocess.run(["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", f.name, url],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    requests, duration_us, errors = (int(x) for x in next(ln for ln in out.splitlines() if ln.startswith("WRK ")).split()[1:])
+    p50, p95 = (int(x) / 1000 for x in next(ln for ln in out.splitlines() if ln.startswith("WRK-LAT")).split()[1:])
+    return {"p50": p50, "p95": p95, "rps": requests / (duration_us / 1e6), "errors": errors, "requests": requests}
