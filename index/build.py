@@ -145,7 +145,9 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
             docs.setdefault(doc_id, None)
     report = BuildReport(results, manifest.get("generation"), built=False)
     moved = (manifest.get("chroma_url") or None) != (chroma_url or None)  # embedded ↔ server, or another server
-    changed = any(d is not None for d in docs.values()) or set(docs) != set(previous) or not same_catalog or moved
+    reformat = manifest.get("units_format", 1) != UNITS_FORMAT  # generations from before the field: format 1
+    changed = (any(d is not None for d in docs.values()) or set(docs) != set(previous) or not same_catalog or moved
+               or reformat)
     if not changed and manifest:
         report.documents, report.seconds = len(previous), time.perf_counter() - t0
         report.clauses = sum(m.get("clauses", 0) for m in previous.values())

@@ -16,8 +16,9 @@ from ingest.normalize import collapse_spaces, normalize_text
 from ingest.expand import expand
 from ingest.tokens import terms
 
-# Bump when what a unit holds or how its terms are made changes: a build re-uses the units
-# of unchanged documents only from a generation written with the same format.
+# Bump when what a unit holds or how its terms are made changes (this module, ingest/tokens.py,
+# ingest/expand.py or their word lists in ingest/data/): the next ingest then rebuilds every
+# unit; otherwise a build re-uses the units of unchanged documents.
 UNITS_FORMAT = 1
 
 

@@ -65,7 +65,7 @@ class Server:
         self.proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--port", str(self.port),
                                       "--workers", str(self.workers)],
                                      env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        while time.perf_counter() - self.started < 120:
+        while time.perf_counter() - self.started < 300:  # 100,000 clauses take a while to load
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     self.ready_s = time.perf_counter() - self.started
@@ -73,7 +73,7 @@ class Server:
             except httpx.HTTPError:
                 time.sleep(0.1)
         self.proc.kill()
-        raise RuntimeError("server did not become ready in 120 s")
+        raise RuntimeError("server did not become ready in 300 s")
 
     def rss_mb(self) -> float:
         """Peak RSS of the server, summed over its worker processes when it has several."""
