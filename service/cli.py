@@ -189,6 +189,23 @@ def crossref(
         typer.echo(f"  nhiệm vụ chưa giao cơ quan chủ trì: {c['section']} {c['heading'][:60]}")
 
 
+@app.command("eval")
+def evaluate(
+    docs_dir: Annotated[Path, typer.Argument(help="Folder of documents (.txt/.md/.docx/.pdf)", exists=True, file_okay=False)],
+    questions: Annotated[Path, typer.Argument(help="Questions, one JSON object per line", exists=True, dir_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary and every outcome as JSON")] = False,
+    misses: Annotated[bool, typer.Option("--misses/--no-misses", help="List the questions answered wrongly")] = True,
+):
+    """Answer quality on a folder of documents: agency, first citation, document; per kind and per file."""
+    from service.evaluate import QuestionsError, evaluate as run_eval, format_report
+
+    try:
+        out = run_eval(docs_dir, questions, get_settings())
+    except (TracuuError, QuestionsError) as e:
+        _fail(e)
+    typer.echo(json.dumps(out, ensure_ascii=False, indent=2) if as_json else format_report(out, misses))
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1)")] = None,
