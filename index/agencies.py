@@ -1,8 +1,14 @@
-"""The agency registry (``corpus/agencies.yaml``): names, aliases and succession.
+"""Agencies: the registry (``corpus/agencies.yaml``: names, aliases, succession, groups)
+and the bodies the documents name that the registry does not list.
 
-Finding agencies in text is alias matching on folded text (case and diacritics
-ignored), longest alias first, whole words only, so "Sở KH&CN", "so khcn" and
-"Sở Khoa học và Công nghệ" all find ``so-khcn``.
+Names resolve on folded text (case and diacritics ignored) with abbreviations spelled
+out, so "Sở KH&CN", "so khcn" and "Sở Khoa học và Công nghệ" all denote ``so-khcn``. The
+registry's provincial agencies are its provinces' (``provinces:``): in a document another
+province issued, "Sở Tài chính" is that province's department, an entity of its own.
+
+A body found only in a document ("Cục Biến đổi khí hậu", "Sở Giao dịch chứng khoán Hà
+Nội") becomes an agency with a stable id (a slug of its name, and of its province for a
+provincial body), so it has a page and a digest like the registry's agencies.
 """
 
 from __future__ import annotations
@@ -14,11 +20,18 @@ from pathlib import Path
 
 import yaml
 
+from ingest.bodies import Gazetteer
+from ingest.catalog import slug
+from ingest.expand import expand_inline
 from ingest.normalize import fold, normalize_text
+from ingest.tokens import has_diacritics
 
 # Aliases that are too short or too common to find in running text on their own;
 # they still resolve when a whole query or heading is exactly the alias.
 _NOT_IN_RUNNING_TEXT = {"bao", "dai"}
+_PROVINCIAL = re.compile(r"^(?:sở|ủy ban nhân dân|ubnd|hội đồng nhân dân|hđnd|công an|thanh tra|ban quản lý|văn phòng ủy ban"
+                         r"|tỉnh ủy|ban thường vụ tỉnh ủy|kho bạc nhà nước tỉnh|đài phát thanh|báo |trung tâm|các sở|các cơ quan"
+                         r"|các đơn vị|các phòng|phòng |chi cục|bộ chỉ huy quân sự tỉnh)|\b(?:tỉnh|xã|phường|huyện)\b")
 
 
 @dataclass
@@ -29,6 +42,9 @@ class Agency:
     level: str = "tinh"
     aliases: list[str] = field(default_factory=list)
     active: bool = True
+    covers: dict = field(default_factory=dict)  # groups: {"kinds": […], "levels": […], "ids": […]}
+    origin: str = "registry"  # registry | document
+    province: str | None = None  # for a document's provincial body: the province it belongs to
 
 
 @dataclass
@@ -41,52 +57,94 @@ class Succession:
     scope: str = "full"
 
 
-def _key(text: str) -> str:
-    return " ".join(fold(normalize_text(text)).replace("–", "-").split())
+def key(text: str, marks: bool = False, spell_out: bool = True) -> str:
+    """A name as compared: lower case, abbreviations spelled out, punctuation and "các"
+    dropped, diacritics folded (kept with ``marks``, so "chỉ số tài chính" is not "Sở Tài chính").
+
+    >>> key("Sở KH&CN") == key("so khoa hoc va cong nghe")
+    True
+    >>> key("UBND các xã, phường") == key("Ủy ban nhân dân xã phường")
+    True
+    >>> key("chỉ số tài chính", marks=True).endswith(key("Sở Tài chính", marks=True))
+    False
+    """
+    text = normalize_text(expand_inline(text) if spell_out else text).lower()
+    words = re.sub(r"[^\w&]+", " ", text if marks else fold(text)).split()
+    return " ".join(w for w in words if w not in ("cac", "các", "cap", "cấp"))
+
+
+def _key_preserving(text: str) -> str:
+    """Folded text of the same length as the NFC text (spaces kept one for one)."""
+    return fold(normalize_text(text)).replace("–", "-")
+
+
+def province_of(issuer: str | None) -> str | None:
+    """"Ủy ban nhân dân tỉnh Lào Cai" → "Lào Cai"; None for a central body.
+
+    >>> province_of("Ủy ban nhân dân tỉnh Lào Cai"), province_of("Thủ tướng Chính phủ")
+    ('Lào Cai', None)
+    """
+    m = re.search(r"\b(?:tỉnh|thành phố)\s+(?P<p>[A-ZĐÀ-Ỹ].*)$", issuer or "")
+    return m["p"].strip() if m else None
 
 
 class Registry:
-    def __init__(self, agencies: list[Agency], succession: list[Succession]):
+    def __init__(self, agencies: list[Agency], succession: list[Succession], provinces: list[str] | None = None):
         self.agencies = {a.id: a for a in agencies}
         self.succession = succession
+        self.provinces = provinces or []
         self._by_key: dict[str, str] = {}
         for a in agencies:
             for name in [a.name, *a.aliases]:
-                self._by_key.setdefault(_key(name), a.id)
+                self._by_key.setdefault(key(name), a.id)
+        self._by_fold: dict[str, str] = {}
+        for a in agencies:
+            for name in [a.name, *a.aliases]:
+                self._by_fold.setdefault(" ".join(_key_preserving(name).split()), a.id)
 
     @classmethod
     def load(cls, path: Path) -> Registry:
         if not path.exists():
             return cls([], [])
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        known = set(Agency.__dataclass_fields__)
+        known = set(Agency.__dataclass_fields__) - {"origin", "province"}
         agencies = [Agency(**{k: v for k, v in a.items() if k in known}) for a in data.get("agencies", [])]
+        for a in agencies:
+            a.aliases = list(a.aliases or [])
         succession = [
             Succession(s["from"], s["to"], str(s.get("date")) if s.get("date") else None, s.get("source", ""),
                        s.get("note", ""), s.get("scope", "full"))
             for s in data.get("succession", [])
         ]
-        return cls(agencies, succession)
+        return cls(agencies, succession, list(data.get("provinces", [])))
+
+    def with_agencies(self, extra: list[Agency]) -> Registry:
+        """This registry and the documents' own bodies together."""
+        return Registry([*self.agencies.values(), *(a for a in extra if a.id not in self.agencies)], self.succession,
+                        self.provinces)
+
+    def gazetteer(self) -> Gazetteer:
+        """The registry's names, for the recogniser of bodies in documents."""
+        names = [n for a in self.agencies.values() if a.origin == "registry" for n in [a.name, *a.aliases]]
+        return Gazetteer([n for n in names if _key_preserving(n).strip() not in _NOT_IN_RUNNING_TEXT],
+                         whole=[n for n in names])
 
     @cached_property
-    def _pattern(self) -> re.Pattern:
-        keys = sorted((k for k in self._by_key if k not in _NOT_IN_RUNNING_TEXT and len(k) > 2), key=len, reverse=True)
-        return re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, keys)) + r")(?![\w&])")
+    def _pattern(self) -> re.Pattern | None:
+        keys = sorted((k for k in self._by_fold if k not in _NOT_IN_RUNNING_TEXT and len(k) > 2), key=len, reverse=True)
+        return re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, keys)) + r")(?![\w&])") if keys else None
 
     def resolve(self, name: str) -> Agency | None:
         """The agency a whole name or alias denotes ("Sở Công thương" → Sở Công Thương)."""
-        aid = self._by_key.get(_key(name))
+        aid = self._by_key.get(key(name)) or self._by_fold.get(" ".join(_key_preserving(name).split()))
         return self.agencies.get(aid) if aid else None
 
     def find(self, text: str) -> list[tuple[Agency, int, int]]:
         """Agencies named in ``text`` with their offsets (offsets in NFC-normalised ``text``)."""
-        if not self._by_key:
+        if self._pattern is None:
             return []
         folded = _key_preserving(text)
-        out = []
-        for m in self._pattern.finditer(folded):
-            out.append((self.agencies[self._by_key[m.group(1)]], m.start(), m.end()))
-        return out
+        return [(self.agencies[self._by_fold[m.group(1)]], m.start(), m.end()) for m in self._pattern.finditer(folded)]
 
     def successors(self, agency_id: str) -> list[Succession]:
         return [s for s in self.succession if s.from_id == agency_id]
@@ -102,14 +160,111 @@ class Registry:
                     todo.append(s.from_id)
         return out
 
-    def current(self, agency_id: str) -> list[Agency]:
-        """Today's holders of an agency's duties (itself when still active)."""
-        a = self.agencies[agency_id]
+    def current(self, agency_id: str | None) -> list[Agency]:
+        """Today's holders of an agency's duties (itself when still active), following chains."""
+        a = self.agencies.get(agency_id) if agency_id else None
+        if a is None:
+            return []
         if a.active:
             return [a]
-        return [self.agencies[s.to_id] for s in self.successors(agency_id)]
+        seen, out = {agency_id}, []
+        for s in self.successors(agency_id):
+            if s.to_id not in seen:
+                seen.add(s.to_id)
+                out += [x for x in self.current(s.to_id) if x not in out]
+        return out
+
+    def covers(self, group_id: str | None, agency: Agency) -> bool:
+        """Whether a group's tasks fall to ``agency`` too (the group's ``covers`` in the registry)."""
+        group = self.agencies.get(group_id) if group_id else None
+        if group is None or not group.covers or agency.id == group_id:
+            return False
+        c = group.covers
+        if agency.id in c.get("ids", []):
+            return True
+        return agency.kind in c.get("kinds", []) and agency.level in c.get("levels", [agency.level])
 
 
-def _key_preserving(text: str) -> str:
-    """Folded text of the same length as the NFC text (spaces kept one for one)."""
-    return fold(normalize_text(text)).replace("–", "-")
+def document_agency(name: str, group: bool, province: str | None) -> Agency:
+    """The agency of a body only a document names: id from its name (and province)."""
+    provincial = bool(province and _PROVINCIAL.search(normalize_text(name).lower()))
+    aid = slug(f"{key(name)} {province}" if provincial else key(name))[:80]
+    level = "tinh" if provincial else "khac"
+    return Agency(aid, name, "nhom" if group else "khac", level, origin="document",
+                  province=province if provincial else None)
+
+
+def _tokens(name: str, marks: bool = False, spell_out: bool = True) -> list[str]:
+    return key(name, marks, spell_out).split()
+
+
+_HEADS = {"so", "sở", "bo", "bộ", "ban", "uy", "ủy", "ubnd", "cuc", "cục", "vu", "vụ", "vien", "viện", "van", "văn",
+          "trung", "tong", "tổng", "hoi", "hội", "hđnd", "hdnd", "cong", "công", "thanh", "dang", "đảng", "tinh", "tỉnh"}
+
+
+def _spelled(variant: str) -> bool:
+    """Whether a name's abbreviations are spelled out to compare it: "Sở KH&CN" is Sở Khoa học
+    và Công nghệ, but a bare "KH&CN" stays an abbreviation (spelled out, it is a field of work:
+    "nhiệm vụ khoa học và công nghệ" names no agency)."""
+    words = key(variant, spell_out=False).split()
+    return bool(words) and words[0] in _HEADS
+
+
+def match_length(query: list[str], name: list[str], with_position: bool = False):
+    """How many words of ``name`` the query writes in order, from a word that opens the name,
+    skipping words of the name the query leaves out ("UBND tỉnh" in "Ủy ban nhân dân các tỉnh,
+    thành phố trực thuộc trung ương"). 0 when the query does not name it.
+
+    >>> match_length("ubnd tinh can lam gi".split(), "ubnd tinh thanh pho truc thuoc trung uong".split())
+    2
+    """
+    best, where = 0, -1
+    for i, w in enumerate(query):
+        if w != name[0]:
+            continue
+        j, k, matched = 0, i, 0
+        while k < len(query) and j < len(name):
+            if query[k] == name[j]:
+                k, j, matched = k + 1, j + 1, matched + 1
+            elif query[k] in name[j + 1 : j + 4]:
+                j += 1  # a word of the name the query leaves out
+            else:
+                break
+        if matched > best:
+            best, where = matched, i
+    return (best, where) if with_position else best
+
+
+@dataclass
+class Named:
+    agency: Agency
+    words: int  # how many words of its name the query writes
+    share: float  # … of all the words of that name
+    at: int  # where in the query (word index)
+
+
+def named_in(registry: Registry, query: str, names: dict[str, set[str]] | None = None) -> list[Named]:
+    """Agencies a query names, most words first.
+
+    ``names`` adds, per agency id, the names documents write it with. A name counts when the
+    query writes all of it, or three words of it or more ("UBND tỉnh" names ``ubnd-tinh`` and,
+    less well, "Ủy ban nhân dân các tỉnh, thành phố…"; "thanh tra, kiểm tra" names no
+    "Thanh tra tỉnh")."""
+    marks = has_diacritics(query)
+    spelled, raw = _tokens(query, marks), _tokens(query, marks, spell_out=False)
+    out = []
+    for a in registry.agencies.values():
+        variants = {a.name, *a.aliases, *(names or {}).get(a.id, ())}
+        best: Named | None = None
+        for v in variants:
+            whole = _spelled(v)
+            n = _tokens(v, marks, spell_out=whole)
+            if not n:
+                continue
+            m, at = match_length(spelled if whole else raw, n, with_position=True)
+            if (m == len(n) or m >= 3) and (best is None or (m, m / len(n)) > (best.words, best.share)):
+                best = Named(a, m, m / len(n), at)
+        if best:
+            out.append(best)
+    out.sort(key=lambda x: (-x.words, -x.share, x.agency.origin != "registry"))
+    return out

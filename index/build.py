@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.agencies import Registry
 from index.embedders import Embedder
 from index.store import VECTORS, gen_dir, index_id, load_document, load_units, prune, read_manifest, write_json_atomic
 from index.units import UNITS_FORMAT, Unit, units_for
@@ -105,7 +106,11 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
     manifest = read_manifest(data_dir) or {}
     catalog_path = corpus_dir / "catalog.yaml"
     catalog = load_catalog(catalog_path)
-    catalog_hash = sha256(catalog_path.read_bytes()) if catalog_path.exists() else ""
+    gazetteer = Registry.load(corpus_dir / "agencies.yaml").gazetteer()
+    # What parsing depends on besides the file: the catalog (ids), the registry (the names the
+    # recogniser knows) and the analyser's own data files; a change of any re-parses every file.
+    inputs_of_parse = [catalog_path, corpus_dir / "agencies.yaml", *sorted(Path(__file__).parents[1].glob("ingest/data/*"))]
+    catalog_hash = sha256(b"".join(p.read_bytes() for p in inputs_of_parse if p.exists()))
     same_catalog = manifest.get("catalog_sha256") == catalog_hash
     previous: dict[str, dict] = manifest.get("documents", {})
     by_file = {meta["file"]: doc_id for doc_id, meta in previous.items()}
@@ -127,7 +132,7 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
                 docs[old_id] = None
                 results.append(FileResult(name, "unchanged", old_id, previous[old_id].get("clauses", 0)))
                 continue
-            doc = parse_bytes(data, name, catalog)
+            doc = parse_bytes(data, name, catalog, gazetteer)
             if doc.id in docs or (doc.id in previous and previous[doc.id]["file"] != name):
                 raise IngestError(name, f"mã văn bản '{doc.id}' đã dùng cho tệp khác")
             docs[doc.id] = doc

@@ -61,7 +61,8 @@ class Engine:
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
         embed = memoize(embedder.query, options.query_cache)
         self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed)
-        self.matrix = build_matrix(self)
+        self.matrix = build_matrix(documents, registry, units)
+        self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies
         self._manifest_stat: tuple | None = None  # the responsibility matrix, derived once per generation
 
     @classmethod

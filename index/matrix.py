@@ -1,98 +1,122 @@
-"""The responsibility matrix: agency × task × role × deadline × clause, read from the text.
+"""The responsibility matrix: agency × task × role × deadline × clause.
 
-Where the assignee comes from, in order:
-1. a task-table row: its "Cơ quan chủ trì" / "Cơ quan phối hợp" columns;
-2. the enclosing numbered item of a "Tổ chức thực hiện" section, whose heading names
-   the agency ("8. Sở Tài chính") and whose bullets (or body) are its tasks;
-3. elsewhere, an agency named at the start of the sentence (its subject).
+A view over the assignments ``ingest.assign`` read from each document when it was
+ingested (stored with the document): here each named body is resolved to an agency
+(the registry's, or a body only the documents name) and the rows are indexed by clause,
+by numbered item and by agency. Nothing is re-read from the text.
 
-Roles are the words the text uses (chủ trì, phối hợp, tham mưu, đầu mối, theo dõi/đôn
-đốc, báo cáo). Nothing is guessed: a task with no stated role is "thực hiện".
+Which rows concern an agency (``Matrix.for_agency``): its own; those of the agencies it
+succeeded in full ("predecessor") or in part ("partial", shown as possibly its own, with
+the registry's note on which part); and those addressed to a group whose ``covers`` in
+the registry includes it ("catch-all").
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from index.agencies import Agency, Registry
-from ingest.models import Clause, Document
+from index.agencies import Agency, Registry, document_agency, province_of
+from ingest.assign import RESPONSIBLE, ROLES
+from ingest.models import Assignment, Clause, Document
 from ingest.normalize import collapse_spaces, fold, normalize_text
 
-# In order of precedence: a row's first role is the one its answer leads with.
-ROLES = ("đầu mối", "chủ trì", "theo dõi, đôn đốc", "tham mưu", "phối hợp", "báo cáo", "thực hiện")
-_ROLE_PATTERNS = [
-    ("đầu mối", re.compile(r"\bdau moi\b")),
-    ("theo dõi, đôn đốc", re.compile(r"\b(theo doi|don doc)\b")),
-    ("chủ trì", re.compile(r"\bchu tri\b")),
-    ("phối hợp", re.compile(r"(?<!chu tri )\bphoi hop\b")),
-    ("tham mưu", re.compile(r"\btham muu\b")),
-    ("báo cáo", re.compile(r"\bbao cao\b")),
-]
-_DEADLINE = re.compile(
-    r"(?:vào |trước )?(?:tháng \d{1,2}|quý [IV]+|ngày \d{1,2}/\d{1,2})(?: (?:hàng|hằng) năm|/\d{4}| năm \d{4})"
-    r"|(?:hàng|hằng) năm|định kỳ(?: hàng năm| hằng năm)?|(?:đến|trước) năm \d{4}",
-    re.IGNORECASE,
-)
-_ORG_SECTION = re.compile(r"to chuc thuc hien")
+__all__ = ["ROLES", "RESPONSIBLE", "Row", "Matrix", "build_matrix", "resolve"]
 
 
 @dataclass
 class Row:
-    agency_id: str | None  # registry id (None when the name is not in the registry)
+    agency_id: str
     agency_name: str  # the name as the document writes it
     roles: list[str]
     clause_id: str
-    item_id: str  # the numbered item ("…#III.8")
+    item_id: str  # the numbered item (or table row) the clause belongs to
     doc_id: str
-    task: str  # the clause text, normalised, one line
-    deadlines: list[str] = field(default_factory=list)
+    task: str  # the clause's own text, normalised, one line
+    deadlines: list[str] = field(default_factory=list)  # as written
     reporting: bool = False
     catch_all: bool = False  # addressed to a group ("Các sở, ban, ngành…")
-    partners: list[str] = field(default_factory=list)  # other agencies the clause names
-    source: str = "heading"  # heading | table | subject
+    partners: list[str] = field(default_factory=list)  # the clause's other bodies with role phối hợp
+    source: str = "heading"  # heading | table | sentence | list
+    cue: str = ""
+    start: int = -1  # the name's offsets in the document (-1: named in an enclosing heading)
+    end: int = -1
+    seg_start: int = 0  # the words of the clause this row was read from
+    seg_end: int = 0
+    due: list[dict] = field(default_factory=list)  # ``ingest.deadlines.Deadline`` as dicts
+
+    @property
+    def role(self) -> str:
+        return self.roles[0]
+
+    @property
+    def responsible(self) -> bool:
+        return self.roles[0] in RESPONSIBLE
 
 
-def roles_in(text: str) -> list[str]:
-    """Roles a task text states, in the order of ``ROLES``.
+def resolve(registry: Registry, name: str, group: bool, province: str | None) -> Agency:
+    """The agency a body named in a document denotes: the registry's when the name is one of
+    its names (and, for a provincial body, the document is of the registry's provinces), else
+    the document's own body."""
+    a = registry.resolve(name)
+    if a is not None and a.origin == "registry":
+        ours = bool(province) and fold(province) in {fold(p) for p in registry.provinces}
+        local = a.level in ("tinh", "huyen", "xa")
+        # A provincial body of another province is that province's; a group ("các cơ quan,
+        # đơn vị có liên quan") is the registry's only in its own provinces' documents.
+        if not local or ours or (province is None and a.kind != "nhom" and not group):
+            return a
+    if a is not None and a.origin == "document" and a.province == province:
+        return a
+    return document_agency(name, group, province)
 
-    >>> roles_in("Chủ trì phối hợp với các cơ quan … tham mưu UBND tỉnh bố trí kinh phí")
-    ['chủ trì', 'tham mưu']
-    >>> roles_in("Là cơ quan đầu mối theo dõi, đôn đốc …; định kỳ tổng hợp, báo cáo UBND tỉnh")
-    ['đầu mối', 'theo dõi, đôn đốc', 'báo cáo']
-    >>> roles_in("Phối hợp với các cơ quan, đơn vị có liên quan đẩy mạnh thu hút đầu tư")
-    ['phối hợp']
-    """
-    f = fold(normalize_text(text))
-    found = {r for r, p in _ROLE_PATTERNS if p.search(f)}
-    return [r for r in ROLES if r in found] or ["thực hiện"]
+
+def _item_of(doc_clauses: dict[str, Clause], c: Clause) -> str:
+    """The numbered item or table row a clause belongs to (a bullet's item, a sub-bullet's)."""
+    while c.kind == "bullet" and c.parent and c.parent in doc_clauses:
+        c = doc_clauses[c.parent]
+    return c.id
 
 
-def deadlines_in(text: str) -> list[str]:
-    """Example:
-
-    >>> deadlines_in("báo cáo UBND tỉnh kết quả thực hiện vào tháng 12 hàng năm")
-    ['tháng 12 hàng năm']
-    """
-    out = []
-    for m in _DEADLINE.finditer(normalize_text(text)):
-        d = re.sub(r"^(vào|trước) ", "", m.group(0))
-        if d not in out:
-            out.append(d)
-    return out
+def rows_for_document(registry: Registry, doc: Document) -> tuple[list[Row], list[Agency]]:
+    """The document's rows, and the agencies of the bodies the registry does not know."""
+    by_id = {c.id: c for c in doc.clauses}
+    province = province_of(doc.header.issuer)
+    by_clause: dict[str, list[Assignment]] = {}
+    for a in doc.assignments:
+        by_clause.setdefault(a.clause_id, []).append(a)
+    rows, extra = [], {}
+    for clause_id, found in by_clause.items():
+        c = by_id.get(clause_id)
+        if c is None:
+            continue
+        task = collapse_spaces(normalize_text(c.own_text))
+        partners = list(dict.fromkeys(a.agency for a in found if a.role == "phối hợp"))
+        for a in found:
+            agency = resolve(registry, a.agency, a.group, province)
+            if agency.origin == "document":
+                extra.setdefault(agency.id, agency)
+            rows.append(Row(
+                agency.id, a.agency, list(a.roles or [a.role]), c.id, _item_of(by_id, c), doc.id, task,
+                [d["text"] for d in a.deadlines], "báo cáo" in (a.roles or [a.role]),
+                a.group or agency.kind == "nhom", [p for p in partners if p != a.agency], a.source, a.cue,
+                a.start, a.end, a.seg_start, a.seg_end, list(a.deadlines),
+            ))
+    return rows, list(extra.values())
 
 
 class Matrix:
     def __init__(self, rows: list[Row], registry: Registry, unit_row: dict[str, int]):
         self.rows = rows
-        self.registry = registry
+        self.registry = registry  # the registry's agencies and the documents' own bodies
         self.unit_row = unit_row  # clause id -> unit index
         self.by_clause: dict[str, list[Row]] = {}
         self.by_item: dict[str, list[Row]] = {}
+        self.by_agency: dict[str, list[Row]] = {}
         for r in rows:
             self.by_clause.setdefault(r.clause_id, []).append(r)
             self.by_item.setdefault(r.item_id, []).append(r)
+            self.by_agency.setdefault(r.agency_id, []).append(r)
 
     def rows_of(self, clause: Clause) -> list[Row]:
         """Rows of a clause, or of its bullets when the clause is their item."""
@@ -100,117 +124,41 @@ class Matrix:
 
     @cached_property
     def assigned_units(self) -> set[int]:
-        """Units whose clause (or whose bullets) some agency is assigned."""
-        ids = set(self.by_clause) | set(self.by_item)
+        """Units whose clause (or whose bullets) some agency is responsible for."""
+        ids = {r.clause_id for r in self.rows if r.responsible} | {r.item_id for r in self.rows if r.responsible}
         return {self.unit_row[i] for i in ids if i in self.unit_row}
 
     def for_agency(self, agency_id: str) -> list[tuple[Row, str]]:
-        """Rows that concern ``agency_id``, each with why: own | predecessor | catch-all."""
-        pred = {s.from_id for s in self.registry.predecessors(agency_id)}
+        """Rows that concern ``agency_id``, each with why: own | predecessor | partial | catch-all."""
         agency = self.registry.agencies.get(agency_id)
-        out = []
-        for r in self.rows:
-            if r.agency_id == agency_id:
-                out.append((r, "own"))
-            elif r.agency_id in pred:
-                out.append((r, "predecessor"))
-            elif r.catch_all and agency is not None and covers(self.registry, r.agency_id, agency):
-                out.append((r, "catch-all"))
-        return out
+        chain = {s.from_id: s for s in self.registry.predecessors(agency_id)}
+        out = [(r, "own") for r in self.by_agency.get(agency_id, [])]
+        for pred, s in chain.items():
+            why = "predecessor" if s.scope == "full" else "partial"
+            out += [(r, why) for r in self.by_agency.get(pred, [])]
+        if agency is not None and agency.origin == "registry":
+            for group in self.registry.agencies.values():
+                if group.covers and self.registry.covers(group.id, agency):
+                    # what the group is given to do, not where it is named as a partner
+                    out += [(r, "catch-all") for r in self.by_agency.get(group.id, []) if r.responsible]
+        order = {id(r): i for i, r in enumerate(self.rows)}
+        return sorted(out, key=lambda rw: order[id(rw[0])])
 
     def unit_rows_for(self, agency_id: str) -> set[int]:
         """Unit indexes of the clauses that concern ``agency_id`` (for the agency filter)."""
         return {self.unit_row[r.clause_id] for r, _ in self.for_agency(agency_id) if r.clause_id in self.unit_row}
 
-
-def covers(registry: Registry, group_id: str | None, agency: Agency) -> bool:
-    """Whether a catch-all group's tasks fall to ``agency`` too."""
-    if group_id == "cac-so-ban-nganh":
-        return agency.kind in ("so", "khac", "bao-dai") and agency.level == "tinh"
-    if group_id == "ubnd-cac-huyen":
-        return agency.id in ("ubnd-cac-xa",) or (agency.kind == "ubnd" and agency.level in ("huyen", "xa"))
-    return False
+    def succession_of(self, row: Row, agency_id: str):
+        """The succession that brings ``row`` (another agency's) to ``agency_id``, if any."""
+        return next((s for s in self.registry.predecessors(agency_id) if s.from_id == row.agency_id), None)
 
 
-def _agencies_in_heading(registry: Registry, heading: str) -> list[tuple[str | None, str]]:
-    """(agency id, name as written) for each addressee a heading names.
-
-    "Sở Thông tin và Truyền thông, Báo, Đài Phát thanh – Truyền hình" names three.
-    """
-    whole = registry.resolve(heading)
-    if whole:
-        return [(whole.id, heading)]
-    out = []
-    for part in re.split(r",\s*(?=[A-ZĐÂ])", heading):
-        a = registry.resolve(part.strip())
-        out.append((a.id if a else None, part.strip()))
-    if all(aid is None for aid, _ in out):
-        found = registry.find(heading)
-        return [(a.id, heading[s:e]) for a, s, e in found[:1]] or [(None, heading)]
-    return out
-
-
-def _row(registry, doc, c, agency_id, name, source, extra_roles=()) -> Row:
-    text = collapse_spaces(normalize_text(c.own_text if c.kind != "item" else c.own_text.split("\n", 1)[-1]))
-    roles = list(dict.fromkeys([*extra_roles, *roles_in(text)]))
-    if len(roles) > 1 and "thực hiện" in roles:
-        roles.remove("thực hiện")
-    agency = registry.agencies.get(agency_id) if agency_id else None
-    partners = [a.name for a, _, _ in registry.find(text) if a.id != agency_id]
-    item = c.parent if c.kind == "bullet" and c.parent else c.id
-    return Row(agency_id, name, roles, c.id, item, doc.id, text, deadlines_in(text), "báo cáo" in roles,
-               bool(agency and agency.kind == "nhom"), list(dict.fromkeys(partners)), source)
-
-
-def rows_for_document(registry: Registry, doc: Document) -> list[Row]:
-    by_id = {c.id: c for c in doc.clauses}
-    rows: list[Row] = []
-    for c in doc.clauses:
-        parent = by_id.get(c.parent) if c.parent else None
-        if c.kind == "row" and c.cells:
-            rows += _table_rows(registry, doc, c)
-        elif c.kind == "item" and parent and _ORG_SECTION.search(fold(parent.heading)):
-            tasks = [by_id[x] for x in c.children if by_id[x].kind == "bullet"] or [c]
-            for aid, name in _agencies_in_heading(registry, c.heading):
-                rows += [_row(registry, doc, t, aid, name, "heading") for t in tasks]
-        elif c.kind == "bullet" and parent and not (_under_org(by_id, c)):
-            text = normalize_text(c.own_text).lstrip("-·•+ ")
-            subject, end = [], 2
-            for a, s, e in registry.find(text[:120]):  # agencies that open the sentence: its subject
-                if s > end + 3:
-                    break
-                subject.append((a, text[s:e]))
-                end = e
-            rows += [_row(registry, doc, c, a.id, name, "subject") for a, name in subject]
-    return rows
-
-
-def _under_org(by_id: dict[str, Clause], c: Clause) -> bool:
-    p = by_id.get(c.parent) if c.parent else None
-    while p is not None:
-        if _ORG_SECTION.search(fold(p.heading)):
-            return True
-        p = by_id.get(p.parent) if p.parent else None
-    return False
-
-
-def _table_rows(registry: Registry, doc: Document, c: Clause) -> list[Row]:
-    cells = {fold(k): v for k, v in (c.cells or {}).items()}
-    lead = next((v for k, v in cells.items() if "chu tri" in k), "")
-    partners = next((v for k, v in cells.items() if "phoi hop" in k), "")
-    due = next((v for k, v in cells.items() if "thoi han" in k or "thoi gian" in k), "")
-    rows = []
-    for names, role in ((lead, "chủ trì"), (partners, "phối hợp")):
-        for part in filter(None, (p.strip() for p in re.split(r"[;,]\s*(?=[A-ZĐÂ])", names))):
-            a = registry.resolve(part) or next((x for x, _, _ in registry.find(part)), None)
-            r = _row(registry, doc, c, a.id if a else None, part, "table", (role,))
-            r.roles = [role] + [x for x in r.roles if x not in ("chủ trì", "phối hợp", "thực hiện")]
-            r.deadlines = [due] if due else r.deadlines
-            rows.append(r)
-    return rows
-
-
-def build_matrix(engine) -> Matrix:
-    rows = [r for d in engine.documents.values() for r in rows_for_document(engine.registry, d)]
-    unit_row = {u["id"]: i for i, u in enumerate(engine.units)}
-    return Matrix(rows, engine.registry, unit_row)
+def build_matrix(documents: dict[str, Document], registry: Registry, units: list[dict]) -> Matrix:
+    rows, extra = [], {}
+    for d in documents.values():
+        found, agencies = rows_for_document(registry, d)
+        rows += found
+        for a in agencies:
+            extra.setdefault(a.id, a)
+    unit_row = {u["id"]: i for i, u in enumerate(units)}
+    return Matrix(rows, registry.with_agencies(list(extra.values())), unit_row)

@@ -5,8 +5,15 @@
 ('so nao bo tri kinh phi', False, 'who')
 >>> analyze("Sở KH&CN phải làm gì?").kind
 'what'
->>> analyze("nq 36").numbers
-['36-NQ/TW']
+>>> q = analyze("Thanh tra tỉnh phối hợp với sở nào?")
+>>> q.kind, q.role
+('who', 'phối hợp')
+>>> analyze("vướng mắc thì báo cáo cơ quan nào").role
+'nhận báo cáo'
+>>> analyze("Thông tư phải xong vào thời điểm nào?").deadline
+True
+>>> [(n.doc_type, n.lead) for n in analyze("nq 36").refs]
+[('Nghị quyết', '36')]
 >>> analyze("   ")
 Traceback (most recent call last):
 ...
@@ -22,19 +29,27 @@ from typing import Any
 
 from index.errors import BadQuery
 from ingest.expand import expand
-from ingest.header import find_references
+from index.scope import Named, numbers_named
 from ingest.normalize import collapse_spaces, fold, normalize_text
 from ingest.tokens import has_diacritics, terms
 
 MAX_QUERY_CHARS = 500
 
 # Question kinds, tested on folded text (so they work with or without diacritics).
-_WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|nganh nao|cap nao|ben nao|who|which (department|agency|body|office))\b")
-_WHAT = re.compile(r"\b(lam gi|nhiem vu (?:gi|nao)|nhung nhiem vu|nhiem vu cua|phai lam|trach nhiem cua|giao (gi|nhung gi)|what (must|should|does)|tasks? of|duties of)\b")
+_WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|bo nao|cuc nao|vu nao|ban nao|nganh nao|cap nao|ben nao"
+                  r"|to chuc nao|luc luong nao|nhung (?:bo|so|co quan|don vi|cuc|vu|to chuc)(?: nao)?|nhung ai"
+                  r"|who|which (department|agency|body|office|ministry))\b")
+_WHAT = re.compile(r"\b(lam gi|lam nhung gi|nhiem vu (?:gi|nao)|nhung nhiem vu|nhiem vu cua|co nhiem vu|trach nhiem gi"
+                   r"|phai lam|can lam|trach nhiem cua|giao (gi|nhung gi|nhung viec gi|viec gi)|nhung viec gi|viec gi"
+                   r"|what (must|should|does)|tasks? of|duties of)\b")
+_PARTNER = re.compile(r"\bphoi hop\b")
+_RECIPIENT = re.compile(r"\b(?:bao cao|gui)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi )?(?:ai|co quan nao|don vi nao|so nao|bo nao|noi nao|dau)"
+                        r"\s*(?:[?.!]|$)")
+_DEADLINE = re.compile(r"\b(khi nao|bao gio|thoi han|han chot|thoi diem nao|thoi gian nao|truoc ngay nao|ngay nao|nam nao"
+                       r"|thang nao|quy nao|bao lau|may lan|tien do|when|deadline)\b")
+_LEAD_ROLE = {"chủ trì": re.compile(r"\bchu tri\b"), "đầu mối": re.compile(r"\bdau moi\b"),
+              "tham mưu": re.compile(r"\btham muu\b")}
 _IMPLEMENTS = re.compile(r"\b(thuc hien|trien khai|can cu) (van ban|nghi quyet|chuong trinh) nao\b|\bimplements?\b")
-# Short document references staff type: "nq 36", "nghị quyết 189", "ctr 64", "kế hoạch 64".
-_SHORT_NUMBER = re.compile(r"\b(nq|nghi quyet|ctr|chuong trinh|ke hoach|kh)\s*(?:so\s*)?(\d{2,3})\b")
-_SHORT_KNOWN = {("nq", "36"): "36-NQ/TW", ("nq", "189"): "189/NQ-CP", ("ctr", "64"): "64-CTr/TU", ("kh", "64"): "64-CTr/TU"}
 
 
 @dataclass
@@ -45,8 +60,15 @@ class Query:
     terms: list[str]
     diacritics: bool
     kind: str  # who | what | implements | search
-    numbers: list[str] = field(default_factory=list)  # document numbers named ("36-NQ/TW")
+    refs: list[Named] = field(default_factory=list)  # documents named by number ("QĐ 232", "36-NQ/TW")
+    role: str | None = None  # the role a who-question asks for: phối hợp, nhận báo cáo, chủ trì …
+    deadline: bool = False  # the question asks when
     vector: Any = None  # the query embedding, set by the dense ranker on first use
+
+    @property
+    def numbers(self) -> list[str]:
+        """The full document numbers the question writes ("36-NQ/TW")."""
+        return [n.number for n in self.refs if n.number]
 
 
 def clean(raw: str) -> str:
@@ -62,22 +84,20 @@ def clean(raw: str) -> str:
     return text
 
 
-def _numbers(text: str) -> list[str]:
-    found = [r.number for r in find_references(text)]
-    for m in _SHORT_NUMBER.finditer(fold(text)):
-        t = {"nghi quyet": "nq", "chuong trinh": "ctr", "ke hoach": "kh"}.get(m.group(1), m.group(1))
-        n = _SHORT_KNOWN.get((t, m.group(2)))
-        if n and n not in found:
-            found.append(n)
-    return found
-
-
 def analyze(raw: str) -> Query:
     text = clean(raw)
     folded = fold(text)
-    if _WHAT.search(folded):
+    who = bool(_WHO.search(folded))
+    role = None
+    if _RECIPIENT.search(folded):
+        role = "nhận báo cáo"
+    elif _PARTNER.search(folded) and who:
+        role = "phối hợp"
+    elif who:
+        role = next((r for r, p in _LEAD_ROLE.items() if p.search(folded)), None)
+    if _WHAT.search(folded) and not (who and role):
         kind = "what"
-    elif _WHO.search(folded):
+    elif who or role:
         kind = "who"
     elif _IMPLEMENTS.search(folded):
         kind = "implements"
@@ -85,4 +105,5 @@ def analyze(raw: str) -> Query:
         kind = "search"
     diacritics = has_diacritics(text)
     expanded = expand(text)
-    return Query(raw, text, expanded, terms(expanded, segment=diacritics), diacritics, kind, _numbers(text))
+    return Query(raw, text, expanded, terms(expanded, segment=diacritics), diacritics, kind, numbers_named(text),
+                 role, bool(_DEADLINE.search(folded)))

@@ -37,6 +37,22 @@ def _table() -> tuple[re.Pattern, dict[str, str]]:
     return pattern, table
 
 
+def expand_inline(text: str) -> str:
+    """``text`` with each abbreviation replaced by its long form (for comparing names).
+
+    >>> expand_inline("Sở KH&CN và UBND tỉnh")
+    'Sở khoa học và công nghệ và ủy ban nhân dân tỉnh'
+    """
+    pattern, table = _table()
+    norm = normalize_text(text)
+    folded = fold(norm)
+    out, pos = [], 0
+    for m in pattern.finditer(folded):
+        out += [norm[pos : m.start()], table[m.group(1)]]
+        pos = m.end()
+    return "".join(out + [norm[pos:]])
+
+
 def expand(text: str) -> str:
     """``text`` followed by the long forms of the abbreviations it contains."""
     pattern, table = _table()

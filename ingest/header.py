@@ -4,8 +4,8 @@ other documents (references such as "Nghị quyết số 36-NQ/TW, ngày 30/01/2
 All functions take normalised text (see ``normalize``); offsets they return are
 offsets in that text.
 
->>> [r.number for r in find_references("theo Nghị quyết số 189/NQ-CP và NQ 36")]
-['189/NQ-CP', '36-NQ/TW']
+>>> [r.number for r in find_references("theo Nghị quyết số 189/NQ-CP và Kế hoạch 12-KH/TU")]
+['189/NQ-CP', '12-KH/TU']
 >>> parse_date("Bình Thuận, ngày        tháng 4 năm 2024")
 ('Bình Thuận', '2024-04')
 """
@@ -29,26 +29,28 @@ DOC_TYPES = {
     "LUẬT": "Luật",
     "HƯỚNG DẪN": "Hướng dẫn",
     "BÁO CÁO": "Báo cáo",
+    "ĐỀ ÁN": "Đề án",
+    "QUY CHẾ": "Quy chế",
+    "QUY ĐỊNH": "Quy định",
+    "THÔNG BÁO": "Thông báo",
+    "KẾT LUẬN": "Kết luận",
+    "CÔNG VĂN": "Công văn",
+    "NGHỊ QUYẾT LIÊN TỊCH": "Nghị quyết liên tịch",
+    "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch",
 }
 TITLE_LINE = re.compile(r"^(%s)$" % "|".join(map(re.escape, DOC_TYPES)))
 
 # "36-NQ/TW", "64-CTr/TU", "189/NQ-CP", "45/2025/NĐ-CP", "…/KH-UBND"
-_SYM = r"[A-ZĐ][A-Za-zĐđ]*"
+_SYM = r"[A-ZĐ][A-Za-zĐđ]*\d*"
 NUMBER = re.compile(
-    rf"(?<![\w/])(?P<num>(?:\d+|…+|\.{{3,}})(?:-{_SYM}/{_SYM}|/(?:\d{{4}}/)?{_SYM}(?:-{_SYM})+))"
+    rf"(?<![\w/])(?P<num>(?:\d+|…+|\.{{3,}})(?:-{_SYM}/{_SYM}|/(?:\d{{4}}/)?{_SYM}(?:-{_SYM})*))"
 )
-_TYPE_WORDS = r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật"
+_TYPE_WORDS = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật"
+               r"|Công văn|Đề án|Kết luận|Thông báo|Quy định|Hướng dẫn")
 _DATE = r"ngày\s*(\d{1,2})\s*(?:/\s*(\d{1,2})\s*/\s*(\d{4})|tháng\s*(\d{1,2})\s*năm\s*(\d{4}))"
 REFERENCE = re.compile(
     rf"(?:(?P<type>{_TYPE_WORDS})\s+(?:số\s+)?)?{NUMBER.pattern}(?:\s*,?\s*(?P<date>{_DATE}))?"
 )
-# Short forms staff and texts use: "NQ 36", "Nghị quyết 189", "CTr 64".
-SHORT_REFERENCE = re.compile(
-    r"\b(?P<type>NQ|Nghị quyết|CTr|Chương trình)\s+(?:số\s+)?(?P<n>\d{2,3})\b(?![-/])", re.IGNORECASE
-)
-_SHORT_KNOWN = {("nq", "36"): "36-NQ/TW", ("nq", "189"): "189/NQ-CP", ("ctr", "64"): "64-CTr/TU"}
-
-
 @dataclass
 class Found:
     number: str
@@ -78,19 +80,13 @@ def canonical_number(raw: str) -> str:
 def find_references(text: str) -> list[Found]:
     """Document numbers mentioned in ``text``, with type and date when written beside them."""
     out: list[Found] = []
-    taken: list[tuple[int, int]] = []
     for m in REFERENCE.finditer(text):
         num = canonical_number(m.group("num"))
         if num.startswith("…"):
             continue
         date = _iso(m.group(*range(m.re.groupindex["date"] + 1, m.re.groupindex["date"] + 6))) if m.group("date") else None
         out.append(Found(num, m.group("type"), date, m.start(), m.end()))
-        taken.append((m.start(), m.end()))
-    for m in SHORT_REFERENCE.finditer(text):
-        key = ("nq" if m.group("type").lower() in ("nq", "nghị quyết") else "ctr", m.group("n"))
-        if key in _SHORT_KNOWN and not any(s <= m.start() < e for s, e in taken):
-            out.append(Found(_SHORT_KNOWN[key], None, None, m.start(), m.end()))
-    return sorted(out, key=lambda f: f.start)
+    return out
 
 
 def symbol_of(number: str) -> str | None:
@@ -139,27 +135,97 @@ def _issuer(lines: list[str]) -> str | None:
     return " ".join([head] + [w if w in PLACE_WORDS else w.capitalize() for w in rest])
 
 
+_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
+                    r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc|-{3,}|_{3,}|\*+")
+_MARKER = re.compile(r"^(?:[IVX]{1,5}(?:\.|\s?-)\s|Chương\s+[IVXLC\d]|Điều\s+\d|PHỤ LỤC|\d{1,2}\.\s)")
+_NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<rest>.*)$")
+_SUBJECT = re.compile(r"^V/v\b\s*(?P<rest>.*)$", re.IGNORECASE)
+_ADDRESSEES = re.compile(r"^Kính gửi\s*:?", re.IGNORECASE)
+# Lines after the doc-type line that are no longer its title: the authority that enacts
+# ("THỦ TƯỚNG CHÍNH PHỦ", "BỘ TRƯỞNG BỘ …"), the legal bases, the enacting formula.
+_NOT_TITLE = re.compile(r"^(?:THỦ TƯỚNG|BỘ TRƯỞNG|CHỦ TỊCH|ỦY BAN NHÂN DÂN|HỘI ĐỒNG NHÂN DÂN|BAN CHẤP HÀNH|BAN THƯỜNG VỤ"
+                        r"|BỘ CHÍNH TRỊ|CHÍNH PHỦ|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|QUYẾT ĐỊNH:|QUYẾT NGHỊ:)"
+                        r"|^(?:Căn cứ|Thực hiện|Theo đề nghị|Xét đề nghị|Xét|\(Kèm theo)")
+
+
+def header_lines(lines) -> tuple[int, list[str]]:
+    """(index of the first body line, the header's lines) of a document's ``ingest.lines``.
+
+    The header runs to the title block: the doc-type line ("KẾ HOẠCH") and the title lines
+    after it; for an official letter (công văn), to its subject ("V/v …") and its
+    addressees ("Kính gửi: - …"). Table cells are lines of their own, and the national
+    motto is left out, so "| THỦ TƯỚNG CHÍNH PHỦ ---- | CỘNG HÒA … |" gives the issuer.
+    """
+    first = lines[:40]
+    title_at = next((i for i, ln in enumerate(first) if TITLE_LINE.match(ln.text)), None)
+    if title_at is not None:
+        end = title_at + 1
+        while end < len(lines) and lines[end].number == lines[end - 1].number + 1 and _title_goes_on(lines[end], end == title_at + 1):
+            end += 1
+        return end, _split(lines[:title_at]) + [ln.text for ln in lines[title_at:end]]
+    subject_at = next((i for i, ln in enumerate(first) if _SUBJECT.match(ln.text)), None)
+    if subject_at is None:
+        return 0, []
+    end = subject_at + 1
+    while end < len(lines) and lines[end].number == lines[end - 1].number + 1 and not _ADDRESSEES.match(lines[end].text):
+        end += 1
+    subject = " ".join([_SUBJECT.match(lines[subject_at].text)["rest"], *(ln.text for ln in lines[subject_at + 1 : end])])
+    if end < len(lines) and _ADDRESSEES.match(lines[end].text):
+        end += 1
+        while end < len(lines) and (lines[end].text[:1] in "-+•·" or _ADDRESSEES.match(lines[end].text)):
+            end += 1
+    return end, _split(lines[:subject_at]) + ["CÔNG VĂN", subject]
+
+
+def _title_goes_on(ln, first: bool) -> bool:
+    if _NOT_TITLE.match(ln.text) or ln.cells is not None or _MARKER.match(ln.text):
+        return False
+    return first or ln.text.isupper()
+
+
+def _split(lines) -> list[str]:
+    """Header lines: one per table cell, the motto dropped ("ỦY BAN …     CỘNG HÒA …" gives "ỦY BAN …")."""
+    out = []
+    for ln in lines:
+        parts = ln.cells if ln.cells is not None else [ln.raw]
+        for part in parts:
+            for piece in _MOTTO.sub("\n", part).split("\n"):
+                if piece.strip():
+                    out.append(" ".join(piece.split()))
+    return out
+
+
 def parse_header(lines: list[str]) -> Header:
     """Header fields from the stripped, normalised lines that precede the title block.
 
     ``lines`` ends with the doc-type line and the title lines when there is a title.
+
+    >>> h = parse_header(["ỦY BAN NHÂN DÂN", "TỈNH MẪU", "Số: 7103 /UBND-TH", "Tỉnh Mẫu, ngày 10 tháng 7 năm 2099",
+    ...                   "CÔNG VĂN", "triển khai thực hiện Nghị định mẫu"])
+    >>> h.number, h.issuer, h.doc_type, h.date
+    ('7103/UBND-TH', 'Ủy ban nhân dân tỉnh Mẫu', 'Công văn', '2099-07-10')
+    >>> parse_header(["Số:          /UBND-XD Tỉnh Mẫu, ngày        tháng 7 năm 2099"]).number
+    '…/UBND-XD'
     """
     h = Header()
     issuer_lines: list[str] = []
     for i, line in enumerate(lines):
-        if line.startswith("Số"):
-            m = NUMBER.search(line)
-            if m:
-                h.number = canonical_number(m.group("num"))
+        dated = line
+        if (m := _NUMBER_LINE.match(line)) and h.number is None:
+            rest = re.sub(r"^\s*(?=/)", "…", re.sub(r"(?<=[\d….])\s+(?=/)", "", m["rest"]))
+            if found := NUMBER.search(rest):
+                h.number = canonical_number(found.group("num"))
                 h.number_known = not h.number.startswith("…")
                 h.symbol = symbol_of(h.number)
-        elif "ngày" in line and "năm" in line and h.date is None:
-            h.place, h.date = parse_date(line)
-        elif TITLE_LINE.match(line):
+                dated = rest[found.end():]
+        if "ngày" in dated and "năm" in dated and h.date is None:
+            h.place, h.date = parse_date(dated)
+            continue
+        if TITLE_LINE.match(line):
             h.doc_type = DOC_TYPES[line]
             h.title = " ".join(lines[i + 1 :]) or None
             break
-        elif line.isupper() and not line.startswith(("CỘNG HÒA", "CỘNG HOÀ")) and h.number is None:
+        if line.isupper() and h.number is None and not m:
             issuer_lines.append(line)
     h.issuer = _issuer(issuer_lines)
     return h

@@ -24,6 +24,31 @@ class Reference:
 
 
 @dataclass
+class Assignment:
+    """A body named in a clause and what the clause gives it to do, read from the text.
+
+    ``role`` is one of ``ingest.assign.ROLES``; ``cue`` the words (or the column, or the
+    heading) that gave it. ``start``/``end`` are where the name is written: in the clause,
+    or in the heading (or the list of bodies) the clause sits under; ``seg_start``/``seg_end``
+    delimit the words of the clause it was read from, so an answer can tell which of a
+    clause's bodies a question is about.
+    """
+
+    clause_id: str
+    agency: str  # the name as the document writes it ("Bộ Tài chính"); a list entry gets its head
+    role: str
+    cue: str
+    source: str  # heading | table | sentence | list
+    start: int = -1  # offsets of the name in Document.source (-1 when not written, e.g. a table cell cut)
+    end: int = -1
+    seg_start: int = 0
+    seg_end: int = 0
+    group: bool = False  # addressed as a group ("các sở, ban, ngành")
+    roles: list[str] = field(default_factory=list)  # every role the sentence states, ``role`` first
+    deadlines: list[dict] = field(default_factory=list)  # ``ingest.deadlines.Deadline.to_dict()``
+
+
+@dataclass
 class Header:
     issuer: str | None = None  # "Ủy ban nhân dân tỉnh Bình Thuận"
     number: str | None = None  # "…/KH-UBND"; the blank part is kept as "…"
@@ -42,7 +67,7 @@ class Clause:
     id: str  # "<doc_id>#<path>"
     doc_id: str
     path: str  # "III.8", "III.1/3", "preamble", "Điều 5.2.a", "T1.3"
-    kind: str  # preamble | section | item | point | bullet | chapter | article | clause | row | paragraph
+    kind: str  # preamble | part | section | item | point | bullet | chapter | article | clause | appendix | row
     label: str  # human form: "Mục III, điểm 8"
     heading: str  # normalised heading line, without its number ("Sở Tài chính")
     text: str  # verbatim source[start:end], children included
@@ -68,7 +93,9 @@ class Document:
     header: Header = field(default_factory=Header)
     clauses: list[Clause] = field(default_factory=list)  # pre-order
     references: list[Reference] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    wrapped: bool = False  # hard-wrapped text (a PDF's): a line break inside a sentence is a space
 
     def clause(self, path: str) -> Clause:
         for c in self.clauses:
@@ -89,5 +116,7 @@ class Document:
             header=Header(**d.get("header", {})),
             clauses=[Clause(**c) for c in d.get("clauses", [])],
             references=[Reference(**r) for r in d.get("references", [])],
+            assignments=[Assignment(**a) for a in d.get("assignments", [])],
             warnings=list(d.get("warnings", [])),
+            wrapped=bool(d.get("wrapped", False)),
         )

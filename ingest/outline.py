@@ -1,16 +1,23 @@
 """The outline parser: source text → ``Document`` (header, preamble, clause tree).
 
-It reads the normalised text line by line and recognises the numbering that
-Vietnamese directives use:
+It reads the normalised text line by line (``ingest.lines``: Markdown markup read past,
+table rows split into cells) and recognises the numbering Vietnamese directives use:
 
-- plans and programmes: Roman sections (``III.``), numbered items (``8.``, ``2.1.``),
-  lettered points (``a)``), bullets (``-``, ``·``, ``•``, ``+``, ````);
+- plans and programmes: Roman sections (``III.``, ``I-``), numbered items (``8.``,
+  ``2.1.``), lettered points (``a)``), bullets (``-``, ``·``, ``•``, ``+`` nested under
+  the bullet above it);
 - laws, decrees, resolutions: ``Chương``, ``Mục``, ``Điều N.``, khoản ``1.``, điểm ``a)``;
-- task tables (rows written as ``cell | cell | …`` by the readers), whose columns stay
-  attached to each row; text after a table belongs to the table's container, not its last row;
+  a decision's "Điều 1. Phê duyệt Đề án … như sau:" keeps the Roman sections that follow
+  it inside the article;
+- an attached part after the closing block ("KẾ HOẠCH …", "CHƯƠNG TRÌNH HÀNH ĐỘNG …"
+  kèm theo a decision or a resolution) is its own node, its sections inside it;
+- task tables (``ingest.tables``): rows with their columns; Roman rows open groups whose
+  numbering restarts; rows written one cell per line are read back into columns;
 - the closing block (signature "TM. …", recipients "Nơi nhận:" with their dash list) is
-  skipped up to the next part (an attached programme or appendix), so recipients never
-  become bullets of the last clause.
+  skipped up to the next part, so recipients never become bullets of the last clause;
+- in text hard-wrapped by a PDF extractor, a line that runs on from the line above is
+  body text even when it opens with "1.000 tỷ đồng" or "Điều 5 Luật …"; page numbers are
+  dropped.
 
 Every clause's ``[start, end)`` indexes the *source* text, so ``source[start:end]``
 is the clause verbatim even where normalisation changed characters.
@@ -19,76 +26,79 @@ is the clause verbatim even where normalisation changed characters.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ingest.header import TITLE_LINE, find_references, parse_header
+from ingest.header import DOC_TYPES, TITLE_LINE, find_references, header_lines, parse_header
+from ingest.lines import Line, lines_of, runs_on, wrap_width
 from ingest.models import Clause, Document, Reference
 from ingest.normalize import collapse_spaces, normalize
+from ingest.tables import TableReader
 
-BULLET = re.compile(r"^[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*")
+BULLET = re.compile(r"^(?P<g>[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212])\s*")
 # Party documents write "I- MỤC ĐÍCH" and "1- Quán triệt …" where State documents write "I." and "1."
 ROMAN = re.compile(r"^(?P<n>[IVX]{1,5})(?:\.|\s?-)\s+(?P<rest>\S.*)$")
 CHAPTER = re.compile(r"^Chương\s+(?P<n>[IVXLC]+|\d+)\b\.?\s*(?P<rest>.*)$")
 LAW_SECTION = re.compile(r"^Mục\s+(?P<n>\d+)\b\.?\s*(?P<rest>.*)$")
-ARTICLE = re.compile(r"^Điều\s+(?P<n>\d+)\s*[.:]?\s*(?P<rest>.*)$")
-NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\.\s*|\s?-\s+(?=[^\W\d_])|\s+(?=\D))(?P<rest>\S.*)$")
+ARTICLE = re.compile(r"^Điều\s+(?P<n>\d+)\s*(?P<dot>[.:])?\s*(?P<rest>.*)$")
+NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\.(?!\d)\s*|\s?-\s+(?=[^\W\d_])|\s+(?=\D))(?P<rest>\S.*)$")
 DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}")
 LETTER = re.compile(r"^(?P<n>[a-zđ])\)\s*(?P<rest>\S.*)$")
 APPENDIX = re.compile(r"^PHỤ LỤC\b\s*(?P<n>[IVX\d]*)\s*(?P<rest>.*)$")
-PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Trang\s+\d{1,3}(?:/\d{1,3})?$")
 # The closing block: recipients ("Nơi nhận:" and its dash list) and the signature
 # ("TM. ỦY BAN NHÂN DÂN", "T/M BỘ CHÍNH TRỊ", "KT. CHỦ TỊCH"). Not clauses, not tasks.
-RECIPIENTS = re.compile(r"^Nơi nhận\s*:\s*(?:$|\|)")
+RECIPIENTS = re.compile(r"^Nơi nhận\s*:")
 SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\.?\s+(?P<rest>\S.*)$")
+_NESTED_GLYPHS = "+◦"  # sub-bullets under the bullet above them
 
 
 @dataclass
-class _Line:
-    text: str  # normalised, stripped
-    start: int  # normalised offsets of the stripped line
-    end: int
-    number: int  # 1-based line number
-
-
-@dataclass
-class _Node:
+class Node:
     clause: Clause
     nstart: int
     nend: int
     own_nend: int
     bullets: int = 0
-    letters: bool = False
+    glyph: str = ""
+    heading_open: bool = False  # the heading line may run on to the next line (wrapped text)
 
 
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for i, raw in enumerate(text.split("\n"), 1):
-        stripped = raw.strip()
-        if stripped:
-            s = pos + (len(raw) - len(raw.lstrip()))
-            out.append(_Line(stripped, s, s + len(stripped), i))
-        pos += len(raw) + 1
-    return out
+@dataclass
+class _Context:
+    """The open nodes, outermost first."""
+
+    part: Node | None = None  # an attached programme or plan
+    section: Node | None = None  # Roman section, chapter or appendix
+    law_section: Node | None = None  # "Mục 1" inside a chapter
+    article: Node | None = None
+    item: Node | None = None  # numbered item / khoản
+    point: Node | None = None  # lettered point
+    bullets: list[Node] = field(default_factory=list)  # open bullets, outermost first
+
+    def container(self) -> Node | None:
+        return self.point or self.item or self.article or self.section or self.part
+
+    def close_below(self, level: str) -> None:
+        order = ["part", "section", "law_section", "article", "item", "point"]
+        for name in order[order.index(level) + 1 :]:
+            setattr(self, name, None)
+        self.bullets = []
 
 
-class _Builder:
+class Builder:
     """Holds the open nodes while lines are read; one instance per document."""
 
-    def __init__(self, doc: Document, norm):
-        self.doc, self.norm = doc, norm
-        self.nodes: list[_Node] = []
-        self.by_path: dict[str, _Node] = {}
-        self.current: _Node | None = None  # node that body lines extend
-        self.section: _Node | None = None  # Roman section or chapter
-        self.law_section: _Node | None = None  # "Mục 1" inside a chapter
-        self.article: _Node | None = None
-        self.item: _Node | None = None  # numbered item / khoản
-        self.point: _Node | None = None  # lettered point
-        self.table: list[str] | None = None
-        self.table_parent: _Node | None = None
-        self.tables = 0
+    def __init__(self, doc: Document, norm, width: int | None):
+        self.doc, self.norm, self.width = doc, norm, width
+        self.nodes: list[Node] = []
+        self.by_path: dict[str, Node] = {}
+        self.current: Node | None = None  # node that body lines extend
+        self.ctx = _Context()
+        self.tables = TableReader(self)
+        self.previous: Line | None = None
+        self.pages = 0
 
-    def add(self, kind: str, path: str, label: str, heading: str, line: _Line, parent: _Node | None) -> _Node:
+    def add(self, kind: str, path: str, label: str, heading: str, line: Line, parent: Node | None) -> Node:
         if path in self.by_path:  # a repeated number: keep ids unique and say so
             self.doc.warnings.append(f"dòng {line.number}: số mục trùng '{path}'")
             k = 2
@@ -100,33 +110,44 @@ class _Builder:
             heading=collapse_spaces(heading), text="", start=0, end=0, own_end=0,
             parent=parent.clause.id if parent else None, depth=(parent.clause.depth + 1) if parent else 0,
         )
-        node = _Node(c, line.start, line.end, line.end)
+        node = Node(c, line.start, line.end, line.end)
+        node.heading_open = bool(heading) and self._open(line)
         if parent:
             parent.clause.children.append(c.id)
         self.nodes.append(node)
         self.by_path[path] = node
         self.current = node
-        self._extend(node, line.end)
+        self.extend(node, line.end)
         return node
 
-    def _extend(self, node: _Node, nend: int) -> None:
+    def _open(self, line: Line) -> bool:
+        return self.width is not None and not line.ends_sentence and len(line.text) >= 0.75 * self.width
+
+    def extend(self, node: Node, nend: int) -> None:
         """Grow ``node`` and its ancestors to ``nend``."""
-        n: _Node | None = node
+        n: Node | None = node
         while n is not None:
             n.nend = max(n.nend, nend)
-            n = self.by_path.get(_parent_path(n, self))
+            n = self.by_path.get(n.clause.parent.split("#", 1)[1]) if n.clause.parent else None
         if not node.clause.children:
             node.own_nend = max(node.own_nend, nend)
 
-    def body(self, line: _Line) -> None:
+    def body(self, line: Line) -> None:
         if self.current is None:
             return
-        c = self.current.clause
-        if not c.heading and c.kind in ("chapter", "appendix", "section") and not c.children:
+        node = self.current
+        c = node.clause
+        if not c.heading and c.kind in ("chapter", "appendix", "section", "part") and not c.children:
             c.heading = collapse_spaces(line.text)  # "Chương I" with its title on the next line
-        self._extend(self.current, line.end)
+        elif node.heading_open and line.text[:1].islower() and not c.children:
+            c.heading = collapse_spaces(f"{c.heading} {line.text}")  # a heading wrapped onto this line
+            node.heading_open = self._open(line)
+        else:
+            node.heading_open = False
+        self.extend(node, line.end)
 
     def finish(self) -> None:
+        self.tables.end()
         src = self.norm
         for node in self.nodes:
             c = node.clause
@@ -135,148 +156,218 @@ class _Builder:
             c.text = self.doc.source[c.start : c.end]
             self.doc.clauses.append(c)
 
+    # --- one line ----------------------------------------------------------------------------
 
-def _parent_path(node: _Node, b: _Builder) -> str:
-    pid = node.clause.parent
-    return pid.split("#", 1)[1] if pid else ""
+    def line(self, ln: Line) -> None:
+        if self.tables.take(ln):
+            self.previous = ln
+            return
+        if PAGE_NUMBER.match(ln.text):
+            self.pages += 1
+            self.previous = ln
+            return
+        if not self.structure(ln):
+            if self.current is None:  # text before the first section: the preamble
+                self.add("preamble", "preamble", "Phần mở đầu", "", ln, None)
+            else:
+                self.body(ln)
+        self.previous = ln
 
-
-def _item_parent(b: _Builder, number: str) -> tuple[_Node | None, str]:
-    """Parent node and path prefix for a numbered line ("8", "2.1") in the current context."""
-    if b.article is not None:
-        return b.article, b.article.clause.path
-    base = b.section.clause.path if b.section else ""
-    parts = number.split(".")
-    for k in range(len(parts) - 1, 0, -1):
-        p = ".".join(filter(None, [base, *parts[:k]]))
-        if p in b.by_path:
-            return b.by_path[p], base
-    return b.section, base
-
-
-def _label_for_item(b: _Builder, number: str) -> str:
-    if b.article is not None:
-        return f"{b.article.clause.label}, khoản {number}"
-    if b.section is not None:
-        return f"{b.section.clause.label}, điểm {number}"
-    return f"Điểm {number}"
-
-
-def _table_row(b: _Builder, line: _Line) -> None:
-    cells = [collapse_spaces(c) for c in line.text.split("|")]
-    if b.table is None:  # the first row names the columns
-        b.tables += 1
-        b.table = cells
-        if b.current is not None:
-            b.body(line)
-        return
-    row = dict(zip(b.table, cells))
-    tt = row.get("TT") or row.get("STT") or ""
-    number = tt if re.fullmatch(r"\d{1,3}", tt) else str(len([n for n in b.nodes if n.clause.path.startswith(f"T{b.tables}.")]) + 1)
-    parent = b.point or b.item or b.article or b.section
-    b.table_parent = parent
-    heading = row.get("Nhiệm vụ") or row.get("Nội dung") or cells[1 if len(cells) > 1 else 0]
-    node = b.add("row", f"T{b.tables}.{number}", f"Bảng {b.tables}, dòng {number}", heading, line, parent)
-    node.clause.cells = row
-
-
-def _structure(b: _Builder, line: _Line) -> bool:
-    """Open a node if ``line`` starts one; return False for a body line."""
-    t = line.text
-    bullet = BULLET.match(t)
-    if bullet and (NUMBERED.match(t[bullet.end():]) or ROMAN.match(t[bullet.end():])):
-        t = t[bullet.end():]  # "· 1. Sở Khoa học và Công nghệ": a stray glyph before a number
-        bullet = None
-    if "|" in t and t.count("|") >= 2:
-        _table_row(b, line)
-        return True
-    if b.table is not None:  # the table ended: what follows belongs to its container, not its last row
-        b.table = None
-        if b.table_parent is not None and b.current is not None and b.current.clause.kind == "row":
-            b.current = b.table_parent
-    if m := CHAPTER.match(t):
-        b.section = b.add("chapter", f"Chương {m['n']}", f"Chương {m['n']}", m["rest"], line, None)
-        b.law_section = b.article = b.item = b.point = None
-    elif (m := LAW_SECTION.match(t)) and b.section is not None and b.section.clause.kind == "chapter":
-        path = f"{b.section.clause.path}.Mục {m['n']}"
-        b.law_section = b.add("section", path, f"{b.section.clause.label}, Mục {m['n']}", m["rest"], line, b.section)
-        b.article = b.item = b.point = None
-    elif m := ARTICLE.match(t):
-        chapter = b.section if b.section is not None and b.section.clause.kind == "chapter" else None
-        b.article = b.add("article", f"Điều {m['n']}", f"Điều {m['n']}", m["rest"], line, b.law_section or chapter)
-        b.item = b.point = None
-    elif m := APPENDIX.match(t):
-        n = f" {m['n']}" if m["n"] else ""
-        b.section = b.add("appendix", f"Phụ lục{n}", f"Phụ lục{n}", m["rest"], line, None)
-        b.law_section = b.article = b.item = b.point = None
-    elif (m := ROMAN.match(t)) and not bullet:
-        b.section = b.add("section", m["n"], f"Mục {m['n']}", m["rest"], line, None)
-        b.law_section = b.article = b.item = b.point = None
-    elif (m := NUMBERED.match(t)) and not bullet and (t[len(m["n"]):].lstrip()[:1] in (".", "-") or DOTTED.match(t)):
-        parent, base = _item_parent(b, m["n"])
-        path = f"{base}.{m['n']}" if base else m["n"]
-        kind = "clause" if b.article is not None else "item"
-        b.item = b.add(kind, path, _label_for_item(b, m["n"]), m["rest"], line, parent)
-        b.point = None
-    elif (m := LETTER.match(t)) and not bullet and (b.item or b.article):
-        parent = b.item or b.article
-        label = f"{parent.clause.label}, điểm {m['n']}" if b.article else f"{parent.clause.label}, tiết {m['n']}"
-        b.point = b.add("point", f"{parent.clause.path}.{m['n']}", label, m["rest"], line, parent)
-    elif bullet:
-        parent = b.point or b.item or b.article or b.section
-        if parent is None:
+    def structure(self, ln: Line) -> bool:
+        """Open a node if ``ln`` starts one; return False for a body line."""
+        t, ctx = ln.text, self.ctx
+        bullet = BULLET.match(t)
+        if bullet and (NUMBERED.match(t[bullet.end():]) or ROMAN.match(t[bullet.end():])):
+            t = t[bullet.end():]  # "· 1. Sở Khoa học và Công nghệ": a stray glyph before a number
+            bullet = None
+        wrapped = runs_on(self.previous, ln, self.width)
+        if m := CHAPTER.match(t):
+            ctx.close_below("part")
+            ctx.section = self.add("chapter", self._in_part(f"Chương {m['n']}"), f"Chương {m['n']}", m["rest"], ln, ctx.part)
+        elif (m := LAW_SECTION.match(t)) and ctx.section is not None and ctx.section.clause.kind == "chapter":
+            path = f"{ctx.section.clause.path}.Mục {m['n']}"
+            ctx.close_below("section")
+            ctx.law_section = self.add("section", path, f"{ctx.section.clause.label}, Mục {m['n']}", m["rest"], ln, ctx.section)
+        elif (m := ARTICLE.match(t)) and (m["dot"] or not wrapped):
+            chapter = ctx.section if ctx.section is not None and ctx.section.clause.kind == "chapter" else None
+            parent = ctx.law_section or chapter or ctx.part
+            ctx.close_below("law_section")
+            ctx.article = self.add("article", self._in_part(f"Điều {m['n']}"), f"Điều {m['n']}", m["rest"], ln, parent)
+        elif m := APPENDIX.match(t):
+            n = f" {m['n']}" if m["n"] else ""
+            ctx.close_below("part")
+            ctx.part = None
+            ctx.section = self.add("appendix", f"Phụ lục{n}", f"Phụ lục{n}", m["rest"], ln, None)
+        elif (m := ROMAN.match(t)) and not bullet:
+            self._roman(m, ln)
+        elif (m := NUMBERED.match(t)) and not bullet and (t[len(m["n"]):].lstrip()[:1] in (".", "-") or DOTTED.match(t)) \
+                and not (wrapped and not self._next_number(m["n"])):
+            self._numbered(m, ln)
+        elif (m := LETTER.match(t)) and not bullet and ctx.container() is not None \
+                and not (wrapped and not self._next_letter(m["n"])):
+            self._letter(m, ln)
+        elif bullet and not (wrapped and t[bullet.end():][:1].islower()):
+            return self._bullet(bullet["g"], ln)
+        else:
             return False
+        return True
+
+    def is_boundary(self, ln: Line) -> bool:
+        """A line that ends a table written one cell per line: a new section, article or part."""
+        t = ln.text
+        return bool(ROMAN.match(t) or CHAPTER.match(t) or APPENDIX.match(t) or TITLE_LINE.match(t)
+                    or ((m := ARTICLE.match(t)) and m["dot"]))
+
+    def start_part(self, kind: str, title: str, ln: Line) -> None:
+        """An attached programme or plan ("KẾ HOẠCH" after a decision's signature)."""
+        self.ctx.close_below("part")
+        self.ctx.part = self.add("part", kind, f"{kind} kèm theo", title, ln, None)
+
+    def _in_part(self, path: str) -> str:
+        return f"{self.ctx.part.clause.path}.{path}" if self.ctx.part else path
+
+    def _roman(self, m: re.Match, ln: Line) -> None:
+        ctx = self.ctx
+        parent = ctx.article or ctx.part  # "Điều 1. Phê duyệt Đề án … như sau:" then "I. QUAN ĐIỂM"
+        path = f"{parent.clause.path}.{m['n']}" if parent else m["n"]
+        label = f"{parent.clause.label}, Mục {m['n']}" if parent else f"Mục {m['n']}"
+        keep = "article" if ctx.article else "part"
+        ctx.close_below(keep)
+        ctx.section = self.add("section", path, label, m["rest"], ln, parent)
+
+    def _numbered(self, m: re.Match, ln: Line) -> None:
+        ctx = self.ctx
+        parent, base = self._item_parent(m["n"])
+        path = f"{base}.{m['n']}" if base else m["n"]
+        kind = "clause" if ctx.article is not None and parent is ctx.article else "item"
+        if ctx.article is not None and parent is ctx.article:
+            label = f"{ctx.article.clause.label}, khoản {m['n']}"
+        elif ctx.section is not None or ctx.part is not None:
+            label = f"{(ctx.section or ctx.part).clause.label}, điểm {m['n']}"
+        else:
+            label = f"Điểm {m['n']}"
+        ctx.item = self.add(kind, path, label, m["rest"], ln, parent)
+        ctx.point, ctx.bullets = None, []
+
+    def _item_parent(self, number: str) -> tuple[Node | None, str]:
+        """Parent node and path prefix for a numbered line ("8", "2.1") in the current context."""
+        ctx = self.ctx
+        if ctx.article is not None and (ctx.section is None or ctx.section.clause.parent != ctx.article.clause.id):
+            return ctx.article, ctx.article.clause.path
+        outer = ctx.section or ctx.part
+        base = outer.clause.path if outer else ""
+        parts = number.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            p = ".".join(filter(None, [base, *parts[:k]]))
+            if p in self.by_path:
+                return self.by_path[p], base
+        return outer, base
+
+    def _next_number(self, number: str) -> bool:
+        """In wrapped text, a numbered line is an item only when it is the next number."""
+        item = self.ctx.item
+        if item is None:
+            return number == "1"
+        last = item.clause.path.rsplit(".", 1)[-1].split("~")[0]
+        return number.split(".")[-1] == str(int(last) + 1) if last.isdigit() else True
+
+    def _next_letter(self, letter: str) -> bool:
+        point = self.ctx.point
+        if point is None:
+            return letter == "a"
+        last = point.clause.path.rsplit(".", 1)[-1]
+        return letter in ("đ", chr(ord(last[:1]) + 1)) if last else True
+
+    def _letter(self, m: re.Match, ln: Line) -> None:
+        ctx = self.ctx
+        parent = ctx.item or ctx.article or ctx.section or ctx.part
+        if ctx.article is not None and parent is not ctx.item:
+            label = f"{parent.clause.label}, điểm {m['n']}"
+        else:
+            label = f"{parent.clause.label}, {'điểm' if ctx.article is not None else 'tiết'} {m['n']}"
+        ctx.point = self.add("point", f"{parent.clause.path}.{m['n']}", label, m["rest"], ln, parent)
+        ctx.bullets = []
+
+    def _bullet(self, glyph: str, ln: Line) -> bool:
+        ctx = self.ctx
+        container = ctx.container()
+        if container is None:
+            return False
+        if glyph in _NESTED_GLYPHS and ctx.bullets and ctx.bullets[-1].glyph not in _NESTED_GLYPHS:
+            parent = ctx.bullets[-1]  # "+ …" under the "- …" above it
+        else:
+            while ctx.bullets and (ctx.bullets[-1].glyph in _NESTED_GLYPHS) != (glyph in _NESTED_GLYPHS):
+                ctx.bullets.pop()
+            if ctx.bullets:
+                ctx.bullets.pop()
+            parent = ctx.bullets[-1] if ctx.bullets else container
         parent.bullets += 1
         k = parent.bullets
-        b.add("bullet", f"{parent.clause.path}/{k}", f"{parent.clause.label}, gạch đầu dòng thứ {k}", "", line, parent)
-        b.current = b.by_path[f"{parent.clause.path}/{k}"]
-    else:
-        return False
-    return True
+        label = f"{parent.clause.label}, {'ý' if parent.clause.kind == 'bullet' else 'gạch đầu dòng thứ'} {k}"
+        node = self.add("bullet", f"{parent.clause.path}/{k}", label, "", ln, parent)
+        node.glyph = glyph
+        ctx.bullets.append(node)
+        return True
 
 
 def parse(source: str, doc_id: str) -> Document:
     """Parse ``source`` (decoded text, verbatim) into a ``Document`` with id ``doc_id``."""
     doc = Document(id=doc_id, source=source)
     norm = normalize(source)
-    lines = _lines(norm.text)
+    lines = lines_of(norm.text)
     kept = []
     for ln in lines:
         if PAGE_NUMBER.match(ln.text) and (not kept or ln.number <= 2):
             doc.warnings.append(f"dòng {ln.number}: bỏ qua số trang lạc '{ln.text}'")
             continue
+        if not kept and ln.text.startswith("[") and ln.text.endswith("]"):
+            doc.warnings.append(f"dòng {ln.number}: bỏ qua ghi chú của người sao lưu văn bản")
+            continue
         kept.append(ln)
     lines = kept
+    width = wrap_width(lines)
+    doc.wrapped = width is not None
 
-    # Header and title: everything up to the doc-type line and the title lines after it.
-    title_at = next((i for i, ln in enumerate(lines[:40]) if TITLE_LINE.match(ln.text)), None)
-    body_from = 0
-    if title_at is not None:
-        end = title_at + 1
-        while end < len(lines) and lines[end].number == lines[end - 1].number + 1 and not _is_marker(lines[end].text):
-            end += 1
-        doc.header = parse_header([ln.text for ln in lines[:end]])
-        body_from = end
-
-    b = _Builder(doc, norm)
-    closing = False
-    for ln in lines[body_from:]:
+    body_from, head = header_lines(lines)
+    if head:
+        doc.header = parse_header(head)
+    b = Builder(doc, norm, width)
+    closing, pending_part = False, None
+    for i, ln in enumerate(lines[body_from:], body_from):
+        if pending_part is not None:  # the title lines of an attached part
+            if _is_title_continuation(ln, lines[i - 1]):
+                pending_part.clause.heading = collapse_spaces(f"{pending_part.clause.heading} {ln.text}")
+                b.extend(pending_part, ln.end)
+                continue
+            pending_part = None
         if RECIPIENTS.match(ln.text) or _is_signature(ln.text):
-            closing, b.table = True, None
+            closing = True
+            b.tables.end()
             continue
-        if closing:  # skip the closing block up to the next part (an attached programme, an appendix)
+        if closing or _after_articles(b):  # after the closing block: the next part, if any
+            if (m := TITLE_LINE.match(ln.text)) and (closing or ln.text.isupper()):
+                closing = False
+                b.start_part(DOC_TYPES[m.group(1)], "", ln)
+                pending_part = b.ctx.part
+                continue
+        if closing:
             if not (_is_marker(ln.text) or APPENDIX.match(ln.text)):
                 continue
             closing = False
-        if _structure(b, ln):
-            continue
-        if b.current is None:  # text before the first section: the preamble
-            b.add("preamble", "preamble", "Phần mở đầu", "", ln, None)
-        else:
-            b.body(ln)
+        b.line(ln)
     b.finish()
+    if b.pages:
+        doc.warnings.append(f"bỏ qua {b.pages} dòng số trang")
     _attach_references(doc, norm)
     return doc
+
+
+def _after_articles(b: Builder) -> bool:
+    return b.ctx.article is not None and b.ctx.part is None and b.ctx.section is None
+
+
+def _is_title_continuation(ln: Line, previous: Line) -> bool:
+    return ln.number == previous.number + 1 and ln.text.isupper() and not _is_marker(ln.text)
 
 
 def _is_marker(t: str) -> bool:
@@ -285,7 +376,7 @@ def _is_marker(t: str) -> bool:
 
 def _is_signature(t: str) -> bool:
     m = SIGNATURE.match(t)
-    return bool(m and m["rest"].isupper())
+    return bool(m and m["rest"].split("|")[0].strip().isupper())
 
 
 def _attach_references(doc: Document, norm) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ingest.assign import assign
+from ingest.bodies import Gazetteer
 from ingest.catalog import Catalog, slug
 from ingest.errors import EmptyDocument
 from ingest.models import Document
@@ -19,8 +21,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_bytes(data: bytes, name: str, catalog: Catalog | None = None) -> Document:
-    """Parse a file's bytes. ``name`` is the file name (its extension picks the reader).
+def parse_bytes(data: bytes, name: str, catalog: Catalog | None = None, gazetteer: Gazetteer | None = None) -> Document:
+    """Parse a file's bytes. ``name`` is the file name (its extension picks the reader);
+    ``gazetteer`` holds the names of known bodies (the registry's), read as such in the text.
 
     Raises an ``IngestError`` subclass with a message naming the file.
     """
@@ -37,4 +40,5 @@ def parse_bytes(data: bytes, name: str, catalog: Catalog | None = None) -> Docum
     doc.file = Path(name).name
     doc.sha256 = sha256(data)
     doc.warnings = src.warnings + doc.warnings
+    doc.assignments = assign(doc, gazetteer, doc.wrapped)
     return doc

@@ -30,7 +30,9 @@ def engine(plan_engine) -> Engine:
 
 
 def rows_in(engine, item):
-    return [r for r in engine.matrix.rows if r.item_id == f"{PLAN}#{item}"]
+    """Rows of the agency (or group) an item's heading names; other bodies the item names
+    (partners, recipients of reports) have rows of their own."""
+    return [r for r in engine.matrix.rows if r.item_id == f"{PLAN}#{item}" and r.source == "heading"]
 
 
 def test_every_organisation_item_has_its_agency_and_every_bullet_is_a_task(engine):
@@ -102,7 +104,10 @@ def test_no_answer_names_an_agency_its_citations_do_not(engine):
 def test_what_questions_group_the_agency_tasks_by_role(engine):
     a = ask(engine, "Sở KH&CN phải làm gì?")
     assert a.kind == "what" and list(a.tasks)[0] == "đầu mối"
-    assert {item_of(c.clause.path) for c in a.citations[:6]} == {"III.1"}
+    # its own item first, quoted whole (heading and every bullet), then its tasks elsewhere
+    assert a.citations[0].clause.path == "III.1" and a.citations[0].quote.startswith("· 1. Sở Khoa học và Công nghệ")
+    assert a.citations[0].quote.rstrip().endswith(engine.documents[PLAN].clause("III.1/6").text)
+    assert "III.1/1" not in {c.clause.path for c in a.citations}
 
 
 def test_unsupported_questions_say_so_and_show_the_nearest_clauses(engine):

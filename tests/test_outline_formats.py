@@ -140,7 +140,8 @@ def test_party_resolution_header_keeps_its_two_part_symbol():
 
 
 def test_signature_and_recipients_before_an_attached_programme_are_skipped():
-    """A resolution's closing block sits between its articles and the programme it attaches."""
+    """A resolution's closing block sits between its articles and the programme it attaches; the
+    programme is a node of its own, with its sections inside it."""
     text = "\n".join([
         "TÀI LIỆU MẪU DÙNG CHO KIỂM THỬ – không phải văn bản thật",
         "NGHỊ QUYẾT",
@@ -159,9 +160,12 @@ def test_signature_and_recipients_before_an_attached_programme_are_skipped():
     ])
     doc = parse(text, "mau")
     assert doc.header.doc_type == "Nghị quyết"
-    assert [c.path for c in doc.clauses] == ["Điều 1", "Điều 2", "I", "I.1", "I.1/1"]
+    part = "Chương trình hành động"
+    assert [c.path for c in doc.clauses] == ["Điều 1", "Điều 2", part, f"{part}.I", f"{part}.I.1", f"{part}.I.1/1"]
     assert doc.clause("Điều 2").text == "Điều 2. Nghị quyết này có hiệu lực từ ngày ký."
-    assert doc.clause("I.1/1").text == "- Hằng năm báo cáo."
+    assert doc.clause(f"{part}.I.1/1").text == "- Hằng năm báo cáo."
+    assert doc.clause(f"{part}.I").parent == doc.clause(part).id and doc.clause(part).kind == "part"
+    assert doc.clause(f"{part}.I.1").label == "Chương trình hành động kèm theo, Mục I, điểm 1"
     assert_tree(doc)
 
 

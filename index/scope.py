@@ -1,0 +1,131 @@
+"""Which documents a question is about: "theo QĐ 232/QĐ-TTg", "Chỉ thị 07", "nq 10",
+"kế hoạch triển khai NĐ 180", "ở Lào Cai", "Đề án thị trường các-bon".
+
+Numbers are read generically, from the question and from every document's own header
+and catalog entry (no table of known short numbers): a full number ("232/QĐ-TTg",
+"10-NQ/TW", "45/2025/QH15") or a type and a number ("QĐ 232", "Nghị quyết 10", "CV 7103").
+
+- a document whose own number the question names is the question's document (``docs``);
+- a document that cites a number the question names (the plan that implements "NĐ 180"),
+  whose issuer's province the question names ("ở Lào Cai"), or whose title shares the
+  question's words, ranks higher (``boost``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.header import find_references
+from ingest.normalize import fold, normalize_text
+
+_TYPES = {
+    "quyet dinh": "Quyết định", "qd": "Quyết định", "nghi dinh": "Nghị định", "nd": "Nghị định",
+    "nghi quyet": "Nghị quyết", "nq": "Nghị quyết", "chi thi": "Chỉ thị", "ct": "Chỉ thị",
+    "cong van": "Công văn", "cv": "Công văn", "ke hoach": "Kế hoạch", "kh": "Kế hoạch",
+    "chuong trinh hanh dong": "Chương trình hành động", "chuong trinh": "Chương trình", "ctr": "Chương trình",
+    "cthd": "Chương trình hành động", "thong tu": "Thông tư", "tt": "Thông tư", "de an": "Đề án",
+    "thong bao": "Thông báo", "tb": "Thông báo", "ket luan": "Kết luận", "kl": "Kết luận", "luat": "Luật",
+    "huong dan": "Hướng dẫn", "hd": "Hướng dẫn", "quy dinh": "Quy định",
+}
+_SHORT = re.compile(r"\b(?P<t>%s)\.?\s*(?:so\s*)?(?P<n>\d{1,5})(?![\d.,]*\s*(?:ty|trieu|%%))"
+                    % "|".join(sorted(map(re.escape, _TYPES), key=len, reverse=True)))
+_SAME_FAMILY = {"Chương trình": {"Chương trình", "Chương trình hành động"}, "Chương trình hành động": {"Chương trình", "Chương trình hành động"}}
+
+
+@dataclass
+class Named:
+    number: str | None  # a full number as written ("232/QĐ-TTg"), or None for a short one
+    doc_type: str | None  # the type the question gives it ("Quyết định")
+    lead: str  # its leading figures ("232")
+
+
+@dataclass
+class Scope:
+    docs: list[str] = field(default_factory=list)  # the documents the question names by number
+    boost: dict[str, float] = field(default_factory=dict)  # other documents it points to, and how strongly
+    named: list[Named] = field(default_factory=list)
+
+
+def numbers_named(text: str) -> list[Named]:
+    """Document numbers a question names, full or short.
+
+    >>> [(n.number, n.doc_type, n.lead) for n in numbers_named("Theo Đề án (QĐ 232/QĐ-TTg), bộ nào chủ trì?")]
+    [('232/QĐ-TTg', None, '232')]
+    >>> [(n.doc_type, n.lead) for n in numbers_named("triển khai nd 180 và Chỉ thị 07 năm 2012")]
+    [('Nghị định', '180'), ('Chỉ thị', '07')]
+    """
+    norm = normalize_text(text)
+    out: list[Named] = []
+    spans = []
+    for r in find_references(norm):
+        out.append(Named(r.number, r.doc_type, re.match(r"\d*", r.number).group(0)))
+        spans.append((r.start, r.end))
+    folded = fold(norm)
+    for m in _SHORT.finditer(folded):
+        if any(s <= m.start("n") < e for s, e in spans):
+            continue
+        out.append(Named(None, _TYPES[m["t"]], m["n"]))
+    return out
+
+
+def _same_number(a: str, b: str) -> bool:
+    return fold(normalize_text(a)).replace(" ", "") == fold(normalize_text(b)).replace(" ", "")
+
+
+def _type_fits(asked: str | None, doc_type: str | None) -> bool:
+    if not asked or not doc_type:
+        return True
+    return doc_type in _SAME_FAMILY.get(asked, {asked})
+
+
+def _names(n: Named, number: str | None, doc_type: str | None) -> bool:
+    """Whether the question's ``n`` names a document numbered ``number`` of type ``doc_type``."""
+    if not number:
+        return False
+    if n.number:
+        return _same_number(n.number, number)
+    lead = re.match(r"\d*", number).group(0)
+    return bool(lead) and lead.lstrip("0") == n.lead.lstrip("0") and _type_fits(n.doc_type, doc_type)
+
+
+def scope_of(engine, text: str) -> Scope:
+    """The documents of ``engine`` that the question ``text`` names or points to."""
+    named = numbers_named(text)
+    s = Scope(named=named)
+    folded = " ".join(fold(normalize_text(text)).split())
+    for doc_id, doc in engine.documents.items():
+        h, entry = doc.header, engine.catalog.entries.get(doc_id)
+        own = [(h.number, h.doc_type)] + ([(entry.number, entry.type)] if entry else [])
+        if any(_names(n, num, t) for n in named for num, t in own):
+            s.docs.append(doc_id)
+            continue
+        score = 0.0
+        cited = {r.number for r in doc.references}
+        if any(_names(n, num, None) for n in named for num in cited):
+            score += 1.0
+        place = _province(h.issuer)
+        if place and fold(place) in folded:
+            score += 0.5
+        if h.title and _title_overlap(folded, fold(h.title)) >= 0.5:
+            score += 0.5
+        if score:
+            s.boost[doc_id] = score
+    return s
+
+
+def _province(issuer: str | None) -> str | None:
+    m = re.search(r"\b(?:tỉnh|thành phố)\s+(?P<p>[A-ZĐÀ-Ỹ].*)$", issuer or "")
+    return m["p"].strip() if m else None
+
+
+_STOP = set("va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den viec ve "
+            "nao ai gi khi phai lam nhiem vu chu tri phoi hop co quan don vi bo so".split())
+
+
+def _title_overlap(question: str, title: str) -> float:
+    """Share of the title's content word pairs that the question writes."""
+    words = [w for w in re.findall(r"[\w-]+", title) if w not in _STOP]
+    pairs = {f"{a} {b}" for a, b in zip(words, words[1:])}
+    q = " ".join(w for w in re.findall(r"[\w-]+", question) if w not in _STOP)
+    return sum(p in q for p in pairs) / len(pairs) if pairs else 0.0

@@ -1,0 +1,423 @@
+"""Names of Vietnamese public bodies in running text, open vocabulary.
+
+A name is a head ("Bộ", "Sở", "Cục", "Ban cán sự đảng", "Ủy ban nhân dân", …) and its
+complement, read by the rules of how Vietnamese writes such names: the complement opens
+with a capital ("Sở Giao dịch chứng khoán Hà Nội", "Viện Khoa học lâm nghiệp Việt Nam"),
+lower-case words continue it until a verb or a function word ends it ("Cục Biến đổi khí
+hậu | phối hợp …"), a comma or "và" continues it only before another capitalised part
+("Bộ Văn hóa, Thể thao và Du lịch") and ends it before another head ("Bộ Tài chính, Bộ
+Công an"), and a place may follow ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung
+ương"). Groups addressed as one ("các sở, ban, ngành", "Các cơ quan, đơn vị có liên quan")
+are names too, marked ``group``. The vocabulary is data (``data/bodies.yaml``); verbs the
+list does not know are told by underthesea's part-of-speech tags.
+
+A gazetteer (the registry's names and aliases) adds names the rules cannot read
+("Báo", "BTV Tỉnh ủy"); where both find a name, the longer wins.
+
+>>> [b.name for b in find_bodies("Bộ Tài chính chủ trì, phối hợp với Bộ Tài nguyên và Môi trường, các bộ, ngành liên quan")]
+['Bộ Tài chính', 'Bộ Tài nguyên và Môi trường', 'các bộ, ngành liên quan']
+>>> [b.name for b in find_bodies("Sở Văn hóa, Thể thao và Du lịch; Ủy ban nhân dân các xã, phường")]
+['Sở Văn hóa, Thể thao và Du lịch', 'Ủy ban nhân dân các xã, phường']
+>>> [b.name for b in find_bodies("Ban hành kế hoạch; trường hợp cần thiết, báo cáo Thủ tướng Chính phủ")]
+['Thủ tướng Chính phủ']
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ingest.normalize import fold, normalize_text
+
+_TOKEN = re.compile(r"[^\W_]+(?:(?:[&'’]|-(?=[^\W\d_]))[^\W_]+)*|[^\w\s]")
+_VERBISH = {"V", "A", "R", "E", "C", "P", "T", "X", "CH"}  # underthesea tags that end a name
+_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body named in a text; ``start``/``end`` index that text."""
+
+    name: str  # as written, spaces collapsed; a list entry gets its head ("Bộ Công Thương")
+    start: int
+    end: int
+    group: bool = False  # addressed as a group ("các sở, ban, ngành")
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def cap(self) -> bool:
+        return self.text[0].isupper() or self.text[0].isdigit()
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> dict:
+    raw = yaml.safe_load(resources.files("ingest").joinpath("data/bodies.yaml").read_text(encoding="utf-8"))
+
+    def phrases(key: str) -> list[tuple[str, ...]]:
+        out = {tuple(t.text for t in _tokens(normalize_text(p))) for p in raw.get(key, [])}
+        return sorted(out, key=len, reverse=True)
+
+    return {k: phrases(k) for k in raw}
+
+
+def _tokens(text: str) -> list[_Tok]:
+    return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _same(tok: str, word: str) -> bool:
+    return tok == word or (len(tok) > 1 and tok.isupper() and tok == word.upper())
+
+
+def _at(toks: list[_Tok], i: int, options: list[tuple[str, ...]], fold_case: bool = False) -> int:
+    """Length (in tokens) of the longest phrase of ``options`` at ``toks[i]``; 0 if none."""
+    for p in options:
+        if i + len(p) <= len(toks) and all(
+            _same(toks[i + k].text, w) or (fold_case and toks[i + k].text.lower() == w.lower()) for k, w in enumerate(p)
+        ):
+            return len(p)
+    return 0
+
+
+class _Reader:
+    def __init__(self, text: str):
+        self.text = text
+        self.toks = _tokens(text)
+        self.v = _vocab()
+        self._starts = [tok.start for tok in self.toks]
+        self._tags: dict[int, tuple[str, int]] = {}  # token -> (tag, first token of its word)
+        self._list_end = 0
+
+    # --- what stands at a position -------------------------------------------------------
+
+    def head(self, i: int) -> tuple[str, int]:
+        """(kind, length) of a head at ``i``: party | place | singleton | head | list | group."""
+        t = self.toks
+        if i >= len(t) or not t[i].word:
+            return "", 0
+        if t[i].text in ("Các", "các") and i + 1 < len(t):
+            return self._group_head(i)
+        if t[i].text in ("Cấp", "cấp") and i + 1 < len(t) and t[i + 1].text in ("ủy", "uỷ"):
+            return "group", 2  # "Cấp ủy, tổ chức đảng các cấp"
+        if not t[i].cap or self.title(i):
+            return "", 0
+        if t[i].text.isupper() and len(t[i].text) > 1 and not t[i].text.isalpha():
+            return "", 0
+        for kind in ("party_heads", "place_heads", "singletons", "heads"):
+            if n := _at(t, i, self.v[kind]):
+                if t[i].text.isupper() and len(t[i].text) > 1 and kind != "singletons":
+                    continue  # capitals of a title line ("TỔ CHỨC THỰC HIỆN"): only whole singletons
+                return kind.removesuffix("_heads").removesuffix("s"), n
+        return "", 0
+
+    def _group_head(self, i: int) -> tuple[str, int]:
+        t = self.toks
+        n = _at(t, i + 1, self.v["heads"])
+        if n and t[i + 1].cap and i + 1 + n < len(t) and t[i + 1 + n].text == ":":
+            return "list", n + 2  # "Các Bộ: Công Thương, Xây dựng"
+        if n := _at(t, i + 1, self.v["group_nouns"], fold_case=True):
+            return "group", 1 + n
+        n = _at(t, i + 1, self.v["place_heads"]) or _at(t, i + 1, self.v["heads"])
+        after = t[i + 1 + n] if n and i + 1 + n < len(t) else None
+        if n and t[i + 1].cap and (after is None or not after.word or after.text == "và"
+                                   or _at(t, i + 1 + n, self.v["group_modifiers"])):
+            return "group", 1 + n  # "các Ban Quản lý", "các Sở, Ban, Ngành" (not "các Bộ trưởng")
+        return "", 0
+
+    def stop(self, i: int) -> int:
+        return _at(self.toks, i, self.v["stops"], fold_case=True)
+
+    def title(self, i: int) -> int:
+        return _at(self.toks, i, self.v["titles"], fold_case=True)
+
+    def _tag_line(self, k: int) -> None:
+        """Tag the words of the line that token ``k`` sits in (once per line, in context)."""
+        if k in self._tags:
+            return
+        s = self.text.rfind("\n", 0, self.toks[k].start) + 1
+        e = self.text.find("\n", self.toks[k].start)
+        e = len(self.text) if e == -1 else e
+        line = range(bisect_left(self._starts, s), bisect_left(self._starts, e))
+        for (ws, we), tag in _pos(self.text[s:e]):
+            inside = [j for j in line if ws <= self.toks[j].start - s < we]
+            for j in inside:
+                self._tags.setdefault(j, (tag, inside[0]))
+        for j in line:
+            self._tags.setdefault(j, ("N", j))
+
+    def _in_capital_word(self, k: int, i: int) -> bool:
+        """Token ``k`` belongs to a tagged word that a capitalised token (at ``i`` or later) opens or contains."""
+        self._tag_line(k)
+        first = self._tags[k][1]
+        return any(self.toks[j].cap for j in range(max(first, i), k))
+
+    def _compound(self, k: int) -> bool:
+        """Whether tokens ``k`` and ``k + 1`` form one word when read in lower case ("Biến đổi
+        khí hậu" → "biến_đổi"), as underthesea segments them."""
+        return _joined(self.text[self.toks[k].start : self.toks[min(k + 4, len(self.toks) - 1)].end].lower(),
+                       len(self.toks[k].text))
+
+    def _verbish(self, k: int) -> bool:
+        self._tag_line(k)
+        return self._tags[k][0] in _VERBISH
+
+    # --- extending a name ----------------------------------------------------------------
+
+    def place(self, i: int) -> int:
+        """Tokens of a place tail at ``i`` ("các tỉnh, thành phố trực thuộc trung ương", "tỉnh Lào Cai")."""
+        t, v, k = self.toks, self.v, i
+        if k < len(t) and t[k].text in ("các", "Các"):
+            k += 1
+        n = _at(t, k, v["places"])
+        if not n:
+            return 0
+        k += n
+        while k + 1 < len(t) and t[k].text in (",", "và") and (m := _at(t, k + 1, v["places"])):
+            k += 1 + m
+        k += _at(t, k, v["place_links"])
+        while k < len(t) and t[k].word and t[k].cap and not self.head(k)[1] and not self.title(k):
+            k += 1  # the place's own name: "tỉnh Bình Thuận", "phường Phú Thủy"
+        return k - i
+
+    def _capital_part(self, k: int) -> bool:
+        t = self.toks
+        return k < len(t) and t[k].word and t[k].cap and not self.head(k)[1] and not self.title(k)
+
+    def complement(self, i: int, need_cap: bool) -> int:
+        """End (exclusive) of the complement that starts at token ``i``."""
+        t, end, k = self.toks, i, i
+        while k < len(t):
+            tok = t[k]
+            if tok.word and tok.cap:
+                if k > i and not self._capital_part(k):
+                    break
+                k = end = k + 1
+                continue
+            if tok.word:
+                if self._in_capital_word(k, i) or (k > i and t[k - 1].cap and not self.stop(k) and self._compound(k - 1)):
+                    k = end = k + 1  # "Tài chính", "Biến đổi": one word with a capital in it
+                    continue
+                if k == i and need_cap:
+                    return i
+                if n := self.place(k):
+                    return k + n
+                if tok.text == "và":
+                    if self._capital_part(k + 1):
+                        k += 1
+                        continue
+                    if (j := self._through(k + 1)) is None:
+                        break
+                    k = end = j
+                    continue
+                if self.stop(k) or self._verbish(k):
+                    break
+                k = end = k + 1
+                continue
+            if tok.text in ("-", "–", "&") and k > i and self._capital_part(k + 1):
+                k += 1  # "Phát thanh - Truyền hình", "Kế hoạch - Tài chính"
+                continue
+            if tok.text == "," and k > i and (n := self._comma_name(i, k)):
+                k = end = n
+                continue
+            break
+        return end
+
+    def _comma_name(self, i: int, k: int) -> int:
+        """End of a listed name with a comma inside ("Văn hóa, Thể thao và Du lịch") that the
+        complement from ``i`` runs into at the comma ``k``; 0 if none."""
+        for p in self.v["comma_names"]:
+            comma = p.index(",")
+            for s in range(max(i, k - comma), k):
+                if _at(self.toks, s, [p]) and s + comma == k:
+                    return s + len(p)
+        return 0
+
+    def _through(self, k: int) -> int | None:
+        """After "và", a lower-case run that reaches a capitalised part of the same name within
+        four words ("Lưu ký và bù trừ chứng khoán Việt Nam"): the index after it, else None."""
+        t = self.toks
+        for j in range(k, min(k + 5, len(t))):
+            if not t[j].word or self.stop(j) or t[j].text in ("các", "Các"):
+                return None
+            if t[j].cap:
+                if not self._capital_part(j):
+                    return None
+                while self._capital_part(j):
+                    j += 1
+                return j
+        return None
+
+    def name_at(self, i: int) -> tuple[int, str] | None:
+        """(end token, kind) of a name starting at token ``i``."""
+        kind, n = self.head(i)
+        if not n:
+            return None
+        t, j = self.toks, i + n
+        if kind == "group":
+            while j < len(t):
+                if t[j].text in (",", ";", "và") and (m := _at(t, j + 1, self.v["group_nouns"], fold_case=True)):
+                    j += 1 + m
+                elif m := _at(t, j, self.v["group_modifiers"]):
+                    j += m
+                else:
+                    break
+            return j, "group"
+        if kind == "list":
+            return j, "list"
+        if kind == "party":
+            if (inner := self.name_at(j)) is not None and inner[1] == "body":
+                return inner[0], "body"
+            end = self.complement(j, need_cap=True)
+            if end > j:
+                return end + self.place(end), "body"
+            p = self.place(j)
+            return (j + p, "body") if p or t[i].text in ("Đảng ủy", "Ban Thường vụ", "Ban Chấp hành") else None
+        if kind in ("place", "singleton"):
+            if p := self.place(j):
+                return j + p, "body"
+            end = self.complement(j, need_cap=True) if kind == "place" else j
+            return end + self.place(end), "body"
+        end = self.complement(j, need_cap=True)
+        if end == j:
+            return None
+        return end + self.place(end), "body"
+
+    def bodies(self) -> list[Body]:
+        out, t, i = [], self.toks, 0
+        while i < len(t):
+            found = self.name_at(i)
+            if found is None:
+                i += 1
+                continue
+            end, kind = found
+            if kind == "list":
+                out += self._list(i, end)
+                i = max(end, self._list_end)
+                continue
+            while end > i + 1 and (not t[end - 1].word or t[end - 1].text in ("và", "các")):
+                end -= 1
+            s, e = t[i].start, t[end - 1].end
+            out.append(Body(" ".join(self.text[s:e].split()), s, e, kind == "group"))
+            i = end
+        return out
+
+    def _list(self, i: int, j: int) -> list[Body]:
+        """"Các Bộ: Công Thương, Giao thông vận tải, Xây dựng" → Bộ Công Thương, … (spans of the
+        parts). A part runs to the next comma or semicolon; a part that is a name of its own
+        ("Ngân hàng Nhà nước Việt Nam") keeps it."""
+        head = " ".join(x.text for x in self.toks[i + 1 : j - 1])
+        out, k, t = [], j, self.toks
+        while k < len(t) and t[k].word and t[k].cap:
+            end = k
+            while end < len(t) and (t[end].word or t[end].text in ("-", "–", "&")) and not (
+                    end > k and t[end].word and not t[end].cap and self.stop(end) and t[end].text != "và"):
+                end += 1
+            while end > k + 1 and t[end - 1].text in ("và",):
+                end -= 1
+            s, e = t[k].start, t[end - 1].end
+            written = " ".join(self.text[s:e].split())
+            own = self.head(k)[0] in ("head", "singleton", "party")
+            out.append(Body(written if own else f"{head} {written}", s, e))
+            k = end
+            if k < len(t) and t[k].text in (",", ";"):
+                k += 1
+            else:
+                break
+        self._list_end = k
+        return out
+
+
+@lru_cache(maxsize=65536)
+def _pos(text: str) -> tuple[tuple[tuple[int, int], str], ...]:
+    """Spans and tags of the words of ``text`` (underthesea), cached."""
+    from underthesea import pos_tag
+
+    with _LOCK:
+        tagged = pos_tag(text)
+    out, cursor = [], 0
+    for word, tag in tagged:
+        at = text.find(word, cursor)
+        if at == -1:
+            continue
+        out.append(((at, at + len(word)), tag))
+        cursor = at + len(word)
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _joined(text: str, first: int) -> bool:
+    """Whether underthesea's first word of ``text`` runs past its first ``first`` characters."""
+    from underthesea import word_tokenize
+
+    with _LOCK:
+        words = word_tokenize(text)
+    return bool(words) and len(words[0]) > first
+
+
+class Gazetteer:
+    """Known names (a registry's names and aliases): whole-word, case- and diacritic-blind
+    matches, longest first."""
+
+    def __init__(self, names: list[str], running_text_min: int = 3, whole: list[str] | None = None):
+        self.whole = {" ".join(_key(n).split()) for n in (whole if whole is not None else names) if n}
+        keys = {_key(n) for n in names if n and len(_key(n)) >= running_text_min}
+        self._pattern = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, sorted(keys, key=len, reverse=True)))
+                                   + r")(?![\w&])") if keys else None
+
+    def exact(self, text: str) -> bool:
+        """Whether ``text`` is, as a whole, one of the names ("Báo" as a heading's addressee)."""
+        return " ".join(_key(text).split()) in self.whole
+
+    def find(self, text: str, capital: bool = False) -> list[tuple[int, int]]:
+        """Spans of known names in ``text``; ``capital``: only where the text writes a capital
+        (a name in running text), not "phát triển nông thôn" as a field of work."""
+        if self._pattern is None:
+            return []
+        return [(m.start(), m.end()) for m in self._pattern.finditer(_key(text)) if not capital or text[m.start()].isupper()]
+
+
+@lru_cache(maxsize=1)
+def single_heads() -> frozenset[str]:
+    """One-word heads ("Bộ", "Cục", "Sở"): a cell that ends with one was cut mid-name."""
+    return frozenset(p[0] for p in _vocab()["heads"] if len(p) == 1)
+
+
+@lru_cache(maxsize=1)
+def known_names() -> Gazetteer:
+    """The national bodies and department names of ``data/bodies.yaml`` (``known``, and
+    "Bộ"/"Sở" before each of ``fields``)."""
+    v = yaml.safe_load(resources.files("ingest").joinpath("data/bodies.yaml").read_text(encoding="utf-8"))
+    names = list(v.get("known", []))
+    names += [f"{head} {f}" for f in v.get("fields", []) for head in ("Bộ", "Sở")]
+    return Gazetteer(names)
+
+
+def _key(text: str) -> str:
+    """Folded text of the same length as the NFC text."""
+    return fold(normalize_text(text)).replace("–", "-")
+
+
+def find_bodies(text: str, gazetteer: Gazetteer | None = None) -> list[Body]:
+    """Bodies named in ``text`` (normalised text: see ``ingest.normalize``), in order."""
+    found = _Reader(text).bodies()
+    spans = known_names().find(text, capital=True) + (gazetteer.find(text, capital=True) if gazetteer else [])
+    for s, e in sorted(spans, key=lambda se: se[0] - se[1]):  # longest first
+        if not any(b.start <= s and e <= b.end for b in found):
+            found = [b for b in found if b.end <= s or b.start >= e]
+            found.append(Body(" ".join(text[s:e].split()), s, e))
+    return sorted(found, key=lambda b: b.start)

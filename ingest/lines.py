@@ -1,0 +1,101 @@
+"""The lines of a normalised text, as the outline parser reads them.
+
+Each line keeps its offsets in the normalised text (so clauses quote the source
+verbatim) and a *reading*: the line without Markdown markup ("## I. MỤC TIÊU",
+"**1. Mục tiêu chung**" read as "I. MỤC TIÊU", "1. Mục tiêu chung"), and, for a table row
+("| 1 | Nhiệm vụ | Sở A |", or "1 | Nhiệm vụ | Sở A" as the .docx reader writes rows),
+its cells. Markdown separator rows ("| --- | --- |") and empty lines are dropped.
+
+Text extracted from a PDF is hard-wrapped: a sentence runs on over several lines, so a
+line that opens with "1.000 tỷ đồng" or "Điều 5 Luật …" may continue the line above it.
+``wrap_width`` tells whether a text is wrapped, and how wide its lines are.
+
+>>> [ln.text for ln in lines_of("## I. MỤC TIÊU\\n**1. Mục tiêu chung**\\n| --- | --- |\\n")]
+['I. MỤC TIÊU', '1. Mục tiêu chung']
+>>> lines_of("| TT | Nhiệm vụ |")[0].cells
+['TT', 'Nhiệm vụ']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+_TERMINAL = tuple(".:;!?")
+
+
+@dataclass
+class Line:
+    text: str  # the reading: stripped, without markup
+    start: int  # offsets of the stripped line in the normalised text
+    end: int
+    number: int  # 1-based line number
+    cells: list[str] | None = None  # a table row's cells, read the same way
+    raw: str = ""  # the stripped line as written (markup and layout spaces kept)
+
+    @property
+    def ends_sentence(self) -> bool:
+        return self.text.endswith(_TERMINAL) or self.text.endswith((".)", ".*", "./."))
+
+
+def read(raw: str) -> str:
+    """A line without Markdown heading marks and emphasis.
+
+    >>> read("**1.** *Sở Tài chính*")
+    '1. Sở Tài chính'
+    """
+    text = _HEADING_MARK.sub("", raw.strip())
+    return " ".join(_EMPHASIS.sub("", text).split())
+
+
+def cells_of(text: str) -> list[str] | None:
+    """The cells of a table row ("| a | b |" or "a | b | c"); None for other lines.
+
+    >>> cells_of("| 1 | Xây dựng | Sở A |"), cells_of("TT | Nhiệm vụ | Cơ quan chủ trì"), cells_of("a | b")
+    (['1', 'Xây dựng', 'Sở A'], ['TT', 'Nhiệm vụ', 'Cơ quan chủ trì'], None)
+    """
+    t = text.strip()
+    if t.startswith("|"):
+        parts = t.strip("|").split("|")
+        return [read(p) for p in parts] if len(parts) >= 2 or t.endswith("|") else None
+    if t.count("|") >= 2:
+        return [read(p) for p in t.split("|")]
+    return None
+
+
+def lines_of(text: str) -> list[Line]:
+    out, pos = [], 0
+    for number, raw in enumerate(text.split("\n"), 1):
+        stripped = raw.strip()
+        if stripped and not _SEPARATOR.match(stripped):
+            start = pos + (len(raw) - len(raw.lstrip()))
+            cells = cells_of(stripped)
+            reading = " | ".join(c for c in cells if c) if cells is not None else read(stripped)
+            if reading or cells:
+                out.append(Line(reading, start, start + len(stripped), number, cells, stripped))
+        pos += len(raw) + 1
+    return out
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The width a hard-wrapped text (PDF extraction) is wrapped at, or None if it is not.
+
+    A wrapped text has many long lines of about the same length that end mid-sentence.
+    """
+    long = sorted(len(ln.text) for ln in lines if len(ln.text) >= 40 and ln.cells is None)
+    if len(long) < 8:
+        return None
+    width = long[int(len(long) * 0.9)]
+    near = [ln for ln in lines if ln.cells is None and len(ln.text) >= 0.75 * width]
+    open_ended = sum(not ln.ends_sentence for ln in near)
+    return width if len(near) >= 8 and open_ended >= 0.6 * len(near) else None
+
+
+def runs_on(previous: Line | None, line: Line, width: int | None) -> bool:
+    """Whether ``line`` continues the sentence of ``previous`` in a wrapped text."""
+    if width is None or previous is None or previous.cells is not None or previous.ends_sentence:
+        return False
+    return len(previous.text) >= 0.75 * width

@@ -1,0 +1,272 @@
+"""Task tables: which column holds what, whatever the header row's wording, and rows
+written one cell per line.
+
+A task table is a table whose header names a task column ("Nhiệm vụ", "Nội dung hoạt
+động", "Nhiệm vụ và giải pháp", …) or a product column, and a column of responsible
+bodies ("Cơ quan chủ trì", "Đơn vị thực hiện", "Cơ quan phối hợp", …). Other tables
+(the two-column layout of a header, a signature block) are not.
+
+>>> column_kinds(["TT", "Nhiệm vụ và giải pháp", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện/ hoàn thành"])
+['number', 'task', 'lead', 'partner', 'deadline']
+>>> column_kinds(["THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]) is None
+True
+>>> row_number("III"), row_number("2.1"), row_number("a)"), row_number("Xây dựng")
+('III', '2.1', 'a', None)
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.normalize import fold
+
+# Header words → column kind, tried in order on the folded header cell.
+_KINDS = [
+    ("number", re.compile(r"^(?:s?tt|so tt|so thu tu|stt\.?)$")),
+    ("partner", re.compile(r"phoi hop")),
+    ("deadline", re.compile(r"thoi gian|thoi han|tien do|hoan thanh|thoi diem|^nam$")),
+    ("product", re.compile(r"san pham|ket qua|hinh thuc|dau ra")),
+    ("task", re.compile(r"nhiem vu|noi dung|hoat dong|giai phap|cong viec|ten (?:de an|chuong trinh|du an|van ban)|de an|chi tieu")),
+    ("lead", re.compile(r"chu tri|thuc hien|chiu trach nhiem|trach nhiem|^co quan|^don vi|dau moi|phu trach|giao")),
+    ("note", re.compile(r"ghi chu")),
+    ("budget", re.compile(r"kinh phi|nguon von|du toan")),
+]
+_ROW_NUMBER = re.compile(r"^(?P<n>[IVX]{1,5}|\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)]?$")
+
+
+def column_kind(header: str) -> str:
+    f = " ".join(fold(header).replace("/", " ").split())
+    return next((kind for kind, p in _KINDS if p.search(f)), "other")
+
+
+def column_kinds(header: list[str]) -> list[str] | None:
+    """The kind of each column, or None when the header is not a task table's."""
+    kinds = [column_kind(h) for h in header]
+    has_task = "task" in kinds or "product" in kinds
+    has_body = "lead" in kinds or "partner" in kinds
+    return kinds if has_task and has_body else None
+
+
+def is_header(cells: list[str]) -> bool:
+    return column_kinds(cells) is not None and not any(row_number(c) for c in cells[:1] if c)
+
+
+def row_number(cell: str) -> str | None:
+    """The row's number as the TT column writes it ("III", "2.1", "a)" → "a"), else None."""
+    m = _ROW_NUMBER.match(cell.strip())
+    return m["n"] if m else None
+
+
+def is_group(number: str | None) -> bool:
+    """A Roman TT ("I", "II") opens a group of rows ("Nhóm nhiệm vụ …")."""
+    return bool(number and re.fullmatch(r"[IVX]{1,5}", number))
+
+
+_TIME = re.compile(
+    r"^(?:quy\s+[ivx0-9]|thuong xuyen|hang nam|hang thang|hang quy|dinh ky|truoc ngay|truoc thang|trong (?:nam|thang|quy)"
+    r"|nam\s+\d{4}|thang\s+\d|\d{4}\b|giai doan|sau khi|theo (?:tien do|yeu cau)|da hoan thanh|lien tuc|tu nam|den nam)"
+)
+
+
+def looks_like_time(text: str) -> bool:
+    """A cell that gives a time ("Quý III, IV/2026", "Thường xuyên", "2025 - 2030").
+
+    >>> looks_like_time("Quý III, IV/2026"), looks_like_time("Thường xuyên"), looks_like_time("Xây dựng Thông tư")
+    (True, True, False)
+    """
+    return bool(_TIME.match(" ".join(fold(text).split())))
+
+
+# --- reading tables line by line (called by the outline builder) ----------------------------
+
+
+class TableReader:
+    """Turns table lines into row clauses under the builder's current container.
+
+    Rows written as ``| 1 | task | lead | … |`` are one line each. Rows written one cell per
+    line after a header row (some text extractions flatten tables so) open with a line
+    holding only the row's number ("1", "a)"); their cells are the lines up to the next such
+    line, assigned to the columns in order: a line that opens with a body's name starts the
+    next body column, a line that gives a time the time column, and a line that runs on from
+    a cut cell ("… Việt Nam, Cục" / "Lâm nghiệp và Kiểm lâm") joins it.
+    """
+
+    def __init__(self, builder):
+        self.b = builder
+        self.header: list[str] | None = None
+        self.kinds: list[str] | None = None
+        self.count = 0  # tables seen
+        self.parent = None  # the container the table sits in
+        self.rows = 0
+        self.group = None  # the open group row (Roman TT)
+        self.flat = False
+        self.row = None  # the open flattened row
+        self.row_lines: list[str] = []
+        self.numbered = None  # the last numbered flattened row (parent of its lettered rows)
+
+    def take(self, ln) -> bool:
+        if ln.cells is not None:
+            self._pipe_row(ln)
+            return True
+        if self.header is None:
+            return False
+        if self.flat or (self.rows == 0 and self.kinds):
+            if self._flat_line(ln):
+                return True
+        self.end()
+        return False
+
+    def end(self) -> None:
+        """The table ended: what follows belongs to its container, not to its last row."""
+        if self.header is None:
+            return
+        self._close_row()
+        if self.parent is not None and self.b.current is not None and self.b.current.clause.kind == "row":
+            self.b.current = self.parent
+        self.header = self.kinds = self.group = self.row = self.numbered = None
+        self.flat, self.rows = False, 0
+
+    # --- rows written as "| a | b |" --------------------------------------------------------
+
+    def _pipe_row(self, ln) -> None:
+        cells = ln.cells
+        if self.header is not None and self.flat:
+            self.end()
+        if self.header is None or (self.rows and is_header(cells) and cells != self.header):
+            self.end()
+            self.count += 1
+            self.header, self.kinds = cells, column_kinds(cells)
+            self.parent = self.b.ctx.container()
+            if self.b.current is not None:
+                self.b.body(ln)
+            return
+        number = self._number(cells)
+        heading = self._task(cells)
+        if is_group(number) and not self._bodies(cells):
+            self.group = self._add(f"T{self.count}.{number}", f"Bảng {self.count}, nhóm {number}", heading, ln, self.parent)
+        else:
+            self._data_row(number, heading, ln)
+        self.b.current.clause.cells = dict(zip(self.header, cells))
+        self.rows += 1
+
+    def _data_row(self, number: str | None, heading: str, ln) -> None:
+        if number is None or number != re.sub(r"[^\w.]", "", number):
+            number = str(sum(1 for n in self.b.nodes if n.clause.path.startswith(self._prefix())) + 1)
+        if self.group is not None:
+            g = self.group.clause.path.rsplit(".", 1)[-1]
+            self._add(f"{self._prefix()}{number}", f"Bảng {self.count}, nhóm {g}, dòng {number}", heading, ln, self.group)
+        else:
+            self._add(f"T{self.count}.{number}", f"Bảng {self.count}, dòng {number}", heading, ln, self.parent)
+
+    def _prefix(self) -> str:
+        return f"{self.group.clause.path}." if self.group is not None else f"T{self.count}."
+
+    def _add(self, path, label, heading, ln, parent):
+        return self.b.add("row", path, label, heading, ln, parent)
+
+    def _number(self, cells: list[str]) -> str | None:
+        col = self.kinds.index("number") if self.kinds and "number" in self.kinds else 0
+        return row_number(cells[col]) if col < len(cells) else None
+
+    def _task(self, cells: list[str]) -> str:
+        for kind in ("task", "product"):
+            if self.kinds and kind in self.kinds and self.kinds.index(kind) < len(cells):
+                return cells[self.kinds.index(kind)]
+        return cells[1] if len(cells) > 1 else cells[0]
+
+    def _bodies(self, cells: list[str]) -> bool:
+        if not self.kinds:
+            return False
+        return any(c for c, k in zip(cells, self.kinds) if k in ("lead", "partner"))
+
+    # --- rows written one cell per line ---------------------------------------------------------
+
+    def _flat_line(self, ln) -> bool:
+        text = ln.text
+        if self.b.is_boundary(ln):
+            return False
+        if self.row is None and len(text) <= 40 and column_kind(text) in ("deadline", "lead", "partner", "product", "note"):
+            self.header = [*self.header, text]  # a header cell the extraction put on its own line
+            self.kinds = [*self.kinds, column_kind(text)]
+            self.flat = True
+            self.b.body(ln)
+            return True
+        number = row_number(text)
+        if number is not None:
+            self.flat = True
+            self._close_row()
+            self._open_row(number, ln)
+            return True
+        if not self.flat or self.row is None:
+            return False
+        self.row_lines.append(text)
+        self.b.extend(self.row, ln.end)
+        return True
+
+    def _open_row(self, number: str, ln) -> None:
+        t = self.count
+        if is_group(number):
+            self.group = self._add(f"T{t}.{number}", f"Bảng {t}, nhóm {number}", "", ln, self.parent)
+            self.row, self.numbered = self.group, None
+        elif number.isalpha() and self.numbered is not None:
+            n = self.numbered.clause.path.rsplit(".", 1)[-1]
+            self.row = self._add(f"{self.numbered.clause.path}.{number}", f"Bảng {t}, dòng {n}, {number})", "", ln,
+                                 self.numbered)
+        else:
+            parent = self.group or self.parent
+            prefix = f"{self.group.clause.path}." if self.group is not None else f"T{t}."
+            self.row = self._add(f"{prefix}{number}", f"Bảng {t}, dòng {number}", "", ln, parent)
+            self.numbered = self.row
+        self.rows += 1
+
+    def _close_row(self) -> None:
+        if self.row is None:
+            return
+        cells = assign_cells(self.row_lines, self.kinds or [])
+        c = self.row.clause
+        c.cells = {h: cells.get(i, "") for i, h in enumerate(self.header or []) if cells.get(i)}
+        task = next((cells[i] for i, k in enumerate(self.kinds or []) if k == "task" and cells.get(i)), "")
+        c.heading = " ".join(task.split()) or " ".join(" ".join(self.row_lines[:1]).split())
+        self.row, self.row_lines = None, []
+
+
+def assign_cells(lines: list[str], kinds: list[str]) -> dict[int, str]:
+    """Column index → text, for the lines of a row written one cell per line.
+
+    >>> assign_cells(["Xây dựng Thông tư", "Cục Lâm nghiệp và Kiểm lâm", "Vụ Pháp chế", "Quý III/2026"],
+    ...              ["number", "task", "lead", "partner", "deadline"])
+    {1: 'Xây dựng Thông tư', 2: 'Cục Lâm nghiệp và Kiểm lâm', 3: 'Vụ Pháp chế', 4: 'Quý III/2026'}
+    >>> assign_cells(["Xây dựng tiêu chuẩn", "Viện Khoa học, Cục", "Vụ Pháp chế", "Quý IV/2026", "kết quả giảm phát thải.",
+    ...               "Lâm nghiệp và Kiểm lâm"], ["number", "task", "lead", "partner", "deadline"])[2]
+    'Viện Khoa học, Cục Lâm nghiệp và Kiểm lâm'
+    """
+    from ingest.bodies import find_bodies, single_heads
+
+    order = [i for i, k in enumerate(kinds) if k != "number"]
+    cols: dict[int, list[str]] = {}
+    cur = -1  # position in ``order`` of the column being filled
+    for text in lines:
+        found = find_bodies(text)
+        opens_body, timed = bool(found and found[0].start == 0), looks_like_time(text)
+        later = order[cur + 1 :]
+        if cur == -1:
+            target = later[0] if later else None
+        elif opens_body:
+            target = next((j for j in later if kinds[j] in ("lead", "partner")), None)
+        elif timed:
+            target = next((j for j in later if kinds[j] == "deadline"), None)
+        else:
+            target = later[0] if later and kinds[later[0]] in ("product", "note", "other", "budget") else None
+        if target is not None:
+            cur = order.index(target)
+            cols[target] = [text]
+            continue
+        cut = next((j for j in cols if kinds[j] in ("lead", "partner") and cols[j][-1].split()[-1] in single_heads()), None)
+        task = next((j for j in cols if kinds[j] == "task"), None)
+        if cut is not None and text[:1].isupper():
+            cols[cut].append(text)  # "… Việt Nam, Cục" + "Lâm nghiệp và Kiểm lâm"
+        elif task is not None and kinds[order[cur]] in ("lead", "partner", "deadline"):
+            cols[task].append(text)  # the rest of a task cell, after a page break
+        elif order:
+            cols.setdefault(order[max(cur, 0)], []).append(text)
+    return {i: " ".join(v) for i, v in sorted(cols.items())}
