@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -57,6 +57,7 @@ class Succession:
     scope: str = "full"
 
 
+@lru_cache(maxsize=65536)
 def key(text: str, marks: bool = False, spell_out: bool = True) -> str:
     """A name as compared: lower case, abbreviations spelled out, punctuation and "các"
     dropped, diacritics folded (kept with ``marks``, so "chỉ số tài chính" is not "Sở Tài chính").

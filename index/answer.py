@@ -222,7 +222,9 @@ def _pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> lis
     doc = engine.documents[rows[0].doc_id]
 
     def window(r: Row) -> str:
-        return normalize_text(doc.source[r.seg_start : r.seg_end]) if r.seg_end > r.seg_start else r.task
+        """The words the row was read from, without the body's own name (no evidence for itself)."""
+        text = normalize_text(doc.source[r.seg_start : r.seg_end]) if r.seg_end > r.seg_start else r.task
+        return text.replace(r.agency_name, " ")
 
     def rank(r: Row) -> tuple:
         wanted = q.role and q.role in r.roles
@@ -289,11 +291,14 @@ def _dated_units(engine: Engine) -> set[int] | None:
 
 
 def _role_units(engine: Engine, q: Query) -> set[int]:
-    """Units of the clauses that give a body the role asked for (any responsible role by default)."""
+    """Units of the clauses that give a body the role asked for (any responsible role by default;
+    "chủ trì" is asked loosely, so it is not a filter)."""
     m = engine.matrix
-    if q.role in ("phối hợp", "nhận báo cáo"):
+    if q.role in ("phối hợp", "nhận báo cáo", "đầu mối", "tham mưu"):
         ids = {r.clause_id for r in m.rows if q.role in r.roles}
-        return {m.unit_row[i] for i in ids if i in m.unit_row}
+        units = {m.unit_row[i] for i in ids if i in m.unit_row}
+        if units:
+            return units
     return m.assigned_units
 
 
@@ -405,7 +410,7 @@ def _supported(engine: Engine, q: Query, hits: list[Hit]) -> bool:
     names an agency or a document the corpus knows."""
     if not hits:
         return False
-    if q.refs or engine.registry.find(q.expanded):
+    if q.refs or named_in(engine.registry, q.text):
         return True
     row = engine.searcher.row_of(hits[0].clause.id)
     return row is not None and engine.searcher.support(q, row) >= MIN_SUPPORT

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.agencies import Registry
+from index.agencies import Registry, named_in
 from index.embedders import Embedder, create_embedder, memoize
 from index.errors import IndexMismatch, IndexMissing, NotFound
 from index.lexical import LexicalIndex
@@ -124,7 +124,8 @@ class Engine:
     def named_agency_units(self, query: Query) -> set[int]:
         """Units whose tasks belong to an agency the query names (or to its predecessors)."""
         out: set[int] = set()
-        for agency, _, _ in self.registry.find(query.expanded):
+        for named in named_in(self.registry, query.text):  # with diacritics: "chỉ số tài chính" is no Sở Tài chính
+            agency = named.agency
             out |= {self.matrix.unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency.id)
                     if why != "catch-all" and r.clause_id in self.matrix.unit_row}
         return out

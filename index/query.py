@@ -41,6 +41,7 @@ _WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|bo nao|cuc nao|vu nao|ba
                   r"|who|which (department|agency|body|office|ministry))\b")
 _WHAT = re.compile(r"\b(lam gi|lam nhung gi|nhiem vu (?:gi|nao)|nhung nhiem vu|nhiem vu cua|co nhiem vu|trach nhiem gi"
                    r"|phai lam|can lam|trach nhiem cua|giao (gi|nhung gi|nhung viec gi|viec gi)|nhung viec gi|viec gi"
+                   r"|phan cong (gi|nhung gi)|dam nhiem (gi|nhung gi)|nhung nhiem vu nao|co vai tro gi"
                    r"|what (must|should|does)|tasks? of|duties of)\b")
 _PARTNER = re.compile(r"\bphoi hop\b")
 _RECIPIENT = re.compile(r"\b(?:bao cao|gui)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi )?(?:ai|co quan nao|don vi nao|so nao|bo nao|noi nao|dau)"

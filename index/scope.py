@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.agencies import province_of
 from ingest.header import find_references
 from ingest.normalize import fold, normalize_text
 
@@ -104,8 +105,8 @@ def scope_of(engine, text: str) -> Scope:
         cited = {r.number for r in doc.references}
         if any(_names(n, num, None) for n in named for num in cited):
             score += 1.0
-        place = _province(h.issuer)
-        if place and fold(place) in folded:
+        place = province_of(h.issuer)
+        if place and _names_place(text, folded, place):
             score += 0.5
         if h.title and _title_overlap(folded, fold(h.title)) >= 0.5:
             score += 0.5
@@ -114,10 +115,14 @@ def scope_of(engine, text: str) -> Scope:
     return s
 
 
-def _province(issuer: str | None) -> str | None:
-    m = re.search(r"\b(?:tỉnh|thành phố)\s+(?P<p>[A-ZĐÀ-Ỹ].*)$", issuer or "")
-    return m["p"].strip() if m else None
-
+def _names_place(text: str, folded: str, place: str) -> bool:
+    """Whether a question names a province: "Ở Lào Cai, …", "tỉnh Lào Cai", "… của Lào Cai"; as
+    written with its capitals, or after "ở", "tại", "tỉnh", "thành phố" in a question typed in
+    lower case."""
+    if re.search(rf"(?<!\w){re.escape(normalize_text(place))}(?!\w)", normalize_text(text)):
+        return True
+    return bool(re.search(rf"\b(?:o|tai|tinh|thanh pho|cua)\s+{re.escape(fold(place))}\b", folded)) and not any(
+        ch.isupper() for ch in text[1:])
 
 _STOP = set("va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den viec ve "
             "nao ai gi khi phai lam nhiem vu chu tri phoi hop co quan don vi bo so".split())

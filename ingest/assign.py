@@ -36,7 +36,7 @@ from ingest.tables import column_kind
 ROLES = ("đầu mối", "chủ trì", "theo dõi, đôn đốc", "tham mưu", "thực hiện", "phối hợp", "báo cáo", "nhận báo cáo")
 RESPONSIBLE = ROLES[:5]  # roles that make a body answer "who does this?"
 
-_MARKER = re.compile(r"^\s*(?:[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*|(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)(?:\.|\s?-)\s*"
+_MARKER = re.compile(r"^\s*(?:[#*_]+\s*|[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*|(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)(?:\.|\s?-)\s*"
                      r"|[a-zđ]\)\s*|Điều\s+\d+\s*[.:]?\s*)+")
 _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|trong do,?|ngoai ra,?|doi voi)\s+", re.IGNORECASE)
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
@@ -56,7 +56,9 @@ _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nh
                     r"|tong hop|gui|trinh|ban hanh|cung ung|cung cap|bo tri|bao dam|dam bao|tang cuong|day manh|khan truong"
                     r"|chu dong|tiep tuc|kip thoi|thuong xuyen|dinh ky|hang nam|can cu|phu trach|quan ly|giam sat|danh gia"
                     r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua)")
-_HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi)\s+)?(?:cac \w+\s*:\s*)?")
+_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:\s*$")
+_HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
+                          r"(?:cac \w+\s*:\s*)?")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
 _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
 
@@ -105,7 +107,7 @@ def _only_bodies(text: str, bodies: list[Body]) -> bool:
     rest.append(text[pos:])
     left = fold(" ".join(rest))
     left = re.sub(r"\b(?:giao cho|giao|de nghi|yeu cau|va cac|va|doi voi|cac (?:bo|so|ban|co quan))\b", " ", left)
-    return bool(bodies) and not re.sub(r"[\s,;:.()\-–]+", "", left)
+    return bool(bodies) and not re.sub(r"[\s,;:.()\-–*_#]+", "", left)
 
 
 class _Reader:
@@ -171,7 +173,7 @@ class _Reader:
         if c.kind not in ("item", "point", "section", "article", "clause", "part") or heading_end <= body_from:
             return []
         heading = t.text[body_from:heading_end]
-        found = self._whole_parts(heading, _joint(heading, self.bodies(heading)))
+        found = self._whole_parts(heading, _joint(heading, self.bodies(_sentence_case(heading))))
         if not found or not _HEAD_PREFIX.fullmatch(fold(heading[: found[0].start])):
             return []
         sentence = _verb_next(heading[found[-1].end:]) and not _only_bodies(heading, found)
@@ -236,10 +238,29 @@ class _Reader:
             segments.append((s, e))
         if pending is not None:
             segments.append((pending, len(text)))
+        previous, carried = "", owners
         for s, e in segments:
-            self.segment(c, t, s, e, owners)
+            if (m := _LEAD_IN_LIST.search(fold(previous))) and self._listed_after(c, t, s, e, m):
+                previous = text[s:e]
+                continue
+            # a sentence without a subject of its own goes on with the last one ("X xây dựng …; báo cáo …")
+            carried = self.segment(c, t, s, e, carried) or carried
+            previous = text[s:e]
 
-    def segment(self, c: Clause, t: _Text, s: int, e: int, owners: list[_Owner]) -> None:
+    def _listed_after(self, c: Clause, t: _Text, s: int, e: int, m: re.Match) -> bool:
+        """"Trách nhiệm chỉ đạo thực hiện: X; Y." / "Cơ quan chủ trì: X": the bodies listed."""
+        piece = t.text[s:e]
+        found = self.bodies(piece)
+        if not _only_bodies(piece, found):
+            return False
+        role = "chủ trì" if "chu tri" in m.group(0) else "phối hợp" if "phoi hop" in m.group(0) else "thực hiện"
+        for b in found:
+            self._emit(c, _Owner(b.name, *t.span(s + b.start, s + b.end), b.group, "sentence"), role,
+                       m.group(0).strip(" :"), "sentence", *t.span(s, e))
+        return True
+
+    def segment(self, c: Clause, t: _Text, s: int, e: int, owners: list[_Owner]) -> list[_Owner]:
+        """Read one sentence; return its subject (for the sentences that go on without one)."""
         seg = t.text[s:e]
         lead = _MARKER.match(seg)
         off = s + (lead.end() if lead else 0)
@@ -275,6 +296,7 @@ class _Reader:
         for b, role, why in self._others(body, folded, found, taken):
             self._emit(c, _Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence"), role, why,
                        "sentence", *t.span(off, e))
+        return [_Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in subject]
 
     def _subject(self, body: str, found: list[Body]) -> list[Body]:
         """Bodies that open the sentence and are followed by its verb."""
@@ -353,6 +375,16 @@ class _Reader:
                                    roles or [role], deadlines or []))
 
 
+def _sentence_case(text: str) -> str:
+    """An all-capitals heading ("1. SỞ TÀI CHÍNH TỈNH MẪU") with the capitals names keep, of the
+    same length, so the recogniser can read it ("1. Sở Tài Chính tỉnh Mẫu")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or not all(ch.isupper() for ch in letters) or len(letters) < 6:
+        return text
+    small = {"và", "các", "tỉnh", "thành", "phố", "huyện", "xã", "phường", "quận", "thị", "trấn", "của", "với", "cấp"}
+    return re.sub(r"[^\W\d_]+", lambda m: m.group().lower() if m.group().lower() in small else m.group().capitalize(), text)
+
+
 def _verb_next(after: str) -> bool:
     """Whether ``after`` (the text after a name) opens with a verb: the name is a subject."""
     from ingest.bodies import _pos
@@ -378,27 +410,26 @@ def roles_of(rest: str) -> tuple[list[str], str]:
     ['thực hiện']
     >>> roles_of("phoi hop thuc hien cac nhiem vu lien quan")[0]
     ['phối hợp']
+    >>> roles_of("tham muu ban thuong vu tinh uy bo tri can bo theo doi viec thuc hien")[0]
+    ['tham mưu', 'theo dõi, đôn đốc']
     """
     if m := _PURPOSE.search(rest, 12):
         rest = rest[: m.start()]  # "… gửi Y để tổng hợp, tham mưu …": what follows is Y's
-    roles, cue = [], ""
-    for role, p in _CUES.items():
-        if m := p.search(rest):
-            roles.append(role)
-            cue = cue or m.group(0)
+    found = sorted((m.start(), role, m.group(0)) for role, p in _CUES.items() if (m := p.search(rest)))
+    # chủ trì and đầu mối lead wherever they stand; otherwise the first verb of the sentence does
+    # ("tham mưu … bố trí cán bộ theo dõi": tham mưu).
+    lead = [f for f in found if f[1] in ("chủ trì", "đầu mối")]
+    found = sorted(lead, key=lambda f: ROLES.index(f[1])) + [f for f in found if f not in lead]
+    roles, cue = [f[1] for f in found], (found[0][2] if found else "")
     partners = _PARTNERS.search(rest)
     if "chủ trì" not in roles and partners and partners.start() <= 2:
         roles.insert(0, "thực hiện")  # "(X) phối hợp với Y <làm Z>": X does Z, with Y
-        cue = cue or partners.group(0)
+        cue = partners.group(0)
     elif not roles and (m := _SUPPORT.search(rest)) and not partners:
         roles.append("phối hợp")  # "X phối hợp thực hiện …"
         cue = m.group(0)
-    if "tham mưu" in roles and not rest.lstrip(" ,;:").startswith("tham muu"):
-        roles.remove("tham mưu")
-        roles.append("tham mưu")
     if _REPORT.search(rest):
         roles.append("báo cáo")
-    roles = [r for r in ROLES if r in roles] if roles and roles[0] != "thực hiện" else roles
     if not roles or roles[0] in ("báo cáo",):
         roles.insert(0, "thực hiện")
     return list(dict.fromkeys(roles)), cue or "câu"

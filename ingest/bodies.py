@@ -374,7 +374,7 @@ class Gazetteer:
     matches, longest first."""
 
     def __init__(self, names: list[str], running_text_min: int = 3, whole: list[str] | None = None):
-        self.whole = {" ".join(_key(n).split()) for n in (whole if whole is not None else names) if n}
+        self.whole = {" ".join(_key(n).split()): n for n in (whole if whole is not None else names) if n}
         keys = {_key(n) for n in names if n and len(_key(n)) >= running_text_min}
         self._pattern = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, sorted(keys, key=len, reverse=True)))
                                    + r")(?![\w&])") if keys else None
@@ -382,6 +382,10 @@ class Gazetteer:
     def exact(self, text: str) -> bool:
         """Whether ``text`` is, as a whole, one of the names ("Báo" as a heading's addressee)."""
         return " ".join(_key(text).split()) in self.whole
+
+    def written(self, text: str) -> str | None:
+        """The name as the list writes it ("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" → "Bộ Nông nghiệp và Môi trường")."""
+        return self.whole.get(" ".join(_key(text).split()))
 
     def find(self, text: str, capital: bool = False) -> list[tuple[int, int]]:
         """Spans of known names in ``text``; ``capital``: only where the text writes a capital

@@ -32,8 +32,8 @@ _PATTERNS = [
     re.compile(rf"(?:trước|chậm nhất|đến|vào)?\s*ngày\s+(?P<d>\d{{1,2}})(?:\s*/\s*(?P<m>\d{{1,2}})(?:\s*/\s*(?P<y>\d{{4}}))?)?"
                rf"(?:\s+{_EVERY})?", re.IGNORECASE),
     # "ngày 01 tháng 7 năm 2028"
-    re.compile(r"(?:trước|chậm nhất|đến|vào)?\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})(?:\s+năm\s+(?P<y>\d{4}))?",
-               re.IGNORECASE),
+    re.compile(rf"(?:trước|chậm nhất|đến|vào)?\s*ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})"
+               rf"(?:\s+năm\s+(?P<y>\d{{4}})|\s+{_EVERY})?", re.IGNORECASE),
     # "quý III năm 2012", "Quý III, IV/2026", "quý IV/2025"
     re.compile(r"quý\s+(?P<q>(?:IV|I{1,3})(?:\s*,\s*(?:IV|I{1,3}))*)(?:\s*(?:năm\s+|/)\s*(?P<y>\d{4}))?", re.IGNORECASE),
     # "tháng 12 hằng năm", "tháng 6/2025", "tháng 6 năm 2025"

@@ -120,15 +120,37 @@ ISSUERS = {n.lower(): n for n in (
 PLACE_WORDS = {"tỉnh", "thành", "phố", "huyện", "quận", "thị", "xã", "phường", "trấn"}
 
 
+def _known_casing(line: str) -> str | None:
+    """A body's name as written, when an all-caps line is a name the recogniser knows."""
+    from ingest.bodies import known_names
+
+    g = known_names()
+    return g.written(line) if g.exact(line) else None
+
+
 def _issuer(lines: list[str]) -> str | None:
     """'UỶ BAN NHÂN DÂN' + 'TỈNH BÌNH THUẬN' → 'Ủy ban nhân dân tỉnh Bình Thuận';
-    'BAN CHẤP HÀNH TRUNG ƯƠNG' → 'Ban Chấp hành Trung ương'; 'TỈNH ỦY TỈNH MẪU' → 'Tỉnh ủy tỉnh Mẫu'."""
+    'BAN CHẤP HÀNH TRUNG ƯƠNG' → 'Ban Chấp hành Trung ương'; 'TỈNH ỦY TỈNH MẪU' → 'Tỉnh ủy tỉnh Mẫu';
+    'ĐẢNG BỘ TỈNH MẪU' + 'BAN THƯỜNG VỤ TỈNH ỦY' → 'Ban Thường vụ Tỉnh ủy tỉnh Mẫu'.
+
+    >>> _issuer(["ĐẢNG BỘ TỈNH MẪU", "BAN THƯỜNG VỤ TỈNH ỦY"])
+    'Ban Thường vụ Tỉnh ủy tỉnh Mẫu'
+    >>> _issuer(["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"])
+    'Bộ Nông nghiệp và Môi trường'
+    """
     text = " ".join(" ".join(lines).split()).lower()
     if not text:
         return None
+    if len(lines) > 1 and (party := re.match(r"đảng bộ (?P<place>.+)$", " ".join(lines[0].lower().split()))):
+        # "ĐẢNG BỘ TỈNH MẪU" / "BAN THƯỜNG VỤ TỈNH ỦY": the issuer is the second line, of that place
+        issuer = _issuer(lines[1:])
+        place = [w if w in PLACE_WORDS else w.capitalize() for w in party["place"].split()]
+        return f"{issuer} {' '.join(place)}" if issuer else None
     known = next((k for k in sorted(ISSUERS, key=len, reverse=True) if text == k or text.startswith(k + " ")), None)
     if known:
         head, rest = ISSUERS[known], text[len(known):].split()
+    elif written := _known_casing(lines[0]):
+        head, rest = written, text.split()[len(lines[0].split()):]
     else:  # the first line is the body's name ("Sở …"), the rest its place
         first = lines[0].lower().split()
         head, rest = " ".join([first[0].capitalize()] + first[1:]), text.split()[len(first):]
@@ -160,8 +182,10 @@ def header_lines(lines) -> tuple[int, list[str]]:
     title_at = next((i for i, ln in enumerate(first) if TITLE_LINE.match(ln.text)), None)
     if title_at is not None:
         end = title_at + 1
-        while end < len(lines) and lines[end].number == lines[end - 1].number + 1 and _title_goes_on(lines[end], end == title_at + 1):
-            end += 1
+        while end < len(lines) and _title_goes_on(lines[end], end == title_at + 1) and (
+                lines[end].number == lines[end - 1].number + 1
+                or (end == title_at + 1 and lines[end].number <= lines[end - 1].number + 2 and lines[end].raw[:1] in "*#_")):
+            end += 1  # a Markdown title may stand a blank line below its "# KẾ HOẠCH"
         return end, _split(lines[:title_at]) + [ln.text for ln in lines[title_at:end]]
     subject_at = next((i for i, ln in enumerate(first) if _SUBJECT.match(ln.text)), None)
     if subject_at is None:

@@ -188,7 +188,8 @@ class Builder:
             path = f"{ctx.section.clause.path}.Mục {m['n']}"
             ctx.close_below("section")
             ctx.law_section = self.add("section", path, f"{ctx.section.clause.label}, Mục {m['n']}", m["rest"], ln, ctx.section)
-        elif (m := ARTICLE.match(t)) and (m["dot"] or not wrapped):
+        elif (m := ARTICLE.match(t)) and (m["dot"] or self.previous is None or self.previous.ends_sentence
+                                          or self.previous.cells is not None or _is_marker(self.previous.text)):
             chapter = ctx.section if ctx.section is not None and ctx.section.clause.kind == "chapter" else None
             parent = ctx.law_section or chapter or ctx.part
             ctx.close_below("law_section")

@@ -43,7 +43,8 @@ class Citation(BaseModel):
     doc_number: str | None
     section: str
     label: str
-    heading: str
+    heading: str = Field(description="The clause's heading; for a bullet or point, the heading of the item it sits "
+                                     "under (whose task it is: '8. Sở Tài chính')")
     quote: str = Field(description="Verbatim text of the source at [start, end)")
     start: int
     end: int
@@ -86,7 +87,7 @@ def ask_out(a: Answer) -> AskResponse:
         agencies=[AgencyRole(name=n, role=r) for n, r in a.agencies],
         citations=[
             Citation(doc_id=c.clause.doc_id, doc_number=c.doc_number, section=c.clause.path, label=c.clause.label,
-                     heading=c.clause.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause))
+                     heading=c.clause.heading or c.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause))
             for c in a.citations
         ],
         supported=a.supported,
