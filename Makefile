@@ -41,8 +41,14 @@ run: install
 test: install-dev browser
 	$(PY) -m pytest
 
+# Quality: the plan's own gold set, the fixture documents' questions, and (where this machine
+# has it) the development set of real directives kept beside the project.
+DEV_EVAL ?= ../shared/eval/dev
 eval: install
 	$(PY) -m tests.eval.run
+	$(VENV)/bin/tracuu eval tests/fixtures tests/eval/fixture-questions.jsonl
+	@if [ -d "$(DEV_EVAL)/docs" ]; then $(VENV)/bin/tracuu eval $(DEV_EVAL)/docs $(DEV_EVAL)/questions.jsonl; \
+	else echo "($(DEV_EVAL) not found: development set skipped)"; fi
 
 # The first run embeds 111,000 generated clauses (about 80 minutes on 2 cores); bench-data/
 # keeps the corpora and indexes, so later runs only re-check them and measure.

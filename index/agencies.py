@@ -262,6 +262,8 @@ def named_in(registry: Registry, query: str, names: dict[str, set[str]] | None =
             n = _tokens(v, marks, spell_out=whole)
             if not n:
                 continue
+            if a.kind == "nhom" and a.origin == "document" and len(n) < 3:
+                continue  # "các doanh nghiệp": a word of running text, not a name to look for
             m, at = match_length(spelled if whole else raw, n, with_position=True)
             if (m == len(n) or m >= 3) and (best is None or (m, m / len(n)) > (best.words, best.share)):
                 best = Named(a, m, m / len(n), at)

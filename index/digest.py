@@ -17,7 +17,7 @@ from index.matrix import ROLES, Row
 @dataclass
 class Task:
     row: Row
-    why: str  # own | predecessor | catch-all
+    why: str  # own | predecessor | partial | catch-all
     label: str  # "Mục III, điểm 8"
     doc_number: str | None
     url_path: str  # "III.8"

@@ -7,7 +7,7 @@ import io
 
 from index.engine import Engine
 
-COLUMNS = ["Cơ quan (theo văn bản)", "Cơ quan hiện nay", "Vai trò", "Nhiệm vụ", "Thời hạn", "Báo cáo",
+COLUMNS = ["Cơ quan (theo văn bản)", "Cơ quan hiện nay", "Vai trò", "Nhiệm vụ", "Thời hạn", "Hạn (ngày)", "Báo cáo",
            "Giao chung", "Cơ quan được nêu cùng", "Văn bản", "Số hiệu", "Mục", "Đường dẫn"]
 
 
@@ -19,6 +19,7 @@ def matrix_rows(engine: Engine) -> list[list[str]]:
         now = ", ".join(a.name for a in engine.registry.current(r.agency_id)) if r.agency_id else ""
         out.append([
             r.agency_name, now if now != r.agency_name else "", ", ".join(r.roles), r.task, "; ".join(r.deadlines),
+            "; ".join(d["due"] for d in r.due if d.get("due")),
             "có" if r.reporting else "", "có" if r.catch_all else "", "; ".join(r.partners), r.doc_id,
             doc.header.number or "", c.label, c.path,
         ])

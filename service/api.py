@@ -130,6 +130,15 @@ def agencies(engine: EngineDep) -> list[AgencySummary]:
     return agencies_out(engine)
 
 
+@router.get("/agencies/{agency_id}.ics", response_class=Response)
+def agency_calendar(engine: EngineDep, agency_id: str) -> Response:
+    """The agency's dated tasks and periodic reports as an iCalendar feed, to subscribe to."""
+    from index.calendar import agency_calendar as ics
+
+    return Response(ics(engine, agency_id), media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{agency_id}.ics"'})
+
+
 @router.get("/agencies/{agency_id}", response_model=AgencyDigestOut)
 def agency(engine: EngineDep, agency_id: str) -> AgencyDigestOut:
     """One agency's digest: tasks by role (own, inherited, catch-all), deadlines, reporting duties."""

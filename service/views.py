@@ -55,8 +55,10 @@ class TaskOut(BaseModel):
     start: int
     end: int
     deadlines: list[str]
+    due: list[dict] = Field(default_factory=list, description="The deadlines as dates: text, due (ISO), every "
+                                                               "(year | month | …), month, day")
     reporting: bool
-    why: str = Field(description="own | predecessor | catch-all")
+    why: str = Field(description="own | predecessor | partial | catch-all")
     name_in_document: str = Field(description="The agency's name as the document writes it")
     note: str = Field("", description="Why the task is listed here when it is not the agency's own")
     url: str
@@ -159,6 +161,11 @@ def _task_note(engine: Engine, d: Digest, t: Task) -> str:
         chain = next((s for s in engine.registry.predecessors(d.agency_id) if s.from_id == t.row.agency_id), None)
         source = f" theo {chain.source}" if chain and chain.source else ""
         return f"Nhiệm vụ giao cho {t.row.agency_name} ({in_doc}), nay thuộc {d.name}{source}."
+    if t.why == "partial":
+        chain = next((s for s in engine.registry.predecessors(d.agency_id) if s.from_id == t.row.agency_id), None)
+        part = f" — phần: {chain.note}" if chain and chain.note else ""
+        source = f" (theo {chain.source})" if chain and chain.source else ""
+        return f"Nhiệm vụ giao cho {t.row.agency_name} ({in_doc}), có thể thuộc {d.name}{part}{source}."
     if t.why == "catch-all":
         return f"Nhiệm vụ giao chung cho “{t.row.agency_name}” ({in_doc})."
     return ""
@@ -170,7 +177,8 @@ def _task_out(engine: Engine, d: Digest, t: Task) -> TaskOut:
     return TaskOut(
         clause_id=clause.id, doc_id=clause.doc_id, doc_number=t.doc_number, section=t.url_path, label=t.label,
         heading=c.heading, roles=t.row.roles, text=t.row.task, quote=c.quote, start=c.start, end=c.end,
-        deadlines=t.row.deadlines, reporting=t.row.reporting, why=t.why, name_in_document=t.row.agency_name,
+        deadlines=t.row.deadlines, due=[{k: v for k, v in d.items() if k not in ("start", "end")} for d in t.row.due],
+        reporting=t.row.reporting, why=t.why, name_in_document=t.row.agency_name,
         note=_task_note(engine, d, t), url=clause_url(clause),
     )
 
@@ -181,7 +189,7 @@ def agency_out(engine: Engine, agency_id: str) -> AgencyDigestOut:
     inherited = {t.row.agency_id for ts in d.by_role.values() for t in ts if t.why == "predecessor"}
     notes = []
     for p in d.predecessors:
-        if p["id"] in inherited:
+        if p["id"] in inherited and p["scope"] == "full":
             doc_names = sorted({t.row.agency_name for ts in d.by_role.values() for t in ts if t.row.agency_id == p["id"]})
             written = ", ".join(f"“{n}”" for n in doc_names)
             notes.append(f"Gồm nhiệm vụ giao cho {p['name']} (tên trong văn bản: {written}), nay thuộc {d.name} "
