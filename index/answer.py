@@ -219,12 +219,9 @@ def _pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> lis
     if not rows:
         return []
     words = _content(q.text)
-    doc = engine.documents[rows[0].doc_id]
 
     def window(r: Row) -> str:
-        """The words the row was read from, without the body's own name (no evidence for itself)."""
-        text = normalize_text(doc.source[r.seg_start : r.seg_end]) if r.seg_end > r.seg_start else r.task
-        return text.replace(r.agency_name, " ")
+        return _window(engine, r)
 
     def rank(r: Row) -> tuple:
         wanted = q.role and q.role in r.roles
@@ -238,6 +235,16 @@ def _pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> lis
         return (named, role_fit, -round(_overlap(words, window(r)), 2), not wanted, ROLES.index(r.roles[0]), r.catch_all)
 
     return sorted(rows, key=rank)
+
+
+def _window(engine: Engine, r: Row) -> str:
+    """The words a row was read from, without the body's own name (no evidence for itself); for
+    a body listed with its scope ("- Sở Xây dựng (đối với … đô thị);"), that scope too."""
+    doc = engine.documents[r.doc_id]
+    text = normalize_text(doc.source[r.seg_start : r.seg_end]) if r.seg_end > r.seg_start else r.task
+    if r.source == "list" and (listed := _listing(engine, r)) is not None and listed.id != r.clause_id:
+        text = f"{text} {normalize_text(listed.own_text)}"
+    return text.replace(r.agency_name, " ")
 
 
 def _who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list) -> Answer:

@@ -164,7 +164,7 @@ def _read_docx(data: bytes, name: str) -> Source:
 
 
 def _table_rows(table) -> list[str]:
-    """One line per row: cell texts joined by " | ".
+    """One line per row: cell texts joined by " | ", the paragraphs of a cell by " / ".
 
     A cell spanning several columns appears once; a vertically merged cell repeats its text
     in every row it covers (python-docx hands back the top cell), so each row keeps its agency.
@@ -174,7 +174,7 @@ def _table_rows(table) -> list[str]:
         texts, previous = [], None
         for cell in row.cells:
             if cell is not previous:  # python-docx yields a spanning cell once per grid column
-                texts.append(cell.text.replace("\n", " ").strip())
+                texts.append(" / ".join(p.strip() for p in cell.text.split("\n") if p.strip()))
             previous = cell
         rows.append(" | ".join(texts))
     return rows

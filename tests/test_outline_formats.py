@@ -223,12 +223,12 @@ def test_docx_task_table_rows_keep_their_columns(docx_plan):
         "TT": "2",
         "Nhiệm vụ": "Xây dựng cổng tra cứu thư viện số",
         "Cơ quan chủ trì": "Sở Khoa học và Công nghệ",
-        "Cơ quan phối hợp": "Sở Tài chính; Sở Nội vụ",
+        "Cơ quan phối hợp": "Sở Tài chính; / Sở Nội vụ",  # the cell's two paragraphs
         "Thời hạn": "Năm 2026",
     }
     assert t2.heading == "Xây dựng cổng tra cứu thư viện số"
     assert t2.label == "Bảng 1, dòng 2"
-    assert t2.text == "2 | Xây dựng cổng tra cứu thư viện số | Sở Khoa học và Công nghệ | Sở Tài chính; Sở Nội vụ | Năm 2026"
+    assert t2.text == "2 | Xây dựng cổng tra cứu thư viện số | Sở Khoa học và Công nghệ | Sở Tài chính; / Sở Nội vụ | Năm 2026"
 
 
 def test_docx_text_after_the_table_is_not_part_of_the_last_row(docx_plan):

@@ -65,8 +65,8 @@ def test_docx_table_rows_become_pipe_lines_between_the_paragraphs_around_it():
     assert lines[header - 2 : header] == ["Các cơ quan triển khai theo bảng phân công dưới đây:", ""]
     assert lines[header + 1 : header + 5] == [
         "1 | Số hóa tài liệu lưu trữ dùng chung | Sở Nội vụ | Sở Khoa học và Công nghệ | Quý IV/2025",
-        # a line break inside a cell becomes a space, so a row stays on one line
-        "2 | Xây dựng cổng tra cứu thư viện số | Sở Khoa học và Công nghệ | Sở Tài chính; Sở Nội vụ | Năm 2026",
+        # the paragraphs of a cell are joined by " / ", so a row stays on one line
+        "2 | Xây dựng cổng tra cứu thư viện số | Sở Khoa học và Công nghệ | Sở Tài chính; / Sở Nội vụ | Năm 2026",
         "3 | Bố trí kinh phí vận hành thư viện số | Sở Tài chính | Các sở, ngành liên quan | Hằng năm",
         "",
     ]
