@@ -347,7 +347,7 @@ class _Reader:
         headers = list(c.cells)
         kinds = {h: column_kind(h) for h in headers}
         due = next((v for h, v in c.cells.items() if kinds[h] == "deadline" and v), "")
-        dl = [d.to_dict() for d in deadlines(due)] or ([{"text": due, "due": _year_due(due)}] if due else [])
+        dl = [d.to_dict() for d in deadlines(due, cell=True)] or ([{"text": due, "due": _year_due(due)}] if due else [])
         t = _Text(self.doc, c.start, c.end, True)
         for h, value in c.cells.items():
             role = {"lead": "chủ trì", "partner": "phối hợp"}.get(kinds[h])

@@ -69,11 +69,21 @@ class _Tok:
 def _vocab() -> dict:
     raw = yaml.safe_load(resources.files("ingest").joinpath("data/bodies.yaml").read_text(encoding="utf-8"))
 
-    def phrases(key: str) -> list[tuple[str, ...]]:
+    def phrases(key: str) -> _Phrases:
         out = {tuple(t.text for t in _tokens(normalize_text(p))) for p in raw.get(key, [])}
-        return sorted(out, key=len, reverse=True)
+        return _Phrases(sorted(out, key=len, reverse=True))
 
     return {k: phrases(k) for k in raw}
+
+
+class _Phrases(list):
+    """Phrases (tuples of tokens), longest first, looked up by their first word."""
+
+    def __init__(self, phrases: list[tuple[str, ...]]):
+        super().__init__(phrases)
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            self.by_first.setdefault(p[0].lower(), []).append(p)
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -86,7 +96,9 @@ def _same(tok: str, word: str) -> bool:
 
 def _at(toks: list[_Tok], i: int, options: list[tuple[str, ...]], fold_case: bool = False) -> int:
     """Length (in tokens) of the longest phrase of ``options`` at ``toks[i]``; 0 if none."""
-    for p in options:
+    if i >= len(toks):
+        return 0
+    for p in options.by_first.get(toks[i].text.lower(), ()) if isinstance(options, _Phrases) else options:
         if i + len(p) <= len(toks) and all(
             _same(toks[i + k].text, w) or (fold_case and toks[i + k].text.lower() == w.lower()) for k, w in enumerate(p)
         ):

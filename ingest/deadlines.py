@@ -101,13 +101,20 @@ def _read(i: int, m: re.Match) -> Deadline | None:
     return Deadline(text, None, "continuous")
 
 
-def deadlines(text: str) -> list[Deadline]:
-    """The deadlines stated in ``text`` (normalised), in order, overlaps resolved longest first."""
+def deadlines(text: str, cell: bool = False) -> list[Deadline]:
+    """The deadlines stated in ``text`` (normalised), in order, overlaps resolved longest first.
+
+    "Thường xuyên" is a time only as a table's time cell (``cell``): in a sentence it is an
+    adverb, and "kinh phí chi thường xuyên" a kind of budget.
+
+    >>> deadlines("bố trí kinh phí chi thường xuyên"), [d.every for d in deadlines("Thường xuyên", cell=True)]
+    ([], ['continuous'])
+    """
     found: list[Deadline] = []
     for i, p in enumerate(_PATTERNS):
         for m in p.finditer(text):
             d = _read(i, m)
-            if d is None:
+            if d is None or (d.every == "continuous" and not cell):
                 continue
             lead = len(m.group(0)) - len(m.group(0).lstrip())
             d.start, d.end = m.start() + lead, m.end()
