@@ -28,7 +28,7 @@ import numpy as np
 from index.embedders import Embedder
 from index.store import VECTORS, gen_dir, index_id, load_document, load_units, prune, read_manifest, write_json_atomic
 from index.units import UNITS_FORMAT, Unit, units_for
-from index.vector import VectorStore, open_client, pin_llama_index
+from index.vector import VectorStore, open_client
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.models import Document
@@ -175,7 +175,6 @@ def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_ha
             units += kept[doc_id] if doc_id in kept and docs[doc_id] is None else units_for(doc)
             doc_meta[doc_id] = {"file": doc.file, "sha256": doc.sha256, "clauses": len(doc.clauses)}
         model = embedder() if callable(embedder) and not hasattr(embedder, "passages") else embedder
-        pin_llama_index(model)
         vectors = _vectors(data_dir, client, manifest, model, units, report, step)
         store = VectorStore(client, collection, create=True, meta={"embedder": model.name, "dim": model.dim, "index_id": owner})
         created = True

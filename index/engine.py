@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index.agencies import Registry
 from index.embedders import Embedder, create_embedder, memoize
 from index.errors import IndexMismatch, IndexMissing, NotFound
@@ -18,8 +20,8 @@ from index.lexical import LexicalIndex
 from index.matrix import build_matrix
 from index.query import Query, analyze
 from index.search import Filters, HybridSearcher, Ranked
-from index.store import MANIFEST, load_document, load_units, read_manifest
-from index.vector import VectorStore, open_client, pin_llama_index
+from index.store import MANIFEST, VECTORS, gen_dir, load_document, load_units, read_manifest
+from index.vector import VectorStore, open_client
 from ingest.catalog import Catalog, load_catalog
 from ingest.models import Clause, Document
 
@@ -50,7 +52,8 @@ class Hit:
 
 class Engine:
     def __init__(self, options: Options, manifest: dict, documents: dict[str, Document], units: list[dict],
-                 registry: Registry, catalog: Catalog, embedder: Embedder, vectors: VectorStore | None):
+                 registry: Registry, catalog: Catalog, embedder: Embedder, vectors: VectorStore | None,
+                 embeddings: np.ndarray | None = None):
         self.options = options
         self.manifest = manifest
         self.documents = documents
@@ -60,7 +63,7 @@ class Engine:
         self.embedder = embedder
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
         embed = memoize(embedder.query, options.query_cache)
-        self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed)
+        self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed, embeddings)
         self.matrix = build_matrix(self)
         self._manifest_stat: tuple | None = None  # the responsibility matrix, derived once per generation
 
@@ -70,7 +73,6 @@ class Engine:
         if not manifest:
             raise IndexMissing("Chưa có chỉ mục: hãy chạy `tracuu ingest` trước (no index yet).")
         embedder = embedder or create_embedder(options.embedder, options.embed_model)
-        pin_llama_index(embedder)
         if embedder.name != manifest["embedder"] or embedder.dim != manifest["dim"]:
             raise IndexMismatch(
                 f"Chỉ mục được tạo bằng mô hình {manifest['embedder']} ({manifest['dim']} chiều), nhưng mô hình đang "
@@ -85,9 +87,10 @@ class Engine:
         units = load_units(options.data_dir, gen)
         client = open_client(options.data_dir, options.chroma_url)
         vectors = VectorStore(client, manifest["collection"])
+        embeddings = np.load(gen_dir(options.data_dir, gen) / VECTORS, mmap_mode="r")  # filtered searches read only their rows
         registry = Registry.load(options.corpus_dir / "agencies.yaml")
         catalog = load_catalog(options.corpus_dir / "catalog.yaml")
-        return cls(options, manifest, documents, units, registry, catalog, embedder, vectors)
+        return cls(options, manifest, documents, units, registry, catalog, embedder, vectors, embeddings)
 
     def stale(self) -> bool:
         """True when another build has swapped the manifest since this engine opened.
