@@ -1,8 +1,10 @@
 """The engine: one opened index generation and everything read from it.
 
 ``Engine.open`` loads the manifest, the document trees, the units, the BM25 index, the
-Chroma collection, the registry and the catalog once; the service keeps one engine per
-process and swaps in a new one when the manifest changes (``Engine.stale``).
+Chroma collection and the vectors, and the generation's own copies of the registry and the
+catalog, once (never the live files in corpus/: what a generation was built with travels with
+it). The service keeps one engine per process and swaps in a new one when the manifest
+changes (``Engine.stale``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class Options:
     """What ``Engine.open`` needs from the settings (index never imports the service)."""
 
     data_dir: Path = Path("data")
-    corpus_dir: Path = Path("corpus")
+    corpus_dir: Path = Path("corpus")  # what builds read; an engine reads only its generation
     embedder: str = "e5"
     embed_model: str | None = None
     chroma_url: str | None = None
@@ -64,14 +66,17 @@ class Engine:
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
         embed = memoize(embedder.query, options.query_cache)
         self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed, embeddings)
-        self.matrix = build_matrix(self)
-        self._manifest_stat: tuple | None = None  # the responsibility matrix, derived once per generation
+        self.matrix = build_matrix(self)  # the responsibility matrix, derived once per generation
+        self._manifest_stat: tuple | None = None
 
     @classmethod
     def open(cls, options: Options, embedder: Embedder | None = None) -> Engine:
         manifest = read_manifest(options.data_dir)
         if not manifest:
             raise IndexMissing("Chưa có chỉ mục: hãy chạy `tracuu ingest` trước (no index yet).")
+        if "inputs" not in manifest:
+            raise IndexMismatch("Chỉ mục được tạo bởi phiên bản cũ, chưa chứa bản sao danh mục cơ quan và danh mục văn "
+                                "bản: hãy chạy lại `tracuu ingest` (vectơ được dùng lại, không nhúng lại).")
         embedder = embedder or create_embedder(options.embedder, options.embed_model)
         if embedder.name != manifest["embedder"] or embedder.dim != manifest["dim"]:
             raise IndexMismatch(
@@ -83,13 +88,14 @@ class Engine:
             raise IndexMismatch(f"Chỉ mục được tạo với {built}, nhưng cấu hình hiện dùng {now} (TRACUU_CHROMA_URL): "
                                 "hãy chạy lại `tracuu ingest` với cấu hình này (vectơ được dùng lại, không nhúng lại).")
         gen = manifest["generation"]
+        folder = gen_dir(options.data_dir, gen)
         documents = {d: load_document(options.data_dir, gen, d) for d in manifest["documents"]}
         units = load_units(options.data_dir, gen)
         client = open_client(options.data_dir, options.chroma_url)
         vectors = VectorStore(client, manifest["collection"])
-        embeddings = np.load(gen_dir(options.data_dir, gen) / VECTORS, mmap_mode="r")  # filtered searches read only their rows
-        registry = Registry.load(options.corpus_dir / "agencies.yaml")
-        catalog = load_catalog(options.corpus_dir / "catalog.yaml")
+        embeddings = np.load(folder / VECTORS, mmap_mode="r")  # filtered searches read only their rows
+        registry = Registry.load(folder / "agencies.yaml")
+        catalog = load_catalog(folder / "catalog.yaml")
         return cls(options, manifest, documents, units, registry, catalog, embedder, vectors, embeddings)
 
     def stale(self) -> bool:

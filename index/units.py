@@ -4,6 +4,10 @@ A unit is a clause's own text (heading and body, without its children) with the
 headings above it as context, so a bullet under "8. Sở Tài chính" is embedded and
 matched together with the agency it belongs to:
 ``"III. TỔ CHỨC THỰC HIỆN › 8. Sở Tài chính: Chủ trì phối hợp …"``.
+
+What units hold depends on this module and on the analyser (``ingest``, its word lists in
+``ingest/data/``, underthesea); ``index.inputs`` hashes all of them into the manifest, so a
+change to any of them rebuilds every unit at the next ingest.
 """
 
 from __future__ import annotations
@@ -15,11 +19,6 @@ from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, normalize_text
 from ingest.expand import expand
 from ingest.tokens import terms
-
-# Bump when what a unit holds or how its terms are made changes (this module, ingest/tokens.py,
-# ingest/expand.py or their word lists in ingest/data/): the next ingest then rebuilds every
-# unit; otherwise a build re-uses the units of unchanged documents.
-UNITS_FORMAT = 1
 
 
 @dataclass

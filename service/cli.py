@@ -56,6 +56,8 @@ def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Files or fol
         _fail(e)
     for bar in bars.values():
         bar.close()
+    if report.reasons:
+        typer.echo(f"Đọc lại mọi văn bản vì đã thay đổi: {', '.join(report.reasons)}.")
     for f in report.files:
         mark = {"failed": "✗", "unchanged": "=", "new": "+", "changed": "~"}[f.status]
         line = f"{mark} {f.file}"
