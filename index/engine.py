@@ -3,8 +3,8 @@
 ``Engine.open`` loads the manifest, the document trees, the units, the BM25 index, the
 Chroma collection and the vectors, and the generation's own copies of the registry and the
 catalog, once (never the live files in corpus/: what a generation was built with travels with
-it). The service keeps one engine per process and swaps in a new one when the manifest
-changes (``Engine.stale``).
+it). ``Engine.empty`` stands for a data dir with no index yet. The service keeps one engine
+per app and opens a new one beside it when the manifest changes (``Engine.stale``).
 """
 
 from __future__ import annotations
@@ -68,6 +68,18 @@ class Engine:
         self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed, embeddings)
         self.matrix = build_matrix(self)  # the responsibility matrix, derived once per generation
         self._manifest_stat: tuple | None = None
+        self._stale = False
+
+    @property
+    def generation(self) -> str | None:
+        return self.manifest.get("generation")
+
+    @classmethod
+    def empty(cls, options: Options, embedder: Embedder | None = None) -> Engine:
+        """The engine of a data dir with no index yet: no documents, every search empty.
+        It is stale as soon as a build publishes a first generation."""
+        embedder = embedder or create_embedder(options.embedder, options.embed_model)
+        return cls(options, {}, {}, [], Registry([], []), Catalog(), embedder, None)
 
     @classmethod
     def open(cls, options: Options, embedder: Embedder | None = None) -> Engine:
@@ -102,7 +114,9 @@ class Engine:
         """True when another build has swapped the manifest since this engine opened.
 
         Asked on every request: the manifest is read again only when its file changed
-        (a build replaces it, so its inode and mtime change)."""
+        (a build replaces it, so its inode and mtime change); once stale, always stale."""
+        if self._stale:
+            return True
         try:
             st = os.stat(self.options.data_dir / MANIFEST)
         except FileNotFoundError:
@@ -112,6 +126,7 @@ class Engine:
             return False
         m = read_manifest(self.options.data_dir)
         if bool(m) and m.get("generation") != self.manifest.get("generation"):
+            self._stale = True
             return True
         self._manifest_stat = seen
         return False

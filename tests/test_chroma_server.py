@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from index.build import build
-from index.embedders import create_embedder
 from index.engine import Engine, Options
 from index.errors import IndexMismatch
 from tests.bench.servers import ChromaServer
@@ -23,8 +22,7 @@ def chroma_url(tmp_path_factory):
         yield server.url
 
 
-def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url):
-    e5 = create_embedder("e5")
+def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url, e5):
     embedded = tmp_path / "embedded"
     report = build(embedded, CORPUS, e5)
     with pytest.raises(IndexMismatch, match="TRACUU_CHROMA_URL"):  # built embedded, opened for a server
@@ -57,13 +55,13 @@ def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url):
     assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5).search("Sở KH&CN phải làm gì", 3)
 
 
-def test_two_server_processes_share_one_chroma_server(tmp_path, chroma_url):
+def test_two_server_processes_share_one_chroma_server(tmp_path, chroma_url, e5):
     """`tracuu serve --workers 2` with TRACUU_CHROMA_URL: both processes answer."""
     import httpx
 
     from tests.bench.servers import Server
 
-    build(tmp_path, CORPUS, create_embedder("e5"), chroma_url=chroma_url)
+    build(tmp_path, CORPUS, e5, chroma_url=chroma_url)
     with Server(tmp_path, CORPUS, {"TRACUU_CHROMA_URL": chroma_url}, workers=2) as srv:
         with httpx.Client(base_url=srv.url, timeout=30) as c:  # a new connection per request spreads them
             answers = [c.get("/api/search", params={"q": "Sở nào bố trí kinh phí?"}, headers={"Connection": "close"})

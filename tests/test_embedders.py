@@ -53,10 +53,10 @@ def test_sbert_index_answers_and_records_its_model(tmp_path, sbert):
     assert engine.search("Sở Tài chính", 3)[0].clause.path == "III.8"
 
 
-def test_querying_with_another_model_is_a_clear_error(tmp_path, sbert):
+def test_querying_with_another_model_is_a_clear_error(tmp_path, sbert, e5):
     build(tmp_path, CORPUS, sbert)
     with pytest.raises(IndexMismatch, match="tracuu ingest"):
-        Engine.open(Options(tmp_path, CORPUS), create_embedder("e5"))
+        Engine.open(Options(tmp_path, CORPUS), e5)
 
 
 def test_sbert_needs_a_model():
