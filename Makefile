@@ -38,8 +38,9 @@ run: install
 	$(VENV)/bin/tracuu ingest
 	$(VENV)/bin/tracuu serve --host $(HOST) --port $(PORT)
 
+# Two workers, one per core; a test module stays on one worker (its fixtures are built once).
 test: install-dev browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 eval: install
 	$(PY) -m tests.eval.run

@@ -23,7 +23,6 @@ from index.store import write_json_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "fixture-utf8-bom.txt"
-PLAN = "ke-hoach-ubnd-binh-thuan-2024-cong-nghe-sinh-hoc.txt"
 ALIAS = "Sở Ngân khố Mẫu"  # an alias invented for the test
 
 
@@ -117,19 +116,20 @@ def ingest(settings, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.server
-def test_ingest_hands_its_build_to_the_server_that_holds_the_data_dir(server_factory, plan_settings, tmp_path):
-    """A fresh install's server, then the records officer's `tracuu ingest` runs: the plan
-    added to the corpus, then an alias added to the registry. Each build is done by the server
-    (the one process on the embedded data dir), which serves the result when the command ends."""
-    settings = empty_corpus(tmp_path, plan_settings)
+def test_ingest_hands_its_build_to_the_server_that_holds_the_data_dir(server_factory, index_copy):
+    """While a server runs on embedded Chroma, the records officer runs `tracuu ingest`: a
+    file added to the corpus, then an alias added to the registry. Each build is done by the
+    server (the one process on the data dir), which serves the result when the command ends."""
+    settings = index_copy("hand-over")
     server = server_factory(settings)
     with server.client(timeout=120) as c:
-        assert c.get("/healthz").json()["status"] == "empty"
-        shutil.copy(ROOT / "corpus" / PLAN, settings.corpus_dir / PLAN)
+        before = c.get("/healthz").json()
+        shutil.copy(FIXTURE, settings.corpus_dir / FIXTURE.name)
         run = ingest(settings)
         assert run.returncode == 0, run.stdout + run.stderr
-        assert "giao cho máy chủ" in run.stderr and "thế hệ chỉ mục mới" in run.stdout
-        assert c.get("/healthz").json()["documents"] == 1
+        assert "giao cho máy chủ" in run.stderr and "+ fixture-utf8-bom.txt" in run.stdout
+        assert c.get("/healthz").json()["documents"] == before["documents"] + 1
+        assert c.get("/api/search", params={"q": "thư viện số dùng chung"}).json()["results"][0]["doc_id"] == "fixture-utf8-bom"
         assert c.get("/api/search", params={"q": "kinh phí", "agency": ALIAS}).status_code == 404
 
         registry = settings.corpus_dir / "agencies.yaml"
