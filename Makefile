@@ -14,10 +14,10 @@ $(VENV)/.base: pyproject.toml
 	$(PIP) -e .
 	touch $@
 
-# torch first and pinned: the CPU build lies on this machine's disk; an unpinned torch pulls CUDA.
+# torch pinned, in the same resolve as the extras: the CPU build lies on this machine's disk;
+# an unpinned torch pulls CUDA.
 $(VENV)/.dev: $(VENV)/.base
-	$(PIP) torch==2.13.0
-	$(PIP) -e '.[st,test]'
+	$(PIP) torch==2.13.0 -e '.[st,test]'
 	touch $@
 
 install: $(VENV)/.base
