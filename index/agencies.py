@@ -99,9 +99,12 @@ class Registry:
             for name in [a.name, *a.aliases]:
                 self._by_key.setdefault(key(name), a.id)
         self._by_fold: dict[str, str] = {}
+        self._marked: dict[str, set[str]] = {}  # folded key -> the names as written, lower case
         for a in agencies:
             for name in [a.name, *a.aliases]:
-                self._by_fold.setdefault(" ".join(_key_preserving(name).split()), a.id)
+                k = " ".join(_key_preserving(name).split())
+                self._by_fold.setdefault(k, a.id)
+                self._marked.setdefault(k, set()).add(" ".join(normalize_text(name).lower().split()))
 
     @classmethod
     def load(cls, path: Path) -> Registry:
@@ -141,11 +144,24 @@ class Registry:
         return self.agencies.get(aid) if aid else None
 
     def find(self, text: str) -> list[tuple[Agency, int, int]]:
-        """Agencies named in ``text`` with their offsets (offsets in NFC-normalised ``text``)."""
+        """Agencies named in ``text`` with their offsets (offsets in NFC-normalised ``text``).
+
+        A text written with diacritics names an agency only with the agency's own marks:
+        "chỉ số tài chính" does not name Sở Tài chính.
+        """
         if self._pattern is None:
             return []
+        norm = normalize_text(text)
         folded = _key_preserving(text)
-        return [(self.agencies[self._by_fold[m.group(1)]], m.start(), m.end()) for m in self._pattern.finditer(folded)]
+        marks = has_diacritics(text)
+        out = []
+        for m in self._pattern.finditer(folded):
+            k = m.group(1)
+            if marks and has_diacritics(norm[m.start() : m.end()]) and \
+                    " ".join(norm[m.start() : m.end()].lower().split()) not in self._marked.get(k, ()):
+                continue
+            out.append((self.agencies[self._by_fold[k]], m.start(), m.end()))
+        return out
 
     def successors(self, agency_id: str) -> list[Succession]:
         return [s for s in self.succession if s.from_id == agency_id]

@@ -160,7 +160,7 @@ def _named(engine: Engine, q: Query, scope: Scope) -> list:
     names: dict[str, set[str]] = {}
     for r in engine.matrix.rows:
         names.setdefault(r.agency_id, set()).add(r.agency_name)
-    found = named_in(engine.registry, q.text, names)
+    found = named_in(engine.registry, q.names_text, names)
     docs = set(scope.docs) or set(engine.documents)
     with_tasks = {r.agency_id for r in engine.matrix.rows if r.doc_id in docs and r.roles[0] != "nhận báo cáo"}
     covered = {a for a in with_tasks}
@@ -417,7 +417,7 @@ def _supported(engine: Engine, q: Query, hits: list[Hit]) -> bool:
     names an agency or a document the corpus knows."""
     if not hits:
         return False
-    if q.refs or named_in(engine.registry, q.text):
+    if q.refs or named_in(engine.registry, q.names_text):
         return True
     row = engine.searcher.row_of(hits[0].clause.id)
     return row is not None and engine.searcher.support(q, row) >= MIN_SUPPORT

@@ -1,7 +1,9 @@
 """Ingest files into a new index generation, incrementally and atomically.
 
-- A file whose bytes (sha256) and catalog are unchanged is not read again; if
-  nothing changed at all, no generation is built ("nothing to do").
+- A file whose bytes (sha256) are unchanged is not read again, as long as nothing it was
+  read with changed either (``index.inputs``: the catalog, the agency registry, the analyser's
+  data and code, the underthesea version); if nothing changed at all, no generation is built
+  ("nothing to do"). Each generation holds its own copy of the catalog and the registry.
 - A file that fails to parse is reported and skipped; if an earlier version of it
   was indexed, that version stays.
 - Vectors are re-used by content hash from the generation in service, so only new
@@ -27,9 +29,10 @@ import numpy as np
 
 from index.agencies import Registry
 from index.embedders import Embedder
+from index.inputs import changed, snapshot
 from index.store import VECTORS, gen_dir, index_id, load_document, load_units, prune, read_manifest, write_json_atomic
-from index.units import UNITS_FORMAT, Unit, units_for
-from index.vector import VectorStore, open_client, pin_llama_index
+from index.units import Unit, units_for
+from index.vector import VectorStore, open_client
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.models import Document
@@ -59,6 +62,7 @@ class BuildReport:
     embedded: int = 0
     reused: int = 0
     seconds: float = 0.0
+    reasons: list[str] = field(default_factory=list)  # inputs changed since the last generation: all read again
 
     @property
     def failed(self) -> list[FileResult]:
@@ -104,22 +108,44 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
     t0 = time.perf_counter()
     step = progress or (lambda *_: None)
     manifest = read_manifest(data_dir) or {}
-    catalog_path = corpus_dir / "catalog.yaml"
-    catalog = load_catalog(catalog_path)
-    gazetteer = Registry.load(corpus_dir / "agencies.yaml").gazetteer()
-    # What parsing depends on besides the file: the catalog (ids), the registry (the names the
-    # recogniser knows) and the analyser's own data files; a change of any re-parses every file.
-    inputs_of_parse = [catalog_path, corpus_dir / "agencies.yaml", *sorted(Path(__file__).parents[1].glob("ingest/data/*"))]
-    catalog_hash = sha256(b"".join(p.read_bytes() for p in inputs_of_parse if p.exists()))
-    same_catalog = manifest.get("catalog_sha256") == catalog_hash
+    generation = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    out = gen_dir(data_dir, generation)
+    try:
+        inputs = snapshot(corpus_dir, out)  # the new generation's own catalog and registry
+        stale = changed(manifest, inputs)
+        gazetteer = Registry.load(out / "agencies.yaml").gazetteer()  # the names the recogniser knows
+        docs, results = _read(corpus_dir, manifest, load_catalog(out / "catalog.yaml"), gazetteer, paths, uploads,
+                              bool(stale), step)
+        previous = manifest.get("documents", {})
+        report = BuildReport(results, manifest.get("generation"), built=False, reasons=stale)
+        moved = (manifest.get("chroma_url") or None) != (chroma_url or None)  # embedded ↔ server, or another server
+        if manifest and not (stale or moved or any(d is not None for d in docs.values()) or set(docs) != set(previous)):
+            shutil.rmtree(out)
+            report.documents, report.seconds = len(previous), time.perf_counter() - t0
+            report.clauses = sum(m.get("clauses", 0) for m in previous.values())
+            return report
+        _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step)
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)
+        raise
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step) -> tuple[dict[str, Document | None], list[FileResult]]:
+    """Parse what must be parsed. A document maps to None when the serving generation's copy
+    stays: its file is unchanged and so is everything it was read with (``stale`` is False)."""
     previous: dict[str, dict] = manifest.get("documents", {})
     by_file = {meta["file"]: doc_id for doc_id, meta in previous.items()}
-
     uploads = uploads or {}
+    adding = paths is not None or bool(uploads)  # adding files: everything indexed before stays
     # An upload replaces a corpus file of the same name (it is saved there after the build).
     inputs: list[tuple[str, bytes | Path]] = [(p.name, p) for p in corpus_files(paths or [corpus_dir]) if p.name not in uploads]
     inputs += list(uploads.items())
-    docs: dict[str, Document | None] = {}  # None: keep the previous generation's copy
+    if stale and adding:  # the documents that stay are read again too, from the corpus where they are
+        named = {name for name, _ in inputs}
+        inputs += [(f, corpus_dir / f) for f in sorted(by_file) if f not in named and (corpus_dir / f).is_file()]
+    docs: dict[str, Document | None] = {}
     results: list[FileResult] = []
     for i, (name, src) in enumerate(inputs, 1):
         step("đọc", i, len(inputs))
@@ -128,7 +154,7 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
                 raise UnsupportedFormat(name, f"định dạng không hỗ trợ; hỗ trợ: {', '.join(SUPPORTED)}")
             data = src.read_bytes() if isinstance(src, Path) else src
             old_id = by_file.get(name)
-            if old_id and same_catalog and previous[old_id]["sha256"] == sha256(data):
+            if old_id and not stale and previous[old_id]["sha256"] == sha256(data):
                 docs[old_id] = None
                 results.append(FileResult(name, "unchanged", old_id, previous[old_id].get("clauses", 0)))
                 continue
@@ -144,26 +170,13 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
                 docs[by_file[name]] = None
         except OSError as e:
             results.append(FileResult(name, "failed", error=f"{name}: {e.strerror or e}"))
-
-    if paths is not None or uploads:  # adding files: everything indexed before stays
+    if adding:
         for doc_id in previous:
             docs.setdefault(doc_id, None)
-    report = BuildReport(results, manifest.get("generation"), built=False)
-    moved = (manifest.get("chroma_url") or None) != (chroma_url or None)  # embedded ↔ server, or another server
-    reformat = manifest.get("units_format", 1) != UNITS_FORMAT  # generations from before the field: format 1
-    changed = (any(d is not None for d in docs.values()) or set(docs) != set(previous) or not same_catalog or moved
-               or reformat)
-    if not changed and manifest:
-        report.documents, report.seconds = len(previous), time.perf_counter() - t0
-        report.clauses = sum(m.get("clauses", 0) for m in previous.values())
-        return report
-    _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_hash, report, step)
-    report.seconds = time.perf_counter() - t0
-    return report
+    return docs, results
 
 
-def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_hash, report, step) -> None:
-    generation = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step) -> None:
     out = gen_dir(data_dir, generation)
     client = open_client(data_dir, chroma_url)
     collection = f"clauses-{generation}"
@@ -172,7 +185,9 @@ def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_ha
     try:
         (out / "docs").mkdir(parents=True)
         units, doc_meta = [], {}
-        kept = _previous_units(data_dir, manifest) if any(d is None for d in docs.values()) else {}
+        # Units of documents kept as they were are re-used (not tokenised again: minutes at
+        # 100,000 clauses), unless what units are made with has changed.
+        kept = _previous_units(data_dir, manifest) if any(d is None for d in docs.values()) and not report.reasons else {}
         for doc_id, doc in sorted(docs.items()):
             if doc is None:
                 doc = load_document(data_dir, manifest["generation"], doc_id)
@@ -180,7 +195,6 @@ def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_ha
             units += kept[doc_id] if doc_id in kept and docs[doc_id] is None else units_for(doc)
             doc_meta[doc_id] = {"file": doc.file, "sha256": doc.sha256, "clauses": len(doc.clauses)}
         model = embedder() if callable(embedder) and not hasattr(embedder, "passages") else embedder
-        pin_llama_index(model)
         vectors = _vectors(data_dir, client, manifest, model, units, report, step)
         store = VectorStore(client, collection, create=True, meta={"embedder": model.name, "dim": model.dim, "index_id": owner})
         created = True
@@ -191,12 +205,11 @@ def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_ha
         np.save(out / VECTORS, vectors)
         new_manifest = {
             "generation": generation, "collection": collection, "embedder": model.name, "dim": model.dim,
-            "catalog_sha256": catalog_hash, "documents": doc_meta, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "units": len(units), "units_format": UNITS_FORMAT, "chroma_url": chroma_url or None,
+            "inputs": inputs, "documents": doc_meta, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "units": len(units), "chroma_url": chroma_url or None,
         }
         write_json_atomic(data_dir / "manifest.json", new_manifest)  # the swap
     except BaseException:
-        shutil.rmtree(out, ignore_errors=True)
         if created:
             client.delete_collection(collection)
         raise
@@ -212,10 +225,7 @@ def _write_generation(data_dir, manifest, docs, embedder, chroma_url, catalog_ha
 
 
 def _previous_units(data_dir: Path, manifest: dict) -> dict[str, list[Unit]]:
-    """The serving generation's units by document, when written by this code's unit format:
-    an unchanged document is not tokenised again (minutes at 100,000 clauses)."""
-    if manifest.get("units_format", 1) != UNITS_FORMAT:  # generations from before the field: format 1
-        return {}
+    """The serving generation's units by document."""
     out: dict[str, list[Unit]] = {}
     for u in load_units(data_dir, manifest["generation"]):
         out.setdefault(u["doc_id"], []).append(Unit(**u))

@@ -1,8 +1,10 @@
 """The engine: one opened index generation and everything read from it.
 
 ``Engine.open`` loads the manifest, the document trees, the units, the BM25 index, the
-Chroma collection, the registry and the catalog once; the service keeps one engine per
-process and swaps in a new one when the manifest changes (``Engine.stale``).
+Chroma collection and the vectors, and the generation's own copies of the registry and the
+catalog, once (never the live files in corpus/: what a generation was built with travels with
+it). ``Engine.empty`` stands for a data dir with no index yet. The service keeps one engine
+per app and opens a new one beside it when the manifest changes (``Engine.stale``).
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.agencies import Registry, named_in
+import numpy as np
+
+from index.agencies import Registry
 from index.embedders import Embedder, create_embedder, memoize
 from index.errors import IndexMismatch, IndexMissing, NotFound
 from index.lexical import LexicalIndex
 from index.matrix import build_matrix
 from index.query import Query, analyze
 from index.search import Filters, HybridSearcher, Ranked
-from index.store import MANIFEST, load_document, load_units, read_manifest
-from index.vector import VectorStore, open_client, pin_llama_index
+from index.store import MANIFEST, VECTORS, gen_dir, load_document, load_units, read_manifest
+from index.vector import VectorStore, open_client
 from ingest.catalog import Catalog, load_catalog
 from ingest.models import Clause, Document
 
@@ -29,7 +33,7 @@ class Options:
     """What ``Engine.open`` needs from the settings (index never imports the service)."""
 
     data_dir: Path = Path("data")
-    corpus_dir: Path = Path("corpus")
+    corpus_dir: Path = Path("corpus")  # what builds read; an engine reads only its generation
     embedder: str = "e5"
     embed_model: str | None = None
     chroma_url: str | None = None
@@ -50,7 +54,8 @@ class Hit:
 
 class Engine:
     def __init__(self, options: Options, manifest: dict, documents: dict[str, Document], units: list[dict],
-                 registry: Registry, catalog: Catalog, embedder: Embedder, vectors: VectorStore | None):
+                 registry: Registry, catalog: Catalog, embedder: Embedder, vectors: VectorStore | None,
+                 embeddings: np.ndarray | None = None):
         self.options = options
         self.manifest = manifest
         self.documents = documents
@@ -60,18 +65,32 @@ class Engine:
         self.embedder = embedder
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
         embed = memoize(embedder.query, options.query_cache)
-        self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed)
-        self.matrix = build_matrix(documents, registry, units)
+        self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed, embeddings)
+        self.matrix = build_matrix(documents, registry, units)  # the responsibility matrix, once per generation
         self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies
-        self._manifest_stat: tuple | None = None  # the responsibility matrix, derived once per generation
+        self._manifest_stat: tuple | None = None
+        self._stale = False
+
+    @property
+    def generation(self) -> str | None:
+        return self.manifest.get("generation")
+
+    @classmethod
+    def empty(cls, options: Options, embedder: Embedder | None = None) -> Engine:
+        """The engine of a data dir with no index yet: no documents, every search empty.
+        It is stale as soon as a build publishes a first generation."""
+        embedder = embedder or create_embedder(options.embedder, options.embed_model)
+        return cls(options, {}, {}, [], Registry([], []), Catalog(), embedder, None)
 
     @classmethod
     def open(cls, options: Options, embedder: Embedder | None = None) -> Engine:
         manifest = read_manifest(options.data_dir)
         if not manifest:
             raise IndexMissing("Chưa có chỉ mục: hãy chạy `tracuu ingest` trước (no index yet).")
+        if "inputs" not in manifest:
+            raise IndexMismatch("Chỉ mục được tạo bởi phiên bản cũ, chưa chứa bản sao danh mục cơ quan và danh mục văn "
+                                "bản: hãy chạy lại `tracuu ingest` (vectơ được dùng lại, không nhúng lại).")
         embedder = embedder or create_embedder(options.embedder, options.embed_model)
-        pin_llama_index(embedder)
         if embedder.name != manifest["embedder"] or embedder.dim != manifest["dim"]:
             raise IndexMismatch(
                 f"Chỉ mục được tạo bằng mô hình {manifest['embedder']} ({manifest['dim']} chiều), nhưng mô hình đang "
@@ -82,19 +101,23 @@ class Engine:
             raise IndexMismatch(f"Chỉ mục được tạo với {built}, nhưng cấu hình hiện dùng {now} (TRACUU_CHROMA_URL): "
                                 "hãy chạy lại `tracuu ingest` với cấu hình này (vectơ được dùng lại, không nhúng lại).")
         gen = manifest["generation"]
+        folder = gen_dir(options.data_dir, gen)
         documents = {d: load_document(options.data_dir, gen, d) for d in manifest["documents"]}
         units = load_units(options.data_dir, gen)
         client = open_client(options.data_dir, options.chroma_url)
         vectors = VectorStore(client, manifest["collection"])
-        registry = Registry.load(options.corpus_dir / "agencies.yaml")
-        catalog = load_catalog(options.corpus_dir / "catalog.yaml")
-        return cls(options, manifest, documents, units, registry, catalog, embedder, vectors)
+        embeddings = np.load(folder / VECTORS, mmap_mode="r")  # filtered searches read only their rows
+        registry = Registry.load(folder / "agencies.yaml")
+        catalog = load_catalog(folder / "catalog.yaml")
+        return cls(options, manifest, documents, units, registry, catalog, embedder, vectors, embeddings)
 
     def stale(self) -> bool:
         """True when another build has swapped the manifest since this engine opened.
 
         Asked on every request: the manifest is read again only when its file changed
-        (a build replaces it, so its inode and mtime change)."""
+        (a build replaces it, so its inode and mtime change); once stale, always stale."""
+        if self._stale:
+            return True
         try:
             st = os.stat(self.options.data_dir / MANIFEST)
         except FileNotFoundError:
@@ -104,6 +127,7 @@ class Engine:
             return False
         m = read_manifest(self.options.data_dir)
         if bool(m) and m.get("generation") != self.manifest.get("generation"):
+            self._stale = True
             return True
         self._manifest_stat = seen
         return False
@@ -124,8 +148,7 @@ class Engine:
     def named_agency_units(self, query: Query) -> set[int]:
         """Units whose tasks belong to an agency the query names (or to its predecessors)."""
         out: set[int] = set()
-        for named in named_in(self.registry, query.text):  # with diacritics: "chỉ số tài chính" is no Sở Tài chính
-            agency = named.agency
+        for agency, _, _ in self.registry.find(query.expanded):  # with its marks: "chỉ số tài chính" is no Sở Tài chính
             out |= {self.matrix.unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency.id)
                     if why != "catch-all" and r.clause_id in self.matrix.unit_row}
         return out

@@ -67,6 +67,11 @@ class Query:
     vector: Any = None  # the query embedding, set by the dense ranker on first use
 
     @property
+    def names_text(self) -> str:
+        """The question without the document numbers it writes ("CV 7103/UBND-TH" names no UBND)."""
+        return re.sub(r"\S*\d+\S*/\S+", " ", self.text)
+
+    @property
     def numbers(self) -> list[str]:
         """The full document numbers the question writes ("36-NQ/TW")."""
         return [n.number for n in self.refs if n.number]

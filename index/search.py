@@ -1,17 +1,23 @@
-"""Hybrid retrieval: BM25 and dense ranks fused by reciprocal rank fusion, then filtered
-and de-duplicated so a clause and its own parent item do not both fill the top.
+"""Hybrid retrieval: BM25 and dense ranks fused by reciprocal rank fusion, then
+de-duplicated so a clause and its own parent item do not both fill the top.
+
+Filters bind every ranking: they become one mask over the units (document and section
+masks are computed once per value with numpy and kept), which bm25s applies inside its
+scoring, the dense ranker searches exactly (``index.vector.nearest``) and the agency
+ranking is cut by. So every result satisfies every filter, at any corpus size.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from index.lexical import LexicalIndex
 from index.query import Query
 from index.restore import Restorer
-from index.vector import VectorStore
+from index.vector import VectorStore, nearest
 from ingest.expand import expand
 
 RRF_K = 60
@@ -32,64 +38,84 @@ class Ranked:
 @dataclass
 class Filters:
     doc: str | None = None
-    section: str | None = None  # a path prefix: "III", "III.8", "Điều 5"
+    section: str | None = None  # a path prefix of whole numbers: "III", "III.8", "Điều 5" (not "II" for "III")
     units: set[int] | None = None  # allowed units (e.g. an agency's clauses)
 
     @property
     def active(self) -> bool:
         return bool(self.doc or self.section or self.units is not None)
 
-    def allows(self, unit: dict, i: int) -> bool:
-        if self.doc and unit["doc_id"] != self.doc:
-            return False
-        if self.section and not _under(unit["path"], self.section):
-            return False
-        return self.units is None or i in self.units
-
-
-def _under(path: str, prefix: str) -> bool:
-    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "/")
-
 
 class HybridSearcher:
-    def __init__(self, units: list[dict], lexical: LexicalIndex, vectors: VectorStore | None, embed_query):
+    def __init__(self, units: list[dict], lexical: LexicalIndex, vectors: VectorStore | None, embed_query,
+                 embeddings: np.ndarray | None = None):
         self.units = units
         self.lexical = lexical
-        self.vectors = vectors
+        self.vectors = vectors  # the generation's Chroma collection (unfiltered queries)
+        self.embeddings = embeddings  # its vectors, row for row with the units (filtered queries)
         self.embed_query = embed_query  # str -> np.ndarray
         self._row = {u["id"]: i for i, u in enumerate(units)}
         self._term_sets: dict[int, set[str]] = {}
         self.restorer = Restorer([u["text"] for u in units] + [u["context"] for u in units])
+        docs = np.array([u["doc_id"] for u in units], dtype=str)
+        paths = np.array([u["path"] for u in units], dtype=str)
 
-    def lexical_ranking(self, q: Query, filters: Filters) -> list[int]:
-        s = self.lexical.scores(q.terms)
-        if filters.active:  # filter first, so a narrow filter still gets a full pool at any corpus size
-            s = np.where(np.fromiter((filters.allows(u, i) for i, u in enumerate(self.units)), bool, len(s)), s, 0)
+        @lru_cache(maxsize=256)
+        def scope(doc: str | None, section: str | None) -> np.ndarray:
+            m = np.ones(len(units), dtype=bool)
+            if doc:
+                m &= docs == doc
+            if section:
+                m &= (paths == section) | np.char.startswith(paths, section + ".") | np.char.startswith(paths, section + "/")
+            m.flags.writeable = False
+            return m
+
+        self._scope = scope
+
+    def mask(self, filters: Filters) -> np.ndarray | None:
+        """One bool per unit: what ``filters`` allow (None: no filter)."""
+        if not filters.active:
+            return None
+        m = self._scope(filters.doc or None, (filters.section or "").strip().rstrip(".") or None)
+        if filters.units is not None:
+            m = m & self._rows_mask(filters.units)
+        return m
+
+    def _rows_mask(self, rows: set[int]) -> np.ndarray:
+        m = np.zeros(len(self.units), dtype=bool)
+        m[np.fromiter(rows, dtype=np.int64, count=len(rows))] = True
+        return m
+
+    def lexical_ranking(self, s: np.ndarray) -> list[int]:
+        """The pool of best-scoring units (already masked), by score, then by position."""
         n = min(POOL, int(np.count_nonzero(s > 0)))
         if n == 0:
             return []
         top = np.argpartition(-s, n - 1)[:n]  # the pool without sorting every score (100,000 clauses)
-        return [int(i) for i in top[np.lexsort((top, -s[top]))]]  # by score, then by position
+        return [int(i) for i in top[np.lexsort((top, -s[top]))]]
 
-    def dense_ranking(self, q: Query, filters: Filters) -> list[int]:
-        if self.vectors is None:
+    def dense_ranking(self, q: Query, mask: np.ndarray | None) -> list[int]:
+        if self.vectors is None or not self.units:
             return []
         if q.vector is None:  # embedded once per query, however many searches an answer runs
             q.vector = self.embed_query(q.expanded if q.diacritics else expand(self.restorer.restore(q.text)))
-        hits = self.vectors.query(q.vector, POOL, doc_id=filters.doc)
-        rows = (self._row.get(h.id) for h in hits)
-        return [i for i in rows if i is not None and filters.allows(self.units[i], i)]
+        if mask is not None:
+            return nearest(self.embeddings, q.vector, mask, POOL) if self.embeddings is not None else []
+        rows = (self._row.get(h.id) for h in self.vectors.query(q.vector, POOL))
+        return [i for i in rows if i is not None]
 
     def search(self, q: Query, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
                agency_units: set[int] | None = None) -> list[Ranked]:
         """Fuse the rankers. ``agency_units``: clauses of the agencies the query names; they
-        form a third ranking (in lexical order), so "Sở Y tế phải làm gì" prefers that Sở's items."""
-        filters = filters or Filters()
-        lex = self.lexical_ranking(q, filters) if mode in ("hybrid", "lexical") else []
-        den = self.dense_ranking(q, filters) if mode in ("hybrid", "dense") else []
+        form a third ranking (by lexical score, else in document order), so "Sở Y tế phải làm
+        gì" prefers that Sở's items."""
+        mask = self.mask(filters or Filters())
+        s = self.lexical.scores(q.terms, mask) if mode in ("hybrid", "lexical") else None
+        lex = self.lexical_ranking(s) if s is not None else []
+        den = self.dense_ranking(q, mask) if mode in ("hybrid", "dense") else []
         rankings = [(lex, "lexical_rank", 1.0), (den, "dense_rank", DENSE_WEIGHT if q.diacritics else DENSE_WEIGHT_UNMARKED)]
         if agency_units and mode == "hybrid":
-            rankings.append(([i for i in lex if i in agency_units] or sorted(agency_units), None, AGENCY_WEIGHT))
+            rankings.append((self._agency_ranking(s, agency_units, mask), None, AGENCY_WEIGHT))
         fused: dict[int, Ranked] = {}
         for ranking, attr, weight in rankings:
             for r, i in enumerate(ranking, 1):
@@ -99,6 +125,13 @@ class HybridSearcher:
                     setattr(hit, attr, r)
         ranked = sorted(fused.values(), key=lambda h: -h.score)
         return self._dedupe(ranked, k)
+
+    def _agency_ranking(self, s: np.ndarray, agency_units: set[int], mask: np.ndarray | None) -> list[int]:
+        """The named agencies' units that the filters allow: those the query's words score, best
+        first; when it scores none of them, all of them in document order."""
+        allowed = self._rows_mask(agency_units) if mask is None else mask & self._rows_mask(agency_units)
+        scored = self.lexical_ranking(np.where(allowed, s, 0))
+        return scored or [int(i) for i in np.flatnonzero(allowed)[:POOL]]
 
     def row_of(self, clause_id: str) -> int | None:
         """The unit index of a clause (None for clauses with no own text)."""

@@ -3,10 +3,11 @@
 ::
 
     data/
-      manifest.json              the generation in service, its embedder and documents
+      manifest.json              the generation in service, its embedder, documents and inputs
       gen/<generation>/docs/     one JSON document tree per document
       gen/<generation>/units.json
       gen/<generation>/vectors.npy  the units' vectors, row for row (re-used by the next build)
+      gen/<generation>/catalog.yaml, agencies.yaml   the copies it was built with (index.inputs)
       chroma/                    embedded Chroma (absent in server mode)
       index-id                   names this index's collections on a shared Chroma server
 

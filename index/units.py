@@ -4,6 +4,10 @@ A unit is a clause's own text (heading and body, without its children) with the
 headings above it as context, so a bullet under "8. Sở Tài chính" is embedded and
 matched together with the agency it belongs to:
 ``"III. TỔ CHỨC THỰC HIỆN › 8. Sở Tài chính: Chủ trì phối hợp …"``.
+
+What units hold depends on this module and on the analyser (``ingest``, its word lists in
+``ingest/data/``, underthesea); ``index.inputs`` hashes all of them into the manifest, so a
+change to any of them rebuilds every unit at the next ingest.
 """
 
 from __future__ import annotations
@@ -15,11 +19,6 @@ from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, normalize_text
 from ingest.expand import expand
 from ingest.tokens import terms
-
-# Bump when what a unit holds or how its terms are made changes (this module, ingest/tokens.py,
-# ingest/expand.py or their word lists in ingest/data/): the next ingest then rebuilds every
-# unit; otherwise a build re-uses the units of unchanged documents.
-UNITS_FORMAT = 1
 
 
 @dataclass
@@ -73,8 +72,24 @@ def heading_line(c: Clause) -> str:
     return f"{number}. {c.heading}".strip(". ") if c.heading else number
 
 
+def _listed_tasks(doc: Document, by_id: dict[str, Clause]) -> dict[str, str]:
+    """For a bullet that lists a body the heading above addresses ("- Sở Xây dựng (đối với … đô
+    thị);"), the first task the heading gives them all ("a) Chủ trì … rà soát, lập hồ sơ …"): the
+    bullet is matched with the task it stands for."""
+    out = {}
+    for a in doc.assignments:
+        c = by_id.get(a.clause_id)
+        if a.source != "list" or c is None or c.kind != "bullet" or not c.parent or a.clause_id in out:
+            continue
+        task = next((by_id[x] for x in by_id[c.parent].children if by_id[x].kind != "bullet"), None)
+        if task is not None:
+            out[a.clause_id] = collapse_spaces(normalize_text(task.own_text))[:240]
+    return out
+
+
 def units_for(doc: Document) -> list[Unit]:
     by_id = {c.id: c for c in doc.clauses}
+    listed = _listed_tasks(doc, by_id)
     out = []
     for c in doc.clauses:
         text = collapse_spaces(normalize_text(c.own_text))
@@ -86,6 +101,8 @@ def units_for(doc: Document) -> list[Unit]:
             chain.append(heading_line(parent))
             p = parent.parent
         context = " › ".join(h for h in reversed(chain) if h)
+        if c.id in listed:
+            context = f"{context} › {listed[c.id]}" if context else listed[c.id]
         body = f"{context}: {text}" if context else text
         out.append(
             Unit(

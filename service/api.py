@@ -3,8 +3,8 @@ the coverage report (JSON and XLSX), the responsibility matrix, suggestions, upl
 ``/healthz``.
 
 Endpoints are plain ``def`` so FastAPI runs them in its thread pool: search and answer
-are CPU work. The engine comes from ``EngineDep`` (one per process, swapped when a new
-index generation is published). Errors are raised, never caught here: the app's one
+are CPU work. The engine comes from ``EngineDep`` (the app's ``EngineSlot``, swapped when a
+new index generation is published). Errors are raised, never caught here: the app's one
 handler turns them into ``{"detail": "<Vietnamese message>"}`` with the right status.
 """
 
@@ -25,12 +25,13 @@ from starlette.datastructures import UploadFile
 from index.answer import ask as answer
 from index.engine import Engine
 from index.errors import NotFound, TracuuError
+from ingest.catalog import Catalog, load_catalog
 from ingest.errors import IngestError
 from ingest.pipeline import parse_bytes
 from service.coverage import XLSX_TYPE, coverage_out, require_document, xlsx_disposition
 from service.schemas import AskResponse, SearchResponse, ask_out, search_out
 from service.settings import Settings
-from service.state import open_engine
+from service.state import EngineSlot
 from service.views import (AgencyDigestOut, AgencySummary, DocumentDetail, DocumentSummary, SuggestResponse,
                            agencies_out, agency_out, crossrefs_of, document_out, documents_out, outline_of,
                            suggest_out)
@@ -45,9 +46,16 @@ def get_settings(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def get_engine(settings: SettingsDep) -> Engine:
-    """The process's engine (opened on first use, re-opened after a new generation)."""
-    return open_engine(settings)
+def get_slot(request: Request) -> EngineSlot:
+    return request.app.state.engines
+
+
+SlotDep = Annotated[EngineSlot, Depends(get_slot)]
+
+
+def get_engine(slot: SlotDep) -> Engine:
+    """The app's engine in service (a new generation is opened beside it, then swapped in)."""
+    return slot.get()
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
@@ -82,15 +90,21 @@ router = APIRouter(prefix="/api", tags=["api"], responses=_errors(404, 422, 503)
 health = APIRouter(tags=["health"])
 
 
-@health.get("/healthz", responses={503: {"description": "No index yet: {\"status\": \"unavailable\", \"detail\": …}"}})
-def healthz(settings: SettingsDep) -> JSONResponse:
-    """Ready when an index is open: its generation and size. 503 (JSON) when there is none."""
+@health.get("/healthz", responses={503: {"description": "No index can be opened: {\"status\": \"unavailable\", \"detail\": …}"}})
+def healthz(slot: SlotDep) -> JSONResponse:
+    """Ready: the generation in service and its size; ``"status": "empty"`` while no document
+    is indexed yet (a fresh install: uploads work). 503 (JSON) when the index cannot be opened."""
     try:
-        engine = open_engine(settings)
+        engine = slot.get()
     except TracuuError as e:
         return JSONResponse({"status": "unavailable", "detail": str(e)}, status_code=e.status if e.status >= 500 else 503)
-    return JSONResponse({"status": "ok", "generation": engine.manifest.get("generation"),
-                         "documents": len(engine.documents), "clauses": len(engine.clauses)})
+    body = {"status": "ok" if engine.documents else "empty", "generation": engine.generation,
+            "documents": len(engine.documents), "clauses": len(engine.clauses)}
+    if not engine.documents:
+        body["detail"] = "Chỉ mục chưa có văn bản nào: hãy nạp văn bản (tracuu ingest, hoặc trang /admin/upload)."
+    if slot.error:  # a newer generation failed to open: this one keeps serving
+        body["reload_error"] = slot.error
+    return JSONResponse(body)
 
 
 def agency_id_of(engine: Engine, agency: str | None) -> str | None:
@@ -237,12 +251,18 @@ async def _read_upload(request: Request, settings: Settings) -> tuple[str, bytes
     return name, data
 
 
+def corpus_catalog(settings: Settings) -> Catalog:
+    """The corpus's catalog as the next build will read it (the engine's copy may be older)."""
+    return load_catalog(settings.corpus_dir / "catalog.yaml")
+
+
 @router.post("/documents/preview", openapi_extra=_UPLOAD_BODY, responses=_errors(400, 401, 403, 413))
 async def preview(request: Request, _: AdminDep, settings: SettingsDep, engine: EngineDep) -> dict:
     """Parse an uploaded file without touching the index: header, catalog match, outline, warnings."""
     name, data = await _read_upload(request, settings)
-    doc = await run_in_threadpool(parse_bytes, data, name, engine.catalog)
-    entry = engine.catalog.entries.get(doc.id)
+    catalog = corpus_catalog(settings)
+    doc = await run_in_threadpool(parse_bytes, data, name, catalog)
+    entry = catalog.entries.get(doc.id)
     return {
         "file": name, "doc_id": doc.id, "header": asdict(doc.header),
         "catalog": asdict(entry) if entry else None, "already_loaded": doc.id in engine.documents,
@@ -252,31 +272,57 @@ async def preview(request: Request, _: AdminDep, settings: SettingsDep, engine: 
 
 
 @router.post("/documents", openapi_extra=_UPLOAD_BODY, responses=_errors(400, 401, 403, 409, 413))
-async def upload(request: Request, _: AdminDep, settings: SettingsDep, engine: EngineDep) -> dict:
+async def upload(request: Request, _: AdminDep, settings: SettingsDep, slot: SlotDep) -> dict:
     """Add a document: parse it, build a new index generation, keep the file in the corpus.
 
-    A file that cannot be read → 422 and the index is unchanged. The next request sees
-    the new generation (``service.state`` re-opens the engine)."""
+    A file that cannot be read → 422 and the index is unchanged. The answer comes once this
+    app serves the new generation; other requests are served by the previous one meanwhile."""
     name, data = await _read_upload(request, settings)
     target = settings.corpus_dir / name
     if target.exists() and target.read_bytes() != data:
         raise HTTPException(409, f"Kho văn bản đã có tệp '{name}' với nội dung khác; hãy đổi tên tệp.")
-    await run_in_threadpool(parse_bytes, data, name, engine.catalog)  # fail fast with the reader's message
-    report = await run_in_threadpool(_build, settings, engine, name, data)
+    await run_in_threadpool(parse_bytes, data, name, corpus_catalog(settings))  # fail fast with the reader's message
+    report = await run_in_threadpool(build_and_swap, settings, slot, uploads={name: data})
     failed = next((f for f in report.failed if f.file == name), None)
     if failed is not None:
         raise IngestError(name, failed.error or "không đọc được tệp")
     if not target.exists():
         _save(target, data)
-    return asdict(report) | {"failed": [asdict(f) for f in report.failed]}
+    return report_out(report)
 
 
-def _build(settings: Settings, engine: Engine, name: str, data: bytes):
+class ReindexIn(BaseModel):
+    paths: list[str] | None = None  # files or folders on this machine; None: the whole corpus
+
+
+@router.post("/reindex", include_in_schema=False)
+def reindex(request: Request, body: ReindexIn, settings: SettingsDep, slot: SlotDep) -> dict:
+    """``tracuu ingest`` handed over by a command line while this server holds the embedded
+    data dir (``service.lease``): authorised by the key in ``serve.json``, which only a user
+    who can read the data dir has; answered once this app serves the new generation."""
+    holder = request.app.state.holder
+    _, _, given = request.headers.get("authorization", "").partition(" ")
+    if holder is None or not secrets.compare_digest(given.strip().encode(), holder.key.encode()):
+        raise HTTPException(403, "Không có quyền giao việc nạp cho máy chủ này.")
+    paths = [Path(p) for p in body.paths] if body.paths else None
+    return report_out(build_and_swap(settings, slot, paths=paths))
+
+
+def build_and_swap(settings: Settings, slot: EngineSlot, **what):
+    """Build a generation with this app's model; when one is published, swap it in before returning.
+
+    ``build()`` holds a file lock on the data dir, so uploads, handed-over ingests and other
+    workers take turns."""
     from index.build import build
 
-    # build() holds a file lock on the data dir, so uploads, CLI ingests and other workers take turns.
-    return build(settings.data_dir, settings.corpus_dir, lambda: engine.embedder, uploads={name: data},
-                 chroma_url=settings.chroma_url)
+    report = build(settings.data_dir, settings.corpus_dir, lambda: slot.get().embedder, chroma_url=settings.chroma_url, **what)
+    if report.built:
+        slot.reload()
+    return report
+
+
+def report_out(report) -> dict:
+    return asdict(report) | {"failed": [asdict(f) for f in report.failed]}
 
 
 def _save(target: Path, data: bytes) -> None:

@@ -1,8 +1,10 @@
 """The web application: ``create_app(settings)`` builds it; nothing is opened at import.
 
-``tracuu serve`` runs ``uvicorn service.app:create_app --factory``. The engine is opened
-once per process (``service.state``) when the app starts, and re-opened by the same
-module when a new index generation is published. Errors of every kind are turned into
+``tracuu serve`` runs ``uvicorn service.app:create_app --factory``. The app's engine lives on
+``app.state.engines`` (``service.state.EngineSlot``): opened when the app starts (an empty
+one when there is no index yet), re-opened in the background when a new index generation is
+published. On embedded Chroma the app holds its data dir for its whole life
+(``service.lease``), so no other process opens the same Chroma directory. Errors of every kind are turned into
 Vietnamese messages in one handler: JSON ``{"detail": …}`` under ``/api`` and
 ``/healthz``, a friendly HTML page elsewhere. Every response carries strict security
 headers (the pages load only their own CSS and JS: no inline script, no CDN).
@@ -13,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -24,9 +26,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from index.embedders import Embedder
 from index.errors import TracuuError
 from ingest.errors import IngestError
+from service import lease
 from service.settings import Settings, get_settings
+from service.state import EngineSlot
 
 log = logging.getLogger(__name__)
 
@@ -155,31 +160,38 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     return render_error(request, status, message, headers)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app for ``settings`` (default: from ``TRACUU_*`` environment variables)."""
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
+    """Build the app for ``settings`` (default: from ``TRACUU_*`` environment variables);
+    ``embedder``: an already loaded model to use instead of loading one."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from service.state import open_engine
+        slot: EngineSlot = app.state.engines
 
         def warm_up() -> None:
             # Load the model and the index, and run one search: underthesea loads its word
             # segmenter lazily and that first load is not thread-safe, so it must happen
             # before concurrent requests arrive.
-            open_engine(settings).search("khởi động tra cứu văn bản", 1)
+            slot.reload().search("khởi động tra cứu văn bản", 1)
 
-        try:
-            await run_in_threadpool(warm_up)
-        except TracuuError as e:
-            log.warning("engine not ready at start-up: %s", e)
-        yield
+        with ExitStack() as held:
+            if not settings.chroma_url:
+                app.state.holder = await run_in_threadpool(
+                    held.enter_context, lease.serve(settings.data_dir, settings.host, settings.port))
+            try:
+                await run_in_threadpool(warm_up)
+            except TracuuError as e:
+                log.warning("engine not ready at start-up: %s", e)
+            yield
 
     app = FastAPI(
         title="tracuu", summary="Tra cứu văn bản chỉ đạo: cơ quan nào làm gì, trích dẫn nguyên văn.",
         version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,  # the docs UIs load scripts from a CDN
     )
     app.state.settings = settings
+    app.state.engines = EngineSlot(settings.options(), embedder)
+    app.state.holder = None  # this app's lease on an embedded data dir (service.lease), once started
     for exc_type in (TracuuError, IngestError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(exc_type, handle_error)
     app.add_middleware(SecurityHeaders)

@@ -7,6 +7,7 @@ exactly what the HTTP API returns.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -20,9 +21,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
 
 def _engine():
-    from service.state import open_engine
+    from index.engine import Engine
 
-    return open_engine(get_settings())
+    return Engine.open(get_settings().options())
 
 
 def _fail(err: Exception) -> None:
@@ -33,29 +34,25 @@ def _fail(err: Exception) -> None:
 @app.command()
 def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus dir)")] = None):
     """Parse and index documents; unchanged files are skipped (content hash)."""
-    from tqdm import tqdm
-
-    from index.build import build
-    from index.embedders import create_embedder
+    from index.build import BuildReport, FileResult
+    from service import lease
 
     s = get_settings()
-    bars: dict[str, tqdm] = {}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="", leave=False, file=sys.stderr)
-        bar.total = max(total, 1)
-        bar.n = done
-        bar.refresh()
-
     try:
-        report = build(s.data_dir, s.corpus_dir, lambda: create_embedder(s.embedder, s.embed_model), paths or None,
-                       s.chroma_url, progress)
+        if s.chroma_url:  # processes share the Chroma server: nothing to hold
+            report = _build_here(s, paths)
+        else:
+            with lease.build_here_or_hand_over(s.data_dir) as server:
+                if server is None:
+                    report = _build_here(s, paths)
+                else:
+                    body = _hand_over(server, paths)
+                    files = [FileResult(**f) for f in body.pop("files")]
+                    report = BuildReport(files, **{k: v for k, v in body.items() if k in BuildReport.__dataclass_fields__})
     except TracuuError as e:
         _fail(e)
-    for bar in bars.values():
-        bar.close()
+    if report.reasons:
+        typer.echo(f"Đọc lại mọi văn bản vì đã thay đổi: {', '.join(report.reasons)}.")
     for f in report.files:
         mark = {"failed": "✗", "unchanged": "=", "new": "+", "changed": "~"}[f.status]
         line = f"{mark} {f.file}"
@@ -70,6 +67,51 @@ def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Files or fol
     )
     if report.failed:
         raise typer.Exit(1)
+
+
+def _build_here(s, paths: list[Path] | None):
+    """Build in this process, with a progress bar per stage."""
+    from tqdm import tqdm
+
+    from index.build import build
+    from index.embedders import create_embedder
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="", leave=False, file=sys.stderr)
+        bar.total = max(total, 1)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        return build(s.data_dir, s.corpus_dir, lambda: create_embedder(s.embedder, s.embed_model), paths or None,
+                     s.chroma_url, progress)
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
+def _hand_over(server, paths: list[Path] | None) -> dict:
+    """Have the server that holds the embedded data dir build (it alone may open its Chroma)."""
+    import httpx
+
+    typer.echo(f"Máy chủ tracuu serve (tiến trình {server.pid}, {server.url}) đang giữ thư mục dữ liệu với Chroma "
+               "nhúng: việc nạp được giao cho máy chủ này…", err=True)
+    body = {"paths": [str(p.resolve()) for p in paths] if paths else None}
+    try:
+        r = httpx.post(f"{server.url}/api/reindex", json=body, headers={"Authorization": f"Bearer {server.key}"},
+                       timeout=httpx.Timeout(10.0, read=None))
+    except httpx.HTTPError as e:
+        raise TracuuError(f"Không giao được việc nạp cho máy chủ tracuu serve (tiến trình {server.pid}) đang giữ thư mục "
+                          f"dữ liệu ({e}). Hai tiến trình không được cùng mở Chroma nhúng trong một thư mục: hãy dừng máy "
+                          "chủ rồi chạy lại lệnh này, hoặc dùng máy chủ Chroma (TRACUU_CHROMA_URL).") from e
+    if r.status_code != 200:
+        detail = r.json().get("detail") if r.headers.get("content-type", "").startswith("application/json") else r.text
+        raise TracuuError(f"Máy chủ tracuu serve (tiến trình {server.pid}) không nạp được: {detail}")
+    return r.json()
 
 
 @app.command()
@@ -219,8 +261,12 @@ def serve(
     if workers > 1 and not s.chroma_url:
         _fail(ConfigError("Nhiều tiến trình (--workers) phải dùng chung một máy chủ Chroma: hãy đặt TRACUU_CHROMA_URL "
                           "(Chroma nhúng chỉ cho phép một tiến trình mở thư mục dữ liệu)."))
-    uvicorn.run("service.app:create_app", factory=True, host=host or s.host, port=port or s.port, workers=workers,
-                log_level="info")
+    host, port = host or s.host, port or s.port
+    # The app (built by uvicorn, in each worker) reads its settings again: tell it where it listens,
+    # so that on embedded Chroma it can say so to a `tracuu ingest` that hands it a build.
+    os.environ.update(TRACUU_HOST=host, TRACUU_PORT=str(port))
+    get_settings.cache_clear()
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
 
 
 def main() -> None:

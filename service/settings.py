@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     query_cache: int = Field(1024, ge=0, description="Query embeddings kept in memory (repeated questions skip the model); 0 = off.")
     host: str = Field("127.0.0.1", description="Address `tracuu serve` binds; loopback unless told otherwise.")
     port: int = Field(8000, description="Port `tracuu serve` binds.")
-    admin_token: SecretStr | None = Field(None, description="Required by write endpoints (upload, re-index); unset = they are off.")
+    admin_token: SecretStr | None = Field(None, description="Required by the upload endpoints; unset = they are off.")
     max_upload_mb: int = Field(20, description="Largest upload accepted, in MB.")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for optional generative phrasing; unset = extractive.")
     llm_api_key: SecretStr | None = Field(None, description="API key for that endpoint.")

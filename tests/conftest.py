@@ -1,20 +1,22 @@
-"""Shared fixtures: a real index of corpus/ and real server processes.
+"""Shared fixtures: a real index of corpus/, in-process apps over it, and real processes.
 
-- ``index_settings`` (session): copies corpus/ into a temporary folder and builds an index
-  of it there with the default e5 embedder, exactly as ``tracuu ingest`` does (in a
-  subprocess, so this process holds no Chroma client). Returns the ``Settings``.
-- ``copy_index(settings, dest)``: a private copy of an index and its corpus, for tests
-  that change the index (uploads) without touching the shared one.
-- ``run_server(settings)``: a context manager that starts ``uvicorn`` on a free
-  127.0.0.1 port with ``TRACUU_*`` variables, waits for ``/healthz`` and stops it.
-- ``live_server`` (session): one such server over ``index_settings``;
-  ``server_factory``: start more servers inside one test, stopped at its end;
-  ``index_copy``: ``copy(name, **setting_overrides)`` → settings of a private copy.
-- ``admin_token``: the token the servers above accept for write endpoints.
-- ``e5`` and ``plan_engine`` (session): the real e5 embedder, and an in-process engine
-  over its own index of corpus/ (separate from ``index_settings``, which servers open:
-  two processes must not share one embedded Chroma directory).
+In this process:
+- ``e5`` (session): the real e5 embedder, loaded once.
+- ``plan_settings`` (session): an index of a copy of corpus/ built with e5, as ``tracuu
+  ingest`` builds it; ``plan_engine``: an engine opened on it.
+- ``client`` (session): an ASGI client (Starlette's ``TestClient``, lifespan included) over
+  ``create_app(plan_settings)``: the API and the pages as uvicorn would serve them, without
+  a process. ``app_factory``: ``start(settings)`` → a client over another app, closed at the
+  end of the test. ``index_copy``: ``copy(name, **overrides)`` → settings of a private copy
+  of the index and its corpus, for tests that change them (uploads, edits).
+
+Real processes (one embedded Chroma directory is never opened by two processes, so each
+gets its own copy of the index):
+- ``live_server`` (session): ``tracuu serve`` on a free 127.0.0.1 port; ``server_factory``:
+  more servers inside one test, stopped at its end; ``run_server(settings)`` underneath.
 - ``browser`` (session): Debian's chromium driven by Playwright, started offline.
+- ``chat_endpoint`` (session): a small OpenAI-compatible endpoint on 127.0.0.1 for the
+  optional phraser; it replies with the text it is sent as the model name.
 
 Test modules use these fixtures (``tests`` is not a package, so they do not import
 this module).
@@ -28,6 +30,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -38,6 +41,12 @@ import httpx
 import pytest
 
 from service.settings import Settings
+
+# The e5 engine's OpenMP threads spin while they wait for work. The tests run several
+# processes on two cores at once (xdist workers, servers, ingests), where spinning threads
+# take the cores from the ones with work: waiting passively halves the suite's time.
+# Set before any model is loaded; child processes inherit it.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN_TOKEN = "khoa-thu-nghiem-chi-dung-cho-kiem-thu"
@@ -60,18 +69,9 @@ def server_env(settings: Settings, token: str | None = None) -> dict[str, str]:
     return env
 
 
-def build_index(data_dir: Path, corpus_dir: Path, embedder: str = "e5") -> Settings:
-    """Index ``corpus_dir`` into ``data_dir`` with ``tracuu ingest``; the settings to use it."""
-    settings = Settings(_env_file=None, data_dir=data_dir, corpus_dir=corpus_dir, embedder=embedder)
-    run = subprocess.run([sys.executable, "-m", "service.cli", "ingest"], env=server_env(settings),
-                         cwd=data_dir.parent, capture_output=True, text=True, timeout=900)
-    assert run.returncode == 0, f"tracuu ingest failed:\n{run.stdout}\n{run.stderr}"
-    return settings
-
-
 def copy_index(settings: Settings, dest: Path) -> Settings:
-    """A private copy of an index (data dir) and its corpus under ``dest``."""
-    shutil.copytree(settings.data_dir, dest / "data")
+    """A private copy of an index (data dir, without its lease) and its corpus under ``dest``."""
+    shutil.copytree(settings.data_dir, dest / "data", ignore=shutil.ignore_patterns(".serve.lock", "serve.json"))
     shutil.copytree(settings.corpus_dir, dest / "corpus")
     return settings.model_copy(update={"data_dir": dest / "data", "corpus_dir": dest / "corpus"})
 
@@ -81,20 +81,65 @@ def admin_token() -> str:
     return ADMIN_TOKEN
 
 
+@pytest.fixture(scope="session")
+def e5():
+    from index.embedders import create_embedder
+
+    return create_embedder("e5")
+
+
+@pytest.fixture(scope="session")
+def plan_settings(tmp_path_factory: pytest.TempPathFactory, e5) -> Settings:
+    from index.build import build
+
+    root = tmp_path_factory.mktemp("plan")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    settings = Settings(_env_file=None, data_dir=root / "data", corpus_dir=root / "corpus", admin_token=ADMIN_TOKEN)
+    assert build(settings.data_dir, settings.corpus_dir, e5).built
+    return settings
+
+
+@pytest.fixture(scope="session")
+def plan_engine(plan_settings: Settings, e5):
+    from index.engine import Engine
+
+    return Engine.open(plan_settings.options(), e5)
+
+
 @pytest.fixture
-def index_copy(index_settings: Settings, tmp_path: Path) -> Callable[..., Settings]:
+def index_copy(plan_settings: Settings, tmp_path: Path) -> Callable[..., Settings]:
     """``copy(name="copy", **overrides)``: settings of a private copy of the session index."""
     def copy(name: str = "copy", **overrides) -> Settings:
-        return copy_index(index_settings, tmp_path / name).model_copy(update=overrides)
+        return copy_index(plan_settings, tmp_path / name).model_copy(update=overrides)
 
     return copy
 
 
+@contextmanager
+def app_client(settings: Settings, embedder=None):
+    """A ``TestClient`` over ``create_app(settings)``, its lifespan run (the engine opened)."""
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+
+    with TestClient(create_app(settings, embedder)) as c:
+        yield c
+
+
 @pytest.fixture(scope="session")
-def index_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    root = tmp_path_factory.mktemp("index")
-    shutil.copytree(ROOT / "corpus", root / "corpus")
-    return build_index(root / "data", root / "corpus")
+def client(plan_settings: Settings, e5):
+    with app_client(plan_settings, e5) as c:
+        yield c
+
+
+@pytest.fixture
+def app_factory(e5) -> Iterator[Callable[..., object]]:
+    """``start(settings)`` → a client over an app of its own, closed when the test ends."""
+    with ExitStack() as stack:
+        yield lambda settings: stack.enter_context(app_client(settings, e5))
+
+
+# --- real processes ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -119,24 +164,25 @@ def free_port() -> int:
 
 
 @contextmanager
-def run_server(settings: Settings, token: str | None = ADMIN_TOKEN, log_dir: Path | None = None) -> Iterator[LiveServer]:
-    """Start ``uvicorn service.app:create_app --factory`` and wait until ``/healthz`` answers 200."""
+def run_server(settings: Settings, token: str | None = ADMIN_TOKEN, log_dir: Path | None = None,
+               wait: bool = True) -> Iterator[LiveServer]:
+    """Start ``tracuu serve`` on a free loopback port and (``wait``) until ``/healthz`` answers 200."""
     port = free_port()
     log = (log_dir or settings.data_dir.parent) / f"server-{port}.log"
-    cmd = [sys.executable, "-m", "uvicorn", "service.app:create_app", "--factory", "--host", "127.0.0.1",
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    cmd = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=server_env(settings, token), cwd=settings.data_dir.parent,
                                 stdout=out, stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}", settings, token, proc, log)
     try:
-        _wait_ready(server)
+        if wait:
+            wait_ready(server)
         yield server
     finally:
         _stop(proc)
 
 
-def _wait_ready(server: LiveServer) -> None:
+def wait_ready(server: LiveServer) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -162,8 +208,8 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(index_settings: Settings) -> Iterator[LiveServer]:
-    with run_server(index_settings) as server:
+def live_server(plan_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with run_server(copy_index(plan_settings, tmp_path_factory.mktemp("live"))) as server:
         yield server
 
 
@@ -171,27 +217,32 @@ def live_server(index_settings: Settings) -> Iterator[LiveServer]:
 def server_factory(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """``start(settings, token=ADMIN_TOKEN)`` → a running server, stopped when the test ends."""
     with ExitStack() as stack:
-        def start(settings: Settings, token: str | None = ADMIN_TOKEN) -> LiveServer:
-            return stack.enter_context(run_server(settings, token, log_dir=tmp_path))
+        def start(settings: Settings, token: str | None = ADMIN_TOKEN, wait: bool = True) -> LiveServer:
+            return stack.enter_context(run_server(settings, token, log_dir=tmp_path, wait=wait))
 
         yield start
 
 
 @pytest.fixture(scope="session")
-def e5():
-    from index.embedders import create_embedder
+def chat_endpoint() -> Iterator[str]:
+    """An OpenAI-compatible chat endpoint on 127.0.0.1: its reply is the model name it is sent."""
+    import uvicorn
+    from fastapi import FastAPI
 
-    return create_embedder("e5")
+    app = FastAPI()
 
+    @app.post("/v1/chat/completions")
+    def chat(body: dict):
+        return {"choices": [{"message": {"role": "assistant", "content": body["model"]}}]}
 
-@pytest.fixture(scope="session")
-def plan_engine(tmp_path_factory: pytest.TempPathFactory, e5):
-    from index.build import build
-    from index.engine import Engine, Options
-
-    data = tmp_path_factory.mktemp("plan-data")
-    build(data, ROOT / "corpus", e5)
-    return Engine.open(Options(data, ROOT / "corpus"), e5)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{server.config.port}/v1"
+    server.should_exit = True
+    thread.join(timeout=10)
 
 
 CHROMIUM = "/usr/bin/chromium"

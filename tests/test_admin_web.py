@@ -1,5 +1,6 @@
-"""The coverage report (API, XLSX, page) and the records officer's upload form, over real
-uvicorn servers (``conftest``), and the upload flow in a real browser.
+"""The coverage report (API, XLSX, page) and the records officer's upload form, in process
+through an ASGI client over the app (``conftest``), and both in a real browser over a real
+``tracuu serve``.
 
 - Over the shared index: the plan's coverage (tasks II.2–II.5 without a lead agency; the
   three higher documents listed as not loaded, since only the plan's text is here).
@@ -22,8 +23,6 @@ from urllib.parse import unquote, urlparse
 import pytest
 import yaml
 
-pytestmark = pytest.mark.server
-
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -36,10 +35,9 @@ RESOLUTION = {"id": "nq-mau-99", "type": "Nghị quyết", "number": "99-NQ/TW",
               "issuer": "Bộ Chính trị (mẫu kiểm thử)", "date": "2099-01-01"}
 
 
-@pytest.fixture(scope="module")
-def web(live_server):
-    with live_server.client() as c:
-        yield c
+@pytest.fixture
+def web(client):
+    return client
 
 
 def get_html(client, path: str, status: int = 200) -> str:
@@ -143,10 +141,8 @@ def test_upload_page(web):
     assert "http" not in js  # the script talks to this server only
 
 
-def test_upload_page_says_uploads_are_off_without_a_token(index_copy, server_factory):
-    server = server_factory(index_copy("no-token"), token=None)
-    with server.client() as c:
-        html = get_html(c, "/admin/upload")
+def test_upload_page_says_uploads_are_off_without_a_token(index_copy, app_factory):
+    html = get_html(app_factory(index_copy("no-token", admin_token=None)), "/admin/upload")
     assert "đang tắt" in html and "upload-form" not in html and "upload.js" not in html
 
 
@@ -168,39 +164,39 @@ def _expected_pairs() -> dict[str, str]:
     return {p["plan"]: p["clause"] for p in labels["pairs"] if p["doc"] == Path(RESOLUTION_FILE).stem}
 
 
-def test_uploaded_resolution_is_aligned_and_its_gaps_reported(index_copy, server_factory, admin_token):
+def test_uploaded_resolution_is_aligned_and_its_gaps_reported(index_copy, app_factory, admin_token):
     settings = index_copy("resolution")
     _catalog_with_resolution(settings.corpus_dir)
-    server = server_factory(settings)
-    with server.client(timeout=300) as c:
-        before = c.get("/api/coverage", params={"doc": PLAN_ID}).json()
-        assert "nq-mau-99" in [d["id"] for d in before["not_loaded"]]
+    c = app_factory(settings)
+    # The catalog was edited after the index was built: the index serves the copy it was built with,
+    # and the preview reads the file as the next build will.
+    before = c.get("/api/coverage", params={"doc": PLAN_ID}).json()
+    assert "nq-mau-99" not in [d["id"] for d in before["not_loaded"]]
+    preview = upload(c, "/api/documents/preview", FIXTURES / RESOLUTION_FILE, admin_token).json()
+    assert preview["doc_id"] == "nq-mau-99" and preview["catalog"]["number"] == "99-NQ/TW"
+    r = upload(c, "/api/documents", FIXTURES / RESOLUTION_FILE, admin_token)
+    assert r.status_code == 200, r.text
+    assert [f["doc_id"] for f in r.json()["files"] if f["file"] == RESOLUTION_FILE] == ["nq-mau-99"]
 
-        preview = upload(c, "/api/documents/preview", FIXTURES / RESOLUTION_FILE, admin_token).json()
-        assert preview["doc_id"] == "nq-mau-99" and preview["catalog"]["number"] == "99-NQ/TW"
-        r = upload(c, "/api/documents", FIXTURES / RESOLUTION_FILE, admin_token)
-        assert r.status_code == 200, r.text
-        assert [f["doc_id"] for f in r.json()["files"] if f["file"] == RESOLUTION_FILE] == ["nq-mau-99"]
+    xref = c.get("/api/crossrefs", params={"doc": PLAN_ID}).json()
+    best: dict[str, dict] = {}
+    for a in xref["alignments"]:
+        if a["target_doc"] == "nq-mau-99" and a["score"] > best.get(a["section"], {}).get("score", -1):
+            best[a["section"]] = a
+    assert {s: a["target_section"] for s, a in best.items()} == _expected_pairs()
 
-        xref = c.get("/api/crossrefs", params={"doc": PLAN_ID}).json()
-        best: dict[str, dict] = {}
-        for a in xref["alignments"]:
-            if a["target_doc"] == "nq-mau-99" and a["score"] > best.get(a["section"], {}).get("score", -1):
-                best[a["section"]] = a
-        assert {s: a["target_section"] for s, a in best.items()} == _expected_pairs()
+    cov = c.get("/api/coverage", params={"doc": PLAN_ID}).json()
+    assert cov["higher"] == ["nq-mau-99"]
+    uncovered = [u["section"] for u in cov["uncovered"] if u["doc_id"] == "nq-mau-99"]
+    assert "III.6" in uncovered and not {"III.1", "III.2", "III.3", "III.4", "III.5"} & set(uncovered)
+    assert [d["id"] for d in cov["not_loaded"]] == CATALOG_ONLY
 
-        cov = c.get("/api/coverage", params={"doc": PLAN_ID}).json()
-        assert cov["higher"] == ["nq-mau-99"]
-        uncovered = [u["section"] for u in cov["uncovered"] if u["doc_id"] == "nq-mau-99"]
-        assert "III.6" in uncovered and not {"III.1", "III.2", "III.3", "III.4", "III.5"} & set(uncovered)
-        assert [d["id"] for d in cov["not_loaded"]] == CATALOG_ONLY
-
-        html = get_html(c, f"/documents/{PLAN_ID}/coverage")
-        higher = section(html, "cap-tren")
-        assert 'href="/documents/nq-mau-99#III.6"' in higher and 'href="/documents/nq-mau-99"' in higher
-        assert "chưa có toàn văn" in higher.lower()  # the three others are still without text
-        wb_sheet = _sheet_rows(c.get("/api/coverage.xlsx", params={"doc": PLAN_ID}).content, SHEETS[0])
-        assert ("nq-mau-99", "Mục III, điểm 6") in [row[:2] for row in wb_sheet]
+    html = get_html(c, f"/documents/{PLAN_ID}/coverage")
+    higher = section(html, "cap-tren")
+    assert 'href="/documents/nq-mau-99#III.6"' in higher and 'href="/documents/nq-mau-99"' in higher
+    assert "chưa có toàn văn" in higher.lower()  # the three others are still without text
+    wb_sheet = _sheet_rows(c.get("/api/coverage.xlsx", params={"doc": PLAN_ID}).content, SHEETS[0])
+    assert ("nq-mau-99", "Mục III, điểm 6") in [row[:2] for row in wb_sheet]
 
 
 def _sheet_rows(content: bytes, sheet: str) -> list[tuple]:
@@ -248,6 +244,7 @@ def shot(pg, name: str, full_page: bool = True) -> None:
 
 
 @pytest.mark.browser
+@pytest.mark.server
 def test_coverage_page_in_the_browser(page, live_server, tmp_path):
     from openpyxl import load_workbook
     from playwright.sync_api import expect
@@ -269,6 +266,7 @@ def test_coverage_page_in_the_browser(page, live_server, tmp_path):
 
 
 @pytest.mark.browser
+@pytest.mark.server
 def test_upload_flow_in_the_browser(page, index_copy, server_factory, admin_token):
     from playwright.sync_api import expect
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -122,16 +121,15 @@ def test_documents_without_text_are_said_to_be_missing_and_their_mentions_cited(
     assert all("36-NQ/TW" in c.quote for c in a.citations)
 
 
-def test_once_the_text_is_added_the_answer_comes_from_it(tmp_path, e5):
+def test_once_the_text_is_added_the_answer_comes_from_it(index_copy, e5):
     # A catalog that knows a (fixture) resolution by number only; then its file arrives.
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
+    settings = index_copy("resolution")
+    corpus, data = settings.corpus_dir, settings.data_dir
     catalog = yaml.safe_load((corpus / "catalog.yaml").read_text(encoding="utf-8"))
     catalog["documents"].append({"id": "nq-mau-99", "type": "Nghị quyết", "number": "99-NQ/TW", "file": None,
                                  "issuer": "Bộ Chính trị (mẫu kiểm thử)", "date": "2099-01-01"})
     (corpus / "catalog.yaml").write_text(yaml.safe_dump(catalog, allow_unicode=True), encoding="utf-8")
-    data = tmp_path / "data"
-    build(data, corpus, e5)
+    assert build(data, corpus, e5).reasons == ["catalog.yaml"]
     before = ask(Engine.open(Options(data, corpus), e5), "Nghị quyết 99-NQ/TW nói gì về nguồn nhân lực?")
     assert "chưa được nạp" in before.text
     fixture = FIXTURES / "fixture-nghi-quyet-bo-chinh-tri-mau.txt"

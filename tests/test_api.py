@@ -1,5 +1,7 @@
-"""The JSON API against a real uvicorn process over HTTP: the DESIGN.md contract, the
-answers staff rely on, hostile input (never a 5xx), security headers, and uploads."""
+"""The JSON API: the DESIGN.md contract, the answers staff rely on, hostile input (never a
+5xx), security headers, and uploads. In process, through an ASGI client over the app built
+from settings (``conftest.client``); what only a real process shows (uvicorn's own parsing of
+raw paths, concurrent clients over sockets) runs against a real ``tracuu serve``."""
 
 from __future__ import annotations
 
@@ -8,8 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-pytestmark = pytest.mark.server
-
+ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAN_ID = "kh-ubnd-2024-cnsh"
 CATALOG_ONLY = {"ctr-64-tu-2023", "nq-36-tw-2023", "nq-189-cp-2023"}
@@ -17,15 +18,14 @@ SEARCH_KEYS = {"id", "doc_id", "doc_number", "section", "label", "heading", "tex
 CITATION_KEYS = {"doc_id", "doc_number", "section", "label", "heading", "quote", "start", "end", "url"}
 
 
-@pytest.fixture(scope="module")
-def api(live_server):
-    with live_server.client() as c:
-        yield c
+@pytest.fixture
+def api(client):
+    return client
 
 
-def plan_text(server) -> str:
+def plan_text() -> str:
     """The plan's source text, decoded the way the reader decodes a UTF-8 text file."""
-    return (server.settings.corpus_dir / "ke-hoach-ubnd-binh-thuan-2024-cong-nghe-sinh-hoc.txt").read_bytes() \
+    return (ROOT / "corpus" / "ke-hoach-ubnd-binh-thuan-2024-cong-nghe-sinh-hoc.txt").read_bytes() \
         .decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -52,7 +52,7 @@ def test_search_contract(api):
     assert "Sở Tài chính" in body["results"][0]["agencies"]
 
 
-def test_ask_who_pays(api, live_server):
+def test_ask_who_pays(api):
     r = api.get("/api/ask", params={"q": "Sở nào bố trí kinh phí?"})
     assert r.status_code == 200
     body = r.json()
@@ -62,9 +62,9 @@ def test_ask_who_pays(api, live_server):
     assert set(top) == CITATION_KEYS
     assert top["section"] == "III.8" and top["doc_id"] == PLAN_ID
     assert top["url"] == f"/documents/{PLAN_ID}#III.8"
-    assert plan_text(live_server)[top["start"]:top["end"]] == top["quote"]
+    assert plan_text()[top["start"]:top["end"]] == top["quote"]
     for c in body["citations"]:  # every quote is verbatim
-        assert plan_text(live_server)[c["start"]:c["end"]] == c["quote"]
+        assert plan_text()[c["start"]:c["end"]] == c["quote"]
 
 
 def test_no_diacritics_query(api):
@@ -121,21 +121,23 @@ def test_documents_list_and_catalog_only(api):
     assert any(c["section"] == "preamble" for c in nq["cited_by"])
 
 
-def test_document_outline(api, live_server):
+def test_document_outline(api):
     body = api.get(f"/api/documents/{PLAN_ID}").json()
     assert body["loaded"] is True and body["type"] == "Kế hoạch"
     by_path = {c["path"]: c for c in body["outline"]}
     assert {"preamble", "III", "III.8", "III.1/3"} <= set(by_path)
     c = by_path["III.8"]
     assert c["label"] == "Mục III, điểm 8" and c["heading"] == "Sở Tài chính"
-    assert plan_text(live_server)[c["start"]:c["end"]] == c["text"]
+    assert plan_text()[c["start"]:c["end"]] == c["text"]
 
 
 def test_crossrefs(api):
     r = api.get("/api/crossrefs", params={"doc": PLAN_ID})
-    assert r.status_code in (200, 501)  # 501 only while index.crossref is not installed
-    if r.status_code == 200:
-        assert isinstance(r.json(), dict)
+    assert r.status_code == 200
+    body = r.json()
+    assert {e["to"] for e in body["implements"]} == {"ctr-64-tu-2023", "nq-189-cp-2023"}
+    assert "nq-36-tw-2023" in {e["to"] for e in body["cites"]}
+    assert {e["from"] for e in api.get("/api/crossrefs", params={"doc": "nq-36-tw-2023"}).json()["cited_by"]} >= {PLAN_ID}
     assert api.get("/api/crossrefs", params={"doc": "khong-co"}).status_code == 404
 
 
@@ -191,6 +193,7 @@ def test_weird_queries_never_5xx(api, path, q):
     assert ("detail" in body) if r.status_code == 422 else ("results" in body or "answer" in body)
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("raw", ["/api/documents/..%2F..%2Fetc%2Fpasswd", "/api/documents/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
                                  "/api/agencies/..%2F..%2F", "/api/documents/%00", "/static/..%2F..%2Fsettings.py",
                                  "/api/search?q=%ff%fe", "/api/search?q=kinh&k=1e9", "/api/search?q=kinh&k=-1"])
@@ -227,10 +230,9 @@ def test_upload_needs_the_token(api):
     assert _upload(api, "/api/documents/preview", f, token=None).status_code == 401
 
 
-def test_upload_off_without_configured_token(index_copy, server_factory, admin_token):
-    server = server_factory(index_copy("no-token"), token=None)
-    with server.client() as c:
-        r = _upload(c, "/api/documents", FIXTURES / "fixture-utf8-bom.txt", admin_token)
+def test_upload_off_without_configured_token(index_copy, app_factory, admin_token):
+    c = app_factory(index_copy("no-token", admin_token=None))
+    r = _upload(c, "/api/documents", FIXTURES / "fixture-utf8-bom.txt", admin_token)
     assert r.status_code == 403 and "chưa bật" in r.json()["detail"]
 
 
@@ -244,50 +246,50 @@ def test_preview_does_not_change_the_index(api, admin_token):
     assert api.get("/healthz").json()["generation"] == gen
 
 
-def test_upload_lifecycle(index_copy, server_factory, admin_token):
+def test_upload_lifecycle(index_copy, app_factory, admin_token):
     """On a private copy of the index: too large → 413, corrupt → 422 and nothing changes,
     valid → a new generation where the document is listed and searchable."""
     settings = index_copy("own", max_upload_mb=1)
-    server = server_factory(settings)
+    c = app_factory(settings)
     auth = {"Authorization": f"Bearer {admin_token}"}
-    with server.client(timeout=300) as c:
-        before = c.get("/healthz").json()
-        big = "Kế hoạch\n".encode() + b"a" * (1024 * 1024 + 10)
-        r = c.post("/api/documents", files={"file": ("lon.txt", big)}, headers=auth)
-        assert r.status_code == 413 and r.json()["detail"]
+    before = c.get("/healthz").json()
+    big = "Kế hoạch\n".encode() + b"a" * (1024 * 1024 + 10)
+    r = c.post("/api/documents", files={"file": ("lon.txt", big)}, headers=auth)
+    assert r.status_code == 413 and r.json()["detail"]
 
-        r = _upload(c, "/api/documents", FIXTURES / "fixture-hong.docx", admin_token)
-        assert r.status_code == 422 and "fixture-hong.docx" in r.json()["detail"]
-        assert c.get("/healthz").json()["generation"] == before["generation"]
-        assert not (settings.corpus_dir / "fixture-hong.docx").exists()
-        assert not (settings.corpus_dir / "lon.txt").exists()
+    r = _upload(c, "/api/documents", FIXTURES / "fixture-hong.docx", admin_token)
+    assert r.status_code == 422 and "fixture-hong.docx" in r.json()["detail"]
+    assert c.get("/healthz").json()["generation"] == before["generation"]
+    assert not (settings.corpus_dir / "fixture-hong.docx").exists()
+    assert not (settings.corpus_dir / "lon.txt").exists()
 
-        r = _upload(c, "/api/documents", FIXTURES / "fixture-utf8-bom.txt", admin_token)
-        assert r.status_code == 200, r.text
-        report = r.json()
-        assert report["built"] is True and report["generation"] != before["generation"]
-        after = c.get("/healthz").json()
-        assert after["generation"] == report["generation"] and after["documents"] == before["documents"] + 1
-        saved = settings.corpus_dir / "fixture-utf8-bom.txt"
-        assert saved.read_bytes() == (FIXTURES / "fixture-utf8-bom.txt").read_bytes()
-        ids = {d["id"]: d for d in c.get("/api/documents").json()}
-        assert ids["fixture-utf8-bom"]["loaded"] is True
-        hits = c.get("/api/search", params={"q": "thư viện số", "doc": "fixture-utf8-bom"}).json()["results"]
-        assert hits and all(h["doc_id"] == "fixture-utf8-bom" for h in hits)
-        top = c.get("/api/search", params={"q": "xây dựng thư viện số dùng chung"}).json()["results"][0]
-        assert top["doc_id"] == "fixture-utf8-bom"
-        page = c.get("/documents/fixture-utf8-bom")
-        assert page.status_code == 200 and 'id="I.1"' in page.text
+    r = _upload(c, "/api/documents", FIXTURES / "fixture-utf8-bom.txt", admin_token)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["built"] is True and report["generation"] != before["generation"]
+    after = c.get("/healthz").json()
+    assert after["generation"] == report["generation"] and after["documents"] == before["documents"] + 1
+    saved = settings.corpus_dir / "fixture-utf8-bom.txt"
+    assert saved.read_bytes() == (FIXTURES / "fixture-utf8-bom.txt").read_bytes()
+    ids = {d["id"]: d for d in c.get("/api/documents").json()}
+    assert ids["fixture-utf8-bom"]["loaded"] is True
+    hits = c.get("/api/search", params={"q": "thư viện số", "doc": "fixture-utf8-bom"}).json()["results"]
+    assert hits and all(h["doc_id"] == "fixture-utf8-bom" for h in hits)
+    top = c.get("/api/search", params={"q": "xây dựng thư viện số dùng chung"}).json()["results"][0]
+    assert top["doc_id"] == "fixture-utf8-bom"
+    page = c.get("/documents/fixture-utf8-bom")
+    assert page.status_code == 200 and 'id="I.1"' in page.text
 
-        # the same file again: nothing to do; another file under the same name: refused
-        again = _upload(c, "/api/documents", FIXTURES / "fixture-utf8-bom.txt", admin_token)
-        assert again.status_code == 200 and again.json()["built"] is False
-        clash = c.post("/api/documents", files={"file": ("fixture-utf8-bom.txt", b"Noi dung khac\n1. Mot muc\n")},
-                       headers=auth)
-        assert clash.status_code == 409
-        assert c.get("/healthz").json()["generation"] == report["generation"]
+    # the same file again: nothing to do; another file under the same name: refused
+    again = _upload(c, "/api/documents", FIXTURES / "fixture-utf8-bom.txt", admin_token)
+    assert again.status_code == 200 and again.json()["built"] is False
+    clash = c.post("/api/documents", files={"file": ("fixture-utf8-bom.txt", b"Noi dung khac\n1. Mot muc\n")},
+                   headers=auth)
+    assert clash.status_code == 409
+    assert c.get("/healthz").json()["generation"] == report["generation"]
 
 
+@pytest.mark.server
 def test_concurrent_requests(live_server):
     """Searches run in the thread pool side by side; none may fail."""
     from concurrent.futures import ThreadPoolExecutor

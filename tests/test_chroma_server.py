@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from index.build import build
-from index.embedders import create_embedder
 from index.engine import Engine, Options
 from index.errors import IndexMismatch
 from tests.bench.servers import ChromaServer
@@ -23,15 +22,13 @@ def chroma_url(tmp_path_factory):
         yield server.url
 
 
-def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url):
-    e5 = create_embedder("e5")
-    embedded = tmp_path / "embedded"
-    report = build(embedded, CORPUS, e5)
+def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url, e5, index_copy, plan_engine):
+    embedded = index_copy("embedded").data_dir  # the plan, indexed on embedded Chroma
     with pytest.raises(IndexMismatch, match="TRACUU_CHROMA_URL"):  # built embedded, opened for a server
         Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5)
     # Moving the same data dir to the server re-embeds nothing: the generation's vectors are kept beside it.
     moved = build(embedded, CORPUS, e5, chroma_url=chroma_url)
-    assert moved.built and moved.embedded == 0 and moved.reused == report.embedded
+    assert moved.built and moved.embedded == 0 and moved.reused == len(plan_engine.units)
     assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5).search("so nao bo tri kinh phi", 3)[0].clause.path == "III.8"
 
     report = build(tmp_path, CORPUS, e5, chroma_url=chroma_url)
@@ -57,14 +54,15 @@ def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url):
     assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5).search("Sở KH&CN phải làm gì", 3)
 
 
-def test_two_server_processes_share_one_chroma_server(tmp_path, chroma_url):
+def test_two_server_processes_share_one_chroma_server(index_copy, chroma_url, e5):
     """`tracuu serve --workers 2` with TRACUU_CHROMA_URL: both processes answer."""
     import httpx
 
     from tests.bench.servers import Server
 
-    build(tmp_path, CORPUS, create_embedder("e5"), chroma_url=chroma_url)
-    with Server(tmp_path, CORPUS, {"TRACUU_CHROMA_URL": chroma_url}, workers=2) as srv:
+    settings = index_copy("workers")
+    assert build(settings.data_dir, settings.corpus_dir, e5, chroma_url=chroma_url).embedded == 0  # moved to the server
+    with Server(settings.data_dir, settings.corpus_dir, {"TRACUU_CHROMA_URL": chroma_url}, workers=2) as srv:
         with httpx.Client(base_url=srv.url, timeout=30) as c:  # a new connection per request spreads them
             answers = [c.get("/api/search", params={"q": "Sở nào bố trí kinh phí?"}, headers={"Connection": "close"})
                        for _ in range(6)]

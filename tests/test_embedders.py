@@ -45,18 +45,22 @@ def test_sbert_embeds_offline_from_a_local_path(sbert):
     assert sbert.name.startswith("sbert:")
 
 
-def test_sbert_index_answers_and_records_its_model(tmp_path, sbert):
-    report = build(tmp_path, CORPUS, sbert)
-    assert report.built
-    engine = Engine.open(Options(tmp_path, CORPUS, "sbert", None), sbert)
+@pytest.fixture(scope="module")
+def sbert_data(sbert, tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("sbert-data")
+    assert build(data, CORPUS, sbert).built
+    return data
+
+
+def test_sbert_index_answers_and_records_its_model(sbert_data, sbert):
+    engine = Engine.open(Options(sbert_data, CORPUS, "sbert", None), sbert)
     assert engine.manifest["embedder"] == sbert.name
     assert engine.search("Sở Tài chính", 3)[0].clause.path == "III.8"
 
 
-def test_querying_with_another_model_is_a_clear_error(tmp_path, sbert):
-    build(tmp_path, CORPUS, sbert)
+def test_querying_with_another_model_is_a_clear_error(sbert_data, e5):
     with pytest.raises(IndexMismatch, match="tracuu ingest"):
-        Engine.open(Options(tmp_path, CORPUS), create_embedder("e5"))
+        Engine.open(Options(sbert_data, CORPUS), e5)
 
 
 def test_sbert_needs_a_model():

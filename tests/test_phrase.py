@@ -1,18 +1,15 @@
 """Optional generative phrasing: kept only when every citation and agency checks out.
 
-The OpenAI-compatible endpoint is a small local server written for this test (users bring
-their own endpoint); it answers over real HTTP on 127.0.0.1."""
+The OpenAI-compatible endpoint is a small local server written for the tests (users bring
+their own endpoint; ``conftest.chat_endpoint``): it answers over real HTTP on 127.0.0.1 with
+the text it is given as the model name."""
 
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from index.answer import ask
 from index.engine import Engine
@@ -25,25 +22,9 @@ REPLIES = {"good": "Sở Tài chính chủ trì, tham mưu bố trí kinh phí [
            "bad-ref": "Sở Tài chính bố trí kinh phí [9]."}
 
 
-@pytest.fixture(scope="module")
-def endpoint():
-    app = FastAPI()
-
-    @app.post("/v1/chat/completions")
-    def chat(body: dict):
-        return {"choices": [{"message": {"role": "assistant", "content": REPLIES[body["model"]]}}]}
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/v1"
-    server.should_exit = True
-    thread.join(timeout=10)
+@pytest.fixture
+def endpoint(chat_endpoint) -> str:
+    return chat_endpoint  # conftest: the reply is chosen by the model name
 
 
 @pytest.fixture
@@ -51,14 +32,14 @@ def engine(plan_engine) -> Engine:
     return plan_engine  # shared session index of corpus/ (conftest)
 
 
-def test_a_checked_phrasing_replaces_the_extractive_text(engine, endpoint):
-    a = ask(engine, "Sở nào bố trí kinh phí?", Phraser(endpoint, "good"))
+def test_a_checked_phrasing_replaces_the_extractive_text(engine, chat_endpoint):
+    a = ask(engine, "Sở nào bố trí kinh phí?", Phraser(chat_endpoint, REPLIES["good"]))
     assert a.text == REPLIES["good"] and a.agencies[0][0] == "Sở Tài chính"
 
 
 @pytest.mark.parametrize("model, why", [("invents", "Sở Y tế"), ("bad-ref", "dẫn nguồn không có")])
-def test_a_phrasing_that_is_not_backed_by_the_citations_is_dropped(engine, endpoint, model, why):
-    a = ask(engine, "Sở nào bố trí kinh phí?", Phraser(endpoint, model))
+def test_a_phrasing_that_is_not_backed_by_the_citations_is_dropped(engine, chat_endpoint, model, why):
+    a = ask(engine, "Sở nào bố trí kinh phí?", Phraser(chat_endpoint, REPLIES[model]))
     assert a.text.startswith("Sở Tài chính — vai trò") and why in a.notes[-1]
 
 

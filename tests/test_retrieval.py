@@ -156,11 +156,3 @@ def test_changed_file_re_embeds_only_changed_clauses(tmp_path, engine, e5):
     assert report.built and 1 <= report.embedded <= 2 and report.reused >= 60
     assert build(data, corpus, e5).built is False  # nothing changed since
 
-
-def test_llama_index_is_pinned_to_our_embedder_and_no_llm(engine):
-    from llama_index.core import Settings
-    from llama_index.core.llms import MockLLM
-
-    assert isinstance(Settings.llm, MockLLM)
-    v = Settings.embed_model.get_query_embedding("Sở Tài chính")
-    assert len(v) == engine.embedder.dim

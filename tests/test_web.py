@@ -1,4 +1,5 @@
-"""The server-rendered pages over HTTP (real uvicorn): answers, links, escaping, anchors."""
+"""The server-rendered pages, in process through an ASGI client over the app built from
+settings: answers, links, escaping, anchors."""
 
 from __future__ import annotations
 
@@ -6,15 +7,12 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.server
-
 PLAN_ID = "kh-ubnd-2024-cnsh"
 
 
-@pytest.fixture(scope="module")
-def web(live_server):
-    with live_server.client() as c:
-        yield c
+@pytest.fixture
+def web(client):
+    return client
 
 
 def page(web, path: str, status: int = 200, **params) -> str:
@@ -124,40 +122,13 @@ def test_static_assets(web):
     assert "http" not in js.text  # the script talks to this server only
 
 
-def test_page_answer_uses_the_configured_phraser(index_copy, server_factory):
+def test_page_answer_uses_the_configured_phraser(index_copy, app_factory, chat_endpoint):
     """The page answers like ``/api/ask``: reworded by the configured OpenAI-compatible
     endpoint (here a stub on 127.0.0.1), with the phraser's note under the answer."""
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-    from fastapi import FastAPI
-
     reply = "Sở Tài chính chủ trì, tham mưu bố trí kinh phí [1]."
-    stub = FastAPI()
-
-    @stub.post("/v1/chat/completions")
-    def chat(body: dict):
-        return {"choices": [{"message": {"role": "assistant", "content": reply}}]}
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    endpoint = uvicorn.Server(uvicorn.Config(stub, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=endpoint.run, daemon=True)
-    thread.start()
-    try:
-        while not endpoint.started:
-            time.sleep(0.05)
-        server = server_factory(index_copy("phraser", llm_base_url=f"http://127.0.0.1:{port}/v1", llm_model="stub"),
-                                token=None)
-        with server.client() as c:
-            html = page(c, "/", q="Sở nào bố trí kinh phí?")
-            api = c.get("/api/ask", params={"q": "Sở nào bố trí kinh phí?"}).json()
-    finally:
-        endpoint.should_exit = True
-        thread.join(timeout=10)
+    c = app_factory(index_copy("phraser", llm_base_url=chat_endpoint, llm_model=reply, admin_token=None))
+    html = page(c, "/", q="Sở nào bố trí kinh phí?")
+    api = c.get("/api/ask", params={"q": "Sở nào bố trí kinh phí?"}).json()
     assert api["answer"] == reply
     assert f'<p class="answer-text">{reply}</p>' in html
     notes = re.search(r'<ul class="answer-notes".*?</ul>', html, re.DOTALL)
