@@ -344,7 +344,11 @@ def _agency_tasks(engine: Engine, q: Query, agency, scope: Scope, section: str |
     notes = _succession_notes(engine, agency.id, rows)
     counts = ", ".join(f"{len(grouped[r])} nhiệm vụ {r}" for r in order_roles)
     text = f"{agency.name} có {len(rows)} nhiệm vụ theo các văn bản đã nạp: {counts}."
-    names = list(dict.fromkeys((row.agency_name, row.roles[0]) for row, why in rows if why != "catch-all"))
+    first_role: dict[str, str] = {}
+    for row, why in rows:
+        if why != "catch-all":
+            first_role.setdefault(row.agency_name, row.roles[0])
+    names = list(first_role.items())
     seen, citations = set(), []
     for item in _own_items(engine, rows):  # the agency's own part of the document, quoted whole
         seen.add(item.id)
