@@ -125,8 +125,10 @@ def _names_place(text: str, folded: str, place: str) -> bool:
     return bool(re.search(rf"\b(?:o|tai|tinh|thanh pho|cua)\s+{re.escape(fold(place))}\b", folded)) and not any(
         ch.isupper() for ch in text[1:])
 
+# Words every directive's title or question has ("thực hiện Nghị quyết số …"): no sign of one document.
 _STOP = set("và của các những là có được để với trong cho tại về theo này do thì mà một như ở từ đến việc nào ai gì "
-            "khi phải làm nhiệm vụ chủ trì phối hợp cơ quan đơn vị bộ sở".split())
+            "khi phải làm nhiệm vụ chủ trì phối hợp cơ quan đơn vị bộ sở thực hiện triển khai nghị quyết quyết định "
+            "kế hoạch chương trình hành động ban hành phê duyệt số chính phủ chính trị tỉnh".split())
 
 
 def _title_overlap(question: str, title: str) -> float:

@@ -49,7 +49,7 @@ _CUES = {
 _PARTNERS = re.compile(r"\bphoi hop\s*(?:chat che\s+)?(?:voi|cung)\b|\bvoi su phoi hop cua\b")
 _SUPPORT = re.compile(r"\bphoi hop\b")
 _REPORT = re.compile(r"\bbao cao\b")
-_TO = re.compile(r"\b(?:bao cao|gui|trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|\bqua\s*$")
+_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|\bqua\s*$")
 _DIRECTS = re.compile(r"\bchi dao\s*$")
 _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nhiem|la |lam |lanh dao|chi dao|thuc hien"
                     r"|trien khai|xay dung|to chuc|huong dan|theo doi|don doc|kiem tra|ra soat|nghien cuu|de xuat|bao cao"

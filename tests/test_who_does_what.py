@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 QUESTIONS = ROOT / "tests" / "eval" / "fixture-questions.jsonl"
 DOCS = ["fixture-ke-hoach-markdown-mau.md", "fixture-cong-van-xuong-dong-mau.pdf", "fixture-chuong-trinh-dang-uy-mau.txt",
-        "fixture-nghi-quyet-chinh-phu-mau.txt"]
+        "fixture-nghi-quyet-chinh-phu-mau.txt", "fixture-nghi-quyet-bo-chinh-tri-mau.txt"]
 
 
 @pytest.fixture(scope="module")
