@@ -109,11 +109,22 @@ def scope_of(engine, text: str) -> Scope:
         place = province_of(h.issuer)
         if place and _names_place(text, folded, place):
             score += 0.5
+        if h.issuer and _names_issuer(text, h.issuer):
+            score += 0.5  # "… theo kế hoạch của Ban cán sự đảng Chính phủ …"
         if h.title and _title_overlap(text, h.title) >= 0.2:
             score += 0.5
         if score:
             s.boost[doc_id] = score
     return s
+
+
+def _names_issuer(text: str, issuer: str) -> bool:
+    """Whether the question writes the issuer's name (three words of it or more) after "của"/"do"."""
+    from index.agencies import key
+
+    name = key(issuer, has_diacritics(text))
+    return len(name.split()) >= 3 and bool(re.search(rf"\b(?:cua|do|của)\s+{re.escape(name)}\b",
+                                                     key(text, has_diacritics(text))))
 
 
 def _names_place(text: str, folded: str, place: str) -> bool:

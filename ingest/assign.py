@@ -42,7 +42,7 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
 _CUES = {
     "đầu mối": re.compile(r"\b(?:co quan|don vi) (?:dau moi|thuong truc)\b|\b(?:lam|la) (?:dau moi|thuong truc)\b|\bdau moi\b"),
-    "chủ trì": re.compile(r"\bchu tri\b|\bchiu trach nhiem chinh\b"),
+    "chủ trì": re.compile(r"\bchu tri\b|\bchiu trach nhiem chinh\b|\b(?:co quan|don vi|luc luong) chu luc\b"),
     "tham mưu": re.compile(r"\btham muu\b"),
     "theo dõi, đôn đốc": re.compile(r"\bdon doc\b|\btheo doi\b"),
 }

@@ -266,3 +266,15 @@ def test_an_agency_calendar_holds_its_dated_and_periodic_tasks(fixture_engine):
     monthly = [e for e in events("Các sở, ban, ngành") if "rrule" in e]
     assert any(e["rrule"]["FREQ"] == ["MONTHLY"] and e["rrule"]["BYMONTHDAY"] == [20] for e in monthly)
     assert any(e["rrule"]["FREQ"] == ["YEARLY"] and e.decoded("dtstart").strftime("%m-%d") == "12-15" for e in monthly)
+
+
+@pytest.mark.slow
+def test_a_question_points_to_documents_by_number_issuer_and_place(fixture_engine):
+    from index.scope import scope_of
+
+    party = "fixture-chuong-trinh-dang-uy-mau"
+    assert scope_of(fixture_engine, "Theo Chương trình 88-CTr/TU, ai kiểm tra?").docs == [party]
+    assert scope_of(fixture_engine, "ctr 88 giao ai kiểm tra?").docs == [party]
+    assert party in scope_of(fixture_engine, "Theo văn bản của Ban Thường vụ Tỉnh ủy tỉnh Mẫu, ai kiểm tra?").boost
+    assert "fixture-cong-van-xuong-dong-mau" in scope_of(fixture_engine, "Ở tỉnh Mẫu, ai rà soát chi mua sắm?").boost
+    assert scope_of(fixture_engine, "Quyết định 88 giao ai kiểm tra?").docs == []  # 88 is a programme's number
