@@ -256,8 +256,10 @@ def _who(engine: Engine, q: Query, scope: Scope, section: str | None, named: lis
     general = _hits(engine, q, scope, section, 3)
     if not hits or not _supported(engine, q, [hits[0]]):
         return _unsupported(engine, q, general or hits)
-    best = hits[0].clause
-    rows = _pick(engine, q, engine.matrix.rows_of(best), {a.id for a in named})
+    best = _drill_down(engine, q, hits[0].clause)
+    # A point drilled into that names no body is the heading's body's task.
+    own = engine.matrix.rows_of(best) or engine.matrix.rows_of(hits[0].clause)
+    rows = _pick(engine, q, own, {a.id for a in named})
     citations = [cite(engine, best, (rows[0].seg_start, rows[0].seg_end) if rows else None)]
     listed = _listing(engine, rows[0]) if rows and rows[0].source == "list" else None
     if listed is not None and listed.id != best.id:
@@ -278,6 +280,16 @@ def _who(engine: Engine, q: Query, scope: Scope, section: str | None, named: lis
     if main.deadlines:
         text += f". Thời hạn: {'; '.join(main.deadlines)}"
     return Answer(q.raw, f"{text}. {where}", "who", names, citations, ids=_ids(rows))
+
+
+def _drill_down(engine: Engine, q: Query, clause: Clause) -> Clause:
+    """An item that is only its heading ("4. Các cơ quan, … được giao quản lý tài sản") answers
+    through the one of its points the question is about."""
+    if not clause.children or engine.clauses[clause.children[0]].start - clause.start > len(clause.heading) + 24:
+        return clause
+    units = {engine.searcher.row_of(c) for c in clause.children} - {None}
+    ranked = engine.searcher.search(q, 1, Filters(clause.doc_id, None, units)) if units else []
+    return engine.clauses[engine.units[ranked[0].unit]["id"]] if ranked else clause
 
 
 def _listing(engine: Engine, row: Row) -> Clause | None:
