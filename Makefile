@@ -47,8 +47,9 @@ test: install-dev browser
 # Quality: the plan's own gold set, the fixture documents' questions, and (where this machine
 # has it) the development set of real directives kept beside the project.
 DEV_EVAL ?= ../shared/eval/dev
-eval: install
+eval: install-dev
 	$(PY) -m tests.eval.run
+	$(PY) -m tests.eval.formats
 	$(VENV)/bin/tracuu eval tests/fixtures tests/eval/fixture-questions.jsonl
 	@if [ -d "$(DEV_EVAL)/docs" ]; then $(VENV)/bin/tracuu eval $(DEV_EVAL)/docs $(DEV_EVAL)/questions.jsonl; \
 	else echo "($(DEV_EVAL) not found: development set skipped)"; fi
