@@ -30,7 +30,10 @@ import numpy as np
 from index.agencies import Registry
 from index.embedders import Embedder
 from index.inputs import changed, snapshot
-from index.store import VECTORS, gen_dir, index_id, load_document, load_units, prune, read_manifest, write_json_atomic
+from index.lexical import LexicalIndex
+from index.restore import Restorer
+from index.rows import document_rows, previous_rows, save_rows
+from index.store import RESTORE, VECTORS, gen_dir, index_id, load_document, load_units, prune, read_manifest, write_json_atomic
 from index.units import Unit, units_for
 from index.vector import VectorStore, open_client
 from ingest.catalog import load_catalog
@@ -187,13 +190,19 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
         units, doc_meta = [], {}
         # Units of documents kept as they were are re-used (not tokenised again: minutes at
         # 100,000 clauses), unless what units are made with has changed.
-        kept = _previous_units(data_dir, manifest) if any(d is None for d in docs.values()) and not report.reasons else {}
+        reuse = any(d is None for d in docs.values()) and not report.reasons
+        kept = _previous_units(data_dir, manifest) if reuse else {}
+        kept_rows = previous_rows(gen_dir(data_dir, manifest["generation"])) if reuse else {}
+        registry = Registry.load(out / "agencies.yaml")  # the generation's own copy
+        rows = {}
         for doc_id, doc in sorted(docs.items()):
             if doc is None:
                 doc = load_document(data_dir, manifest["generation"], doc_id)
             (out / "docs" / f"{doc_id}.json").write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
             units += kept[doc_id] if doc_id in kept and docs[doc_id] is None else units_for(doc)
+            rows[doc_id] = kept_rows[doc_id] if doc_id in kept_rows and docs[doc_id] is None else document_rows(registry, doc)
             doc_meta[doc_id] = {"file": doc.file, "sha256": doc.sha256, "clauses": len(doc.clauses)}
+        save_rows(out, rows)
         model = embedder() if callable(embedder) and not hasattr(embedder, "passages") else embedder
         vectors = _vectors(data_dir, client, manifest, model, units, report, step)
         store = VectorStore(client, collection, create=True, meta={"embedder": model.name, "dim": model.dim, "index_id": owner})
@@ -201,7 +210,7 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
         metas = [{"doc_id": u.doc_id, "path": u.path, "item": u.item, "section": u.section, "hash": u.hash} for u in units]
         step("lưu", 0, 1)
         store.add([u.id for u in units], [u.embed_text for u in units], vectors, metas)
-        (out / "units.json").write_text(json.dumps([u.to_dict() for u in units], ensure_ascii=False), encoding="utf-8")
+        _write_units(out, units)
         np.save(out / VECTORS, vectors)
         new_manifest = {
             "generation": generation, "collection": collection, "embedder": model.name, "dim": model.dim,
@@ -224,10 +233,26 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
             client.delete_collection(c.name)
 
 
+def _write_units(out: Path, units: list[Unit]) -> None:
+    """What opening the generation reads, built here once: the units (without their terms),
+    the terms as ids with BM25 over them (``index.lexical``) and the restorer's counts."""
+    step = [u.to_dict() for u in units]
+    for d in step:
+        del d["terms"]
+    (out / "units.json").write_text(json.dumps(step, ensure_ascii=False), encoding="utf-8")
+    LexicalIndex.build([u.terms for u in units]).save(out)
+    Restorer.of_units(step).save(out / RESTORE)
+
+
 def _previous_units(data_dir: Path, manifest: dict) -> dict[str, list[Unit]]:
-    """The serving generation's units by document."""
+    """The serving generation's units by document, with their terms (from its term ids, or
+    for a generation written before those existed, from its units)."""
     out: dict[str, list[Unit]] = {}
-    for u in load_units(data_dir, manifest["generation"]):
+    folder = gen_dir(data_dir, manifest["generation"])
+    lexical = LexicalIndex.load(folder) if LexicalIndex.saved(folder) else None
+    for i, u in enumerate(load_units(data_dir, manifest["generation"])):
+        if lexical is not None:
+            u["terms"] = lexical.unit_terms(i)
         out.setdefault(u["doc_id"], []).append(Unit(**u))
     return out
 

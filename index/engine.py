@@ -9,6 +9,7 @@ per app and opens a new one beside it when the manifest changes (``Engine.stale`
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +20,12 @@ from index.agencies import Registry
 from index.embedders import Embedder, create_embedder, memoize
 from index.errors import IndexMismatch, IndexMissing, NotFound
 from index.lexical import LexicalIndex
-from index.matrix import build_matrix
+from index.matrix import Matrix, build_matrix
 from index.query import Query, analyze
+from index.restore import Restorer
+from index.rows import load_matrix
 from index.search import Filters, HybridSearcher, Ranked
-from index.store import MANIFEST, VECTORS, gen_dir, load_document, load_units, read_manifest
+from index.store import MANIFEST, RESTORE, VECTORS, gen_dir, load_document, load_units, read_manifest
 from index.vector import VectorStore, open_client
 from ingest.catalog import Catalog, load_catalog
 from ingest.models import Clause, Document
@@ -55,7 +58,8 @@ class Hit:
 class Engine:
     def __init__(self, options: Options, manifest: dict, documents: dict[str, Document], units: list[dict],
                  registry: Registry, catalog: Catalog, embedder: Embedder, vectors: VectorStore | None,
-                 embeddings: np.ndarray | None = None):
+                 embeddings: np.ndarray | None = None, lexical: LexicalIndex | None = None,
+                 restorer: Restorer | None = None, matrix: Matrix | None = None):
         self.options = options
         self.manifest = manifest
         self.documents = documents
@@ -65,8 +69,10 @@ class Engine:
         self.embedder = embedder
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
         embed = memoize(embedder.query, options.query_cache)
-        self.searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), vectors, embed, embeddings)
-        self.matrix = build_matrix(documents, registry, units)  # the responsibility matrix, once per generation
+        lexical = lexical or LexicalIndex.build([u["terms"] for u in units])
+        self.searcher = HybridSearcher(units, lexical, vectors, embed, embeddings, restorer)
+        # the responsibility matrix: its rows saved by the build, or (older generations) built here
+        self.matrix = matrix or build_matrix(documents, registry, units)
         self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies
         self._manifest_stat: tuple | None = None
         self._stale = False
@@ -102,14 +108,28 @@ class Engine:
                                 "hãy chạy lại `tracuu ingest` với cấu hình này (vectơ được dùng lại, không nhúng lại).")
         gen = manifest["generation"]
         folder = gen_dir(options.data_dir, gen)
-        documents = {d: load_document(options.data_dir, gen, d) for d in manifest["documents"]}
-        units = load_units(options.data_dir, gen)
+        gc.disable()  # loading makes millions of objects and no cycles: no collection passes over them meanwhile
+        try:
+            documents = {d: load_document(options.data_dir, gen, d) for d in manifest["documents"]}
+            units = load_units(options.data_dir, gen)
+        finally:
+            gc.enable()
+        # Built once by the build that wrote the generation; one written before they were
+        # saved has its terms in its units, and BM25 and the restorer are built from them.
+        lexical = LexicalIndex.load(folder) if LexicalIndex.saved(folder) else None
+        restorer = None
+        if (folder / RESTORE).exists():
+            restorer = Restorer.load(folder / RESTORE)
+            for u in units:  # the clause's text is in its document; a unit's own copy was for the restorer
+                del u["text"]
         client = open_client(options.data_dir, options.chroma_url)
         vectors = VectorStore(client, manifest["collection"])
         embeddings = np.load(folder / VECTORS, mmap_mode="r")  # filtered searches read only their rows
         registry = Registry.load(folder / "agencies.yaml")
         catalog = load_catalog(folder / "catalog.yaml")
-        return cls(options, manifest, documents, units, registry, catalog, embedder, vectors, embeddings)
+        matrix = load_matrix(folder, list(documents), registry, units)
+        return cls(options, manifest, documents, units, registry, catalog, embedder, vectors, embeddings, lexical, restorer,
+                   matrix)
 
     def stale(self) -> bool:
         """True when another build has swapped the manifest since this engine opened.

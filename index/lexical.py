@@ -1,36 +1,106 @@
-"""BM25 over the Vietnamese terms of ``ingest.tokens`` (words, folded syllables, bigrams).
+"""BM25 over the Vietnamese terms of ``ingest.tokens`` (words, folded syllables, bigrams),
+and each unit's terms as compact ids.
 
-bm25s does the scoring; the terms are ours, so documents and queries are analysed
-the same way. The index is rebuilt in memory from the stored terms when an index
-generation is opened (part of the 2.8 s it takes to open 10,000 clauses, see
-docs/benchmarks.md), so there is no second on-disk format to keep in step with Chroma.
+bm25s does the scoring; the terms are ours, so documents and queries are analysed the same
+way. A build encodes every unit's terms once against one vocabulary (term → id): the ids
+of all units in one int32 array with offsets (``terms.ids.npy``, ``terms.indptr.npy``), and
+bm25s indexes those same ids. Both are saved in the generation (``lexical/``) and opened
+memory-mapped, so opening an index reads a vocabulary and maps a few arrays instead of
+building BM25 again; a unit's terms cost 4 bytes each, not a Python string each.
 An index of no units (a fresh install, an empty corpus) scores every query as nothing.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 
 import numpy as np
 
+FOLDER = "lexical"  # inside a generation folder
+EMPTY = "∅"  # the term of a unit with no terms (bm25s cannot index an empty document)
+
+
+def _bm25():
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
+    return bm25s
+
 
 class LexicalIndex:
-    def __init__(self, unit_terms: list[list[str]]):
-        import bm25s
+    def __init__(self, bm25, vocab: dict[str, int], indptr: np.ndarray, ids: np.ndarray):
+        self._bm25 = bm25  # None when there are no units
+        self._vocab = vocab
+        self._indptr = indptr  # unit i's term ids: ids[indptr[i]:indptr[i + 1]], in text order
+        self._ids = ids
+        self.size = len(indptr) - 1
 
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each build at DEBUG
-        self.size = len(unit_terms)
-        self._bm25 = bm25s.BM25(k1=1.2, b=0.75)
-        self._vocab: dict[str, int] = {}
-        if self.size:  # bm25s cannot index an empty corpus
-            self._bm25.index([t or ["∅"] for t in unit_terms], show_progress=False)
-            self._vocab = self._bm25.vocab_dict
+    @classmethod
+    def build(cls, unit_terms: list[list[str]]) -> LexicalIndex:
+        """Encode the units' terms and index them."""
+        vocab: dict[str, int] = {}
+        rows = [[vocab.setdefault(t, len(vocab)) for t in (terms or [EMPTY])] for terms in unit_terms]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in rows], out=indptr[1:])
+        ids = np.fromiter((i for r in rows for i in r), dtype=np.int32, count=int(indptr[-1]))
+        bm25 = None
+        if rows:
+            bm25 = _bm25().BM25(k1=1.2, b=0.75)
+            bm25.index((rows, dict(vocab)), create_empty_token=False, show_progress=False)
+        return cls(bm25, vocab, indptr, ids)
+
+    def save(self, folder: Path) -> None:
+        out = folder / FOLDER
+        out.mkdir(parents=True, exist_ok=True)
+        np.save(out / "terms.indptr.npy", self._indptr)
+        np.save(out / "terms.ids.npy", self._ids)
+        (out / "vocab.json").write_text(json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8")
+        if self._bm25 is not None:
+            self._bm25.save(out / "bm25", show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> LexicalIndex:
+        """Open what ``save`` wrote; the arrays stay on disk, mapped (pages read on use)."""
+        src = folder / FOLDER
+        indptr = np.load(src / "terms.indptr.npy", mmap_mode="r")
+        ids = np.load(src / "terms.ids.npy", mmap_mode="r")
+        vocab = json.loads((src / "vocab.json").read_text(encoding="utf-8"))
+        bm25 = None
+        if len(indptr) > 1:
+            bm25 = _bm25().BM25.load(src / "bm25", mmap=True, load_vocab=False, show_progress=False)
+            bm25.vocab_dict = vocab  # the same dict: one copy of the vocabulary in memory
+            bm25.unique_token_ids_set = set()  # bm25s fills this for its own retrieve(); scores() does not use it
+        return cls(bm25, vocab, indptr, ids)
+
+    @staticmethod
+    def saved(folder: Path) -> bool:
+        return (folder / FOLDER / "vocab.json").exists()
+
+    def ids(self, terms: list[str]) -> list[int]:
+        """The known terms' ids (unknown terms are dropped)."""
+        return [self._vocab[t] for t in terms if t in self._vocab]
+
+    def unit_ids(self, unit: int) -> np.ndarray:
+        return np.asarray(self._ids[self._indptr[unit] : self._indptr[unit + 1]])
+
+    def unit_terms(self, unit: int) -> list[str]:
+        """A unit's terms as strings (a build re-uses them for documents it keeps)."""
+        return self.decode(self.unit_ids(unit))
+
+    def decode(self, ids: np.ndarray) -> list[str]:
+        if not hasattr(self, "_names"):
+            self._names = np.empty(len(self._vocab), dtype=object)
+            for t, i in self._vocab.items():
+                self._names[i] = t
+        return [t for t in self._names[ids].tolist() if t != EMPTY]
 
     def scores(self, query_terms: list[str], mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every unit for the query terms (unknown terms are ignored);
         ``mask`` (one bool per unit) zeroes the units a filter excludes, inside bm25s."""
-        known = [t for t in query_terms if t in self._vocab]
-        if not known:
+        known = self.ids(query_terms)
+        if not known or self._bm25 is None:
             return np.zeros(self.size, dtype=np.float32)
         weights = None if mask is None else mask.astype(np.float32)
-        return np.asarray(self._bm25.get_scores(known, weight_mask=weights), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores_from_ids(known, weight_mask=weights), dtype=np.float32)

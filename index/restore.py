@@ -15,9 +15,11 @@ ranker matches folded syllables directly.
 
 from __future__ import annotations
 
+import json
 import re
-from math import log1p
 from collections import Counter, defaultdict
+from math import log1p
+from pathlib import Path
 
 from ingest.normalize import fold, normalize_text
 
@@ -25,14 +27,37 @@ _SYL = re.compile(r"[^\W_]+")
 
 
 class Restorer:
-    def __init__(self, texts: list[str]):
+    """Counts of the corpus's spellings: built from its texts by a build, saved in the
+    generation (``restore.json``) and read back by ``load`` when an index opens."""
+
+    def __init__(self, texts: list[str] = ()):
         self.forms: dict[str, Counter] = defaultdict(Counter)
-        self.bigrams: Counter = Counter()
+        self.bigrams: Counter = Counter()  # "previous next" -> count
         for t in texts:
             syl = _SYL.findall(normalize_text(t).lower())
             for s in syl:
                 self.forms[fold(s)][s] += 1
-            self.bigrams.update(zip(syl, syl[1:]))
+            self.bigrams.update(f"{a} {b}" for a, b in zip(syl, syl[1:]))
+
+    @classmethod
+    def of_units(cls, units: list[dict]) -> Restorer:
+        """From an index's units: their own texts, then their heading paths."""
+        return cls([u["text"] for u in units] + [u["context"] for u in units])
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps({"forms": self.forms, "bigrams": self.bigrams}, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> Restorer:
+        """>>> import tempfile; p = Path(tempfile.mkdtemp()) / "restore.json"
+        >>> Restorer(["Sở Tài chính", "số liệu"]).save(p); Restorer.load(p).restore("so lieu")
+        'số liệu'
+        """
+        data = json.loads(path.read_text(encoding="utf-8"))
+        r = cls()
+        r.forms.update((k, Counter(v)) for k, v in data["forms"].items())
+        r.bigrams = Counter(data["bigrams"])
+        return r
 
     def restore(self, query: str) -> str:
         """Best spelling sequence by a small Viterbi over bigram and unigram counts."""
@@ -47,7 +72,7 @@ class Restorer:
             step = {}
             for c in cands:
                 score, path = max(
-                    ((sc + 2.0 * log1p(self.bigrams[(p, c)]) + self._uni(c), path) for p, (sc, path) in best[-1].items()),
+                    ((sc + 2.0 * log1p(self.bigrams[f"{p} {c}"]) + self._uni(c), path) for p, (sc, path) in best[-1].items()),
                     key=lambda x: x[0],
                 )
                 step[c] = (score, path + [c])

@@ -48,15 +48,14 @@ class Filters:
 
 class HybridSearcher:
     def __init__(self, units: list[dict], lexical: LexicalIndex, vectors: VectorStore | None, embed_query,
-                 embeddings: np.ndarray | None = None):
+                 embeddings: np.ndarray | None = None, restorer: Restorer | None = None):
         self.units = units
         self.lexical = lexical
         self.vectors = vectors  # the generation's Chroma collection (unfiltered queries)
         self.embeddings = embeddings  # its vectors, row for row with the units (filtered queries)
         self.embed_query = embed_query  # str -> np.ndarray
         self._row = {u["id"]: i for i, u in enumerate(units)}
-        self._term_sets: dict[int, set[str]] = {}
-        self.restorer = Restorer([u["text"] for u in units] + [u["context"] for u in units])
+        self.restorer = restorer or Restorer.of_units(units)  # a generation saves its own
         docs = np.array([u["doc_id"] for u in units], dtype=str)
         paths = np.array([u["path"] for u in units], dtype=str)
 
@@ -143,14 +142,8 @@ class HybridSearcher:
         Dense similarities of e5 are compressed (unrelated questions still score ~0.83), so
         whether the corpus supports an answer is judged on shared wording instead."""
         bigrams = [t for t in q.terms if t.startswith("b:")]
-        have = self._terms(unit)
-        return sum(t in have for t in bigrams) / max(1, len(bigrams))
-
-    def _terms(self, unit: int) -> set[str]:
-        cached = self._term_sets.get(unit)
-        if cached is None:
-            cached = self._term_sets[unit] = set(self.units[unit]["terms"])
-        return cached
+        have = np.isin(self.lexical.ids(bigrams), self.lexical.unit_ids(unit))  # a term the corpus lacks is in no unit
+        return int(np.count_nonzero(have)) / max(1, len(bigrams))
 
     def _dedupe(self, ranked: list[Ranked], k: int) -> list[Ranked]:
         """The first ``k``, dropping a bullet whose item ranks higher, or an item one of whose bullets does."""

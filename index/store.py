@@ -5,8 +5,10 @@
     data/
       manifest.json              the generation in service, its embedder, documents and inputs
       gen/<generation>/docs/     one JSON document tree per document
-      gen/<generation>/units.json
+      gen/<generation>/units.json   one record per unit (clause id, path, context, text, hash)
       gen/<generation>/vectors.npy  the units' vectors, row for row (re-used by the next build)
+      gen/<generation>/lexical/     the units' terms as ids, BM25 over them (index.lexical)
+      gen/<generation>/restore.json the corpus's spellings, for queries typed without marks
       gen/<generation>/catalog.yaml, agencies.yaml   the copies it was built with (index.inputs)
       chroma/                    embedded Chroma (absent in server mode)
       index-id                   names this index's collections on a shared Chroma server
@@ -29,6 +31,7 @@ from ingest.models import Document
 
 MANIFEST = "manifest.json"
 VECTORS = "vectors.npy"
+RESTORE = "restore.json"
 
 
 def read_manifest(data_dir: Path) -> dict | None:

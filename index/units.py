@@ -5,6 +5,12 @@ headings above it as context, so a bullet under "8. Sở Tài chính" is embedde
 matched together with the agency it belongs to:
 ``"III. TỔ CHỨC THỰC HIỆN › 8. Sở Tài chính: Chủ trì phối hợp …"``.
 
+Each character of a document is embedded about once: a parent is embedded with its own
+text, not its children's, and the headings a clause is embedded with are cut short
+(``short_heading``: the nearest to 120 characters, the others to 60), or a law's "Điều 1.
+Phê duyệt Đề án … với các nội dung như sau:" would be embedded again with every point under
+it. The lexical terms keep the whole headings.
+
 What units hold depends on this module and on the analyser (``ingest``, its word lists in
 ``ingest/data/``, underthesea); ``index.inputs`` hashes all of them into the manifest, so a
 change to any of them rebuilds every unit at the next ingest.
@@ -32,10 +38,11 @@ class Unit:
     text: str  # own text, normalised, one line
     hash: str  # of the embedded text: unchanged text → re-used vector
     terms: list[str]
+    embed_context: str = ""  # the context as embedded: its headings cut short
 
     @property
     def embed_text(self) -> str:
-        return f"{self.context}: {self.text}" if self.context else self.text
+        return f"{self.embed_context}: {self.text}" if self.embed_context else self.text
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -72,6 +79,21 @@ def heading_line(c: Clause) -> str:
     return f"{number}. {c.heading}".strip(". ") if c.heading else number
 
 
+HEADING_CHARS = 60  # of each heading above the nearest one, as embedded
+NEAREST_CHARS = 120  # of the nearest heading
+
+
+def short_heading(line: str, limit: int) -> str:
+    """A heading line cut at a word boundary within ``limit`` characters.
+
+    >>> short_heading("Điều 1. Phê duyệt Đề án “Thành lập và phát triển thị trường các-bon”", 40)
+    'Điều 1. Phê duyệt Đề án “Thành lập và'
+    >>> short_heading("8. Sở Tài chính", 40)
+    '8. Sở Tài chính'
+    """
+    return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0]
+
+
 def _listed_tasks(doc: Document, by_id: dict[str, Clause]) -> dict[str, str]:
     """For a bullet that lists a body the heading above addresses ("- Sở Xây dựng (đối với … đô
     thị);"), the first task the heading gives them all ("a) Chủ trì … rà soát, lập hồ sơ …"): the
@@ -100,15 +122,19 @@ def units_for(doc: Document) -> list[Unit]:
             parent = by_id[p]
             chain.append(heading_line(parent))
             p = parent.parent
-        context = " › ".join(h for h in reversed(chain) if h)
+        heads = [h for h in reversed(chain) if h]
+        context = " › ".join(heads)
+        short = " › ".join([short_heading(h, HEADING_CHARS) for h in heads[:-1]] + [short_heading(h, NEAREST_CHARS) for h in heads[-1:]])
         if c.id in listed:
             context = f"{context} › {listed[c.id]}" if context else listed[c.id]
+            short = f"{short} › {listed[c.id]}" if short else listed[c.id]
         body = f"{context}: {text}" if context else text
+        embedded = f"{short}: {text}" if short else text
         out.append(
             Unit(
                 id=c.id, doc_id=doc.id, path=c.path, item=item_of(c.path), section=section_of(c.path),
-                context=context, text=text, hash=hashlib.sha1(body.encode()).hexdigest(),
-                terms=terms(expand(body)),
+                context=context, text=text, hash=hashlib.sha1(embedded.encode()).hexdigest(),
+                terms=terms(expand(body)), embed_context=short,
             )
         )
     return out

@@ -80,7 +80,7 @@ def test_a_narrow_filter_finds_its_clauses_however_many_others_outrank_them():
 
     units = [unit("a", n, "Bố trí kinh phí, kinh phí sự nghiệp khoa học và kinh phí đầu tư") for n in range(500)]
     units.append(unit("b", 1, "Các sở, ngành chủ động cân đối kinh phí trong dự toán được giao"))
-    searcher = HybridSearcher(units, LexicalIndex([u["terms"] for u in units]), None, None)
+    searcher = HybridSearcher(units, LexicalIndex.build([u["terms"] for u in units]), None, None)
     q = analyze("kinh phí")
     assert searcher.search(q, 5, Filters(doc="b"), mode="lexical")[0].unit == 500
     assert searcher.search(q, 5, Filters(section="I.7"), mode="lexical")[0].unit == 7

@@ -8,8 +8,8 @@ For the plan and for seeded generated corpora of each ``--sizes``:
 - index size on disk, time to open the index, in-process search p50/p95;
 - with ``--chroma-server``, the same index moved to a `chroma run` server (its vectors are
   re-used, so that row times the store, not the embedding) and searched there;
-- over HTTP (`tracuu serve`, loopback, ``wrk``): /api/search and /api/ask at 1 and 8
-  clients on the plan, /api/search on each generated corpus, and the server's peak RSS;
+- over HTTP (`tracuu serve`, loopback, ``wrk``): /api/search, /api/ask and the page
+  ``/?q=`` at 1 and 8 clients on the plan, /api/search on each generated corpus, and the server's peak RSS;
 - the floor: the time to embed one query.
 
 ``--keep DIR`` keeps corpora and indexes under DIR: a later run finds them unchanged and
@@ -194,7 +194,7 @@ def main() -> None:
     rows = [measure(name, corpus, data, e5, args.repeat) for name, corpus, data in corpora]
     http = []
     if not args.skip_server:
-        plan_runs = [("/api/search", 0), ("/api/ask", 0), ("/api/search", 1024)]
+        plan_runs = [("/api/search", 0), ("/api/ask", 0), ("/", 0), ("/api/search", 1024)]  # "/": the page, answer and results
         for i, (name, corpus, data) in enumerate(corpora):
             http += http_figures(name, data, corpus, floor, args.seconds, plan_runs if i == 0 else [("/api/search", 0)])
     if args.chroma_server:
