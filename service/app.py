@@ -95,7 +95,7 @@ def validation_message(exc: RequestValidationError) -> str:
         kind, ctx = err.get("type", ""), err.get("ctx") or {}
         if name == "q" and kind in ("missing", "string_too_short"):
             parts.append("Câu hỏi trống: hãy nhập nội dung cần tìm.")
-        elif name == "q" and kind == "string_pattern_mismatch":
+        elif name == "q" and kind == "no_word":  # service.api.has_word
             blank = not str(err.get("input", "")).strip()
             parts.append("Câu hỏi trống: hãy nhập nội dung cần tìm." if blank
                          else "Câu hỏi không có chữ hoặc số nào để tìm.")
@@ -183,12 +183,16 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
                 await run_in_threadpool(warm_up)
             except TracuuError as e:
                 log.warning("engine not ready at start-up: %s", e)
+            if settings.admin_token:  # uploads are on: the process that reads them loads meanwhile
+                from service import isolation
+
+                await run_in_threadpool(isolation.start)
             yield
 
     app = FastAPI(
         title="tracuu", summary="Tra cứu văn bản chỉ đạo: cơ quan nào làm gì, trích dẫn nguyên văn.",
         version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,  # the docs UIs load scripts from a CDN
-    )
+    )  # the schema is at /openapi.json
     app.state.settings = settings
     app.state.engines = EngineSlot(settings.options(), embedder)
     app.state.holder = None  # this app's lease on an embedded data dir (service.lease), once started
@@ -197,10 +201,12 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.add_middleware(SecurityHeaders)
 
     from service.api import health, router
+    from service.uploads import router as uploads_router
     from service.web import router as web_router
 
     app.include_router(health)
     app.include_router(router)
+    app.include_router(uploads_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

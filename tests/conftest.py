@@ -7,13 +7,15 @@ In this process:
 - ``client`` (session): an ASGI client (Starlette's ``TestClient``, lifespan included) over
   ``create_app(plan_settings)``: the API and the pages as uvicorn would serve them, without
   a process. ``app_factory``: ``start(settings)`` → a client over another app, closed at the
-  end of the test. ``index_copy``: ``copy(name, **overrides)`` → settings of a private copy
+  end of the test; ``module_app_factory``: ``start(**overrides)`` → one over a private copy
+  of the index, kept for the module. ``index_copy``: ``copy(name, **overrides)`` → settings of a private copy
   of the index and its corpus, for tests that change them (uploads, edits).
 
 Real processes (one embedded Chroma directory is never opened by two processes, so each
 gets its own copy of the index):
 - ``live_server`` (session): ``tracuu serve`` on a free 127.0.0.1 port; ``server_factory``:
-  more servers inside one test, stopped at its end; ``run_server(settings)`` underneath.
+  more servers inside one test, stopped at its end; ``module_server_factory``: servers on
+  private copies of the index, shared by one module; ``run_server(settings)`` underneath.
 - ``browser`` (session): Debian's chromium driven by Playwright, started offline.
 - ``chat_endpoint`` (session): a small OpenAI-compatible endpoint on 127.0.0.1 for the
   optional phraser; it replies with the text it is sent as the model name.
@@ -132,6 +134,18 @@ def client(plan_settings: Settings, e5):
         yield c
 
 
+@pytest.fixture(scope="module")
+def module_app_factory(plan_settings: Settings, tmp_path_factory: pytest.TempPathFactory, e5):
+    """``start(**overrides)`` → a client over an app on a private copy of the session index,
+    shared by the tests of one module."""
+    with ExitStack() as stack:
+        def start(**overrides):
+            settings = copy_index(plan_settings, tmp_path_factory.mktemp("module-app")).model_copy(update=overrides)
+            return stack.enter_context(app_client(settings, e5))
+
+        yield start
+
+
 @pytest.fixture
 def app_factory(e5) -> Iterator[Callable[..., object]]:
     """``start(settings)`` → a client over an app of its own, closed when the test ends."""
@@ -211,6 +225,19 @@ def _stop(proc: subprocess.Popen) -> None:
 def live_server(plan_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with run_server(copy_index(plan_settings, tmp_path_factory.mktemp("live"))) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def module_server_factory(plan_settings: Settings, tmp_path_factory: pytest.TempPathFactory):
+    """``start(**overrides)`` → a server on a private copy of the session index, shared by the
+    tests of one module (uploads change its index) and stopped after them."""
+    with ExitStack() as stack:
+        def start(**overrides) -> LiveServer:
+            root = tmp_path_factory.mktemp("module-server")
+            settings = copy_index(plan_settings, root).model_copy(update=overrides)
+            return stack.enter_context(run_server(settings, log_dir=root))
+
+        yield start
 
 
 @pytest.fixture

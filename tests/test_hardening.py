@@ -1,5 +1,6 @@
 """What the hardening of issue 12 changed for a user, in process through an ASGI client over
-the app built from settings: exports that open as text."""
+the app built from settings: exports that open as text, the OpenAPI schema, and an upload
+stopped by the memory limit of the process that reads it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+
+from tests import hostile_files as h
 
 PLAN_ID = "kh-ubnd-2024-cnsh"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,3 +39,31 @@ def test_every_workbook_cell_is_text_with_a_quote_prefix(client, path):
     assert cells
     assert {c.data_type for c in cells} == {"s"} and all(c.quotePrefix for c in cells)
     assert any(str(c.value).startswith("- ") for c in cells) or "coverage" in path
+
+
+# --- the HTTP surface -------------------------------------------------------------------------
+
+
+def test_openapi_declares_the_bearer_token_and_no_ascii_only_pattern(client):
+    schema = client.get("/openapi.json").json()
+    scheme = schema["components"]["securitySchemes"]["adminToken"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    for path in ("/api/documents", "/api/documents/preview"):
+        assert schema["paths"][path]["post"]["security"] == [{"adminToken": []}]
+    q = next(p for p in schema["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "q")
+    assert "pattern" not in q["schema"] and q["schema"]["minLength"] == 1
+    # what the pattern said is still checked, for letters of every script
+    assert client.get("/api/search", params={"q": "ở"}).status_code == 200
+    r = client.get("/api/search", params={"q": "?!…"})
+    assert r.status_code == 422 and r.json()["detail"] == "Câu hỏi không có chữ hoặc số nào để tìm."
+    assert client.get("/docs").status_code == 404  # no docs UI (its assets would come from a CDN)
+
+
+def test_an_upload_that_needs_more_memory_than_allowed_is_stopped(index_copy, app_factory, admin_token):
+    c = app_factory(index_copy("memory", parse_memory_mb=400))
+    r = c.post("/api/documents/preview", files={"file": ("fixture-kieu-19mb.docx", h.styles_bomb_docx())},
+               headers={"Authorization": f"Bearer {admin_token}"})
+    assert r.status_code == 422 and "bộ nhớ" in r.json()["detail"], r.text
+    ok = c.post("/api/documents/preview", files={"file": ("fixture-ke-hoach.docx", h.plan_docx())},
+                headers={"Authorization": f"Bearer {admin_token}"})
+    assert ok.status_code == 200  # the next file is read as usual
