@@ -67,6 +67,7 @@ class Answer:
     tasks: dict[str, list[tuple[Row, str]]] = field(default_factory=dict)  # role -> rows (what-questions)
     notes: list[str] = field(default_factory=list)
     supported: bool = True
+    ids: dict[str, str] = field(default_factory=dict)  # agency name as written -> agency id (its page)
 
 
 def cite(engine: Engine, clause: Clause, focus: tuple[int, int] | None = None, whole: bool = False) -> Cite:
@@ -276,7 +277,7 @@ def _who(engine: Engine, q: Query, scope: Scope, section: str | None, named: lis
         text += f"; cùng: {', '.join(others)}"
     if main.deadlines:
         text += f". Thời hạn: {'; '.join(main.deadlines)}"
-    return Answer(q.raw, f"{text}. {where}", "who", names, citations)
+    return Answer(q.raw, f"{text}. {where}", "who", names, citations, ids=_ids(rows))
 
 
 def _listing(engine: Engine, row: Row) -> Clause | None:
@@ -295,6 +296,13 @@ def _dated_units(engine: Engine) -> set[int] | None:
     ids = {r.clause_id for r in m.rows if r.deadlines}
     units = {m.unit_row[i] for i in ids if i in m.unit_row}
     return units or None
+
+
+def _ids(rows: list[Row]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in rows:
+        out.setdefault(r.agency_name, r.agency_id)
+    return out
 
 
 def _role_units(engine: Engine, q: Query) -> set[int]:
@@ -336,7 +344,11 @@ def _agency_tasks(engine: Engine, q: Query, agency, scope: Scope, section: str |
     notes = _succession_notes(engine, agency.id, rows)
     counts = ", ".join(f"{len(grouped[r])} nhiệm vụ {r}" for r in order_roles)
     text = f"{agency.name} có {len(rows)} nhiệm vụ theo các văn bản đã nạp: {counts}."
-    names = list(dict.fromkeys((row.agency_name, row.roles[0]) for row, why in rows if why != "catch-all"))
+    first_role: dict[str, str] = {}
+    for row, why in rows:
+        if why != "catch-all":
+            first_role.setdefault(row.agency_name, row.roles[0])
+    names = list(first_role.items())
     seen, citations = set(), []
     for item in _own_items(engine, rows):  # the agency's own part of the document, quoted whole
         seen.add(item.id)
@@ -345,8 +357,9 @@ def _agency_tasks(engine: Engine, q: Query, agency, scope: Scope, section: str |
         if row.clause_id not in seen and engine.clauses[row.clause_id].parent not in seen:
             seen.add(row.clause_id)
             citations.append(cite(engine, engine.clauses[row.clause_id], (row.seg_start, row.seg_end)))
+    ids = _ids([row for row, _ in rows]) | {agency.name: agency.id}
     return Answer(q.raw, text, "what", names or [(agency.name, order_roles[0])], citations,
-                  {r: grouped[r] for r in order_roles}, notes)
+                  {r: grouped[r] for r in order_roles}, notes, ids=ids)
 
 
 def _own_items(engine: Engine, rows) -> list[Clause]:
@@ -435,7 +448,7 @@ def _look_up(engine: Engine, q: Query, scope: Scope, section: str | None) -> Ans
     text += f" ({collapse_spaces(best.clause.heading)})." if best.clause.heading else "."
     if agencies:
         text += f" Cơ quan thực hiện: {', '.join(n for n, _ in agencies)}."
-    return Answer(q.raw, text, "search", agencies, [cite(engine, h.clause) for h in hits])
+    return Answer(q.raw, text, "search", agencies, [cite(engine, h.clause) for h in hits], ids=_ids(rows))
 
 
 def _unsupported(engine: Engine, q: Query, hits: list[Hit], why: str | None = None) -> Answer:

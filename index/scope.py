@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from index.agencies import province_of
 from ingest.header import find_references
 from ingest.normalize import fold, normalize_text
+from ingest.tokens import has_diacritics
 
 _TYPES = {
     "quyet dinh": "Quyết định", "qd": "Quyết định", "nghi dinh": "Nghị định", "nd": "Nghị định",
@@ -108,11 +109,22 @@ def scope_of(engine, text: str) -> Scope:
         place = province_of(h.issuer)
         if place and _names_place(text, folded, place):
             score += 0.5
-        if h.title and _title_overlap(folded, fold(h.title)) >= 0.5:
+        if h.issuer and _names_issuer(text, h.issuer):
+            score += 0.5  # "… theo kế hoạch của Ban cán sự đảng Chính phủ …"
+        if h.title and _title_overlap(text, h.title) >= 0.2:
             score += 0.5
         if score:
             s.boost[doc_id] = score
     return s
+
+
+def _names_issuer(text: str, issuer: str) -> bool:
+    """Whether the question writes the issuer's name (three words of it or more) after "của"/"do"."""
+    from index.agencies import key
+
+    name = key(issuer, has_diacritics(text))
+    return len(name.split()) >= 3 and bool(re.search(rf"\b(?:cua|do|của)\s+{re.escape(name)}\b",
+                                                     key(text, has_diacritics(text))))
 
 
 def _names_place(text: str, folded: str, place: str) -> bool:
@@ -124,13 +136,25 @@ def _names_place(text: str, folded: str, place: str) -> bool:
     return bool(re.search(rf"\b(?:o|tai|tinh|thanh pho|cua)\s+{re.escape(fold(place))}\b", folded)) and not any(
         ch.isupper() for ch in text[1:])
 
-_STOP = set("va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den viec ve "
-            "nao ai gi khi phai lam nhiem vu chu tri phoi hop co quan don vi bo so".split())
+# Words every directive's title or question has ("thực hiện Nghị quyết số …"): no sign of one document.
+_STOP = set("và của các những là có được để với trong cho tại về theo này do thì mà một như ở từ đến việc nào ai gì "
+            "khi phải làm nhiệm vụ chủ trì phối hợp cơ quan đơn vị bộ sở thực hiện triển khai nghị quyết quyết định "
+            "kế hoạch chương trình hành động ban hành phê duyệt số chính phủ chính trị tỉnh".split())
 
 
 def _title_overlap(question: str, title: str) -> float:
-    """Share of the title's content word pairs that the question writes."""
-    words = [w for w in re.findall(r"[\w-]+", title) if w not in _STOP]
-    pairs = {f"{a} {b}" for a, b in zip(words, words[1:])}
-    q = " ".join(w for w in re.findall(r"[\w-]+", question) if w not in _STOP)
-    return sum(p in q for p in pairs) / len(pairs) if pairs else 0.0
+    """Share of the title's content word pairs that the question writes (0 unless it writes two);
+    with diacritics when the question has them ("đề án" is not "để …")."""
+    marks = has_diacritics(question)
+
+    def words(text: str) -> list[str]:
+        t = normalize_text(text).lower()
+        found = re.findall(r"[\w-]+", t if marks else fold(t))
+        stop = _STOP if marks else {fold(w) for w in _STOP} - {"de"}
+        return [w for w in found if w not in stop]
+
+    title_words = words(title)
+    pairs = {f"{a} {b}" for a, b in zip(title_words, title_words[1:])}
+    q = " ".join(words(question))
+    shared = sum(p in q for p in pairs)
+    return shared / len(pairs) if pairs and shared >= 2 else 0.0

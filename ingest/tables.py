@@ -103,13 +103,15 @@ class TableReader:
         self.row = None  # the open flattened row
         self.row_lines: list[str] = []
         self.numbered = None  # the last numbered flattened row (parent of its lettered rows)
+        self.pending: list[str] | None = None  # header cells on lines of their own ("TT", "Nội dung", …)
 
     def take(self, ln) -> bool:
         if ln.cells is not None:
+            self.pending = None
             self._pipe_row(ln)
             return True
         if self.header is None:
-            return False
+            return self._header_line(ln)
         if self.flat or (self.rows == 0 and self.kinds):
             if self._flat_line(ln):
                 return True
@@ -180,6 +182,29 @@ class TableReader:
         return any(c for c, k in zip(cells, self.kinds) if k in ("lead", "partner"))
 
     # --- rows written one cell per line ---------------------------------------------------------
+
+    def _header_line(self, ln) -> bool:
+        """A header written one cell per line, as a PDF's table comes out of its text layer:
+        "TT" / "Nội dung" / "Cơ quan chủ trì" / … then "1" / "Xây dựng …" / "Sở A" / …"""
+        text = ln.text
+        if self.pending is None:
+            if text in ("TT", "STT", "Số TT"):
+                self.pending = [text]
+                self.b.body(ln)
+                return True
+            return False
+        if len(text) <= 40 and column_kind(text) != "other" and row_number(text) is None:
+            self.pending.append(text)
+            self.b.body(ln)
+            return True
+        header, self.pending = self.pending, None
+        if row_number(text) is None or column_kinds(header) is None:
+            return False
+        self.count += 1
+        self.header, self.kinds, self.flat = header, column_kinds(header), True
+        self.parent = self.b.ctx.container()
+        self._open_row(row_number(text), ln)
+        return True
 
     def _flat_line(self, ln) -> bool:
         text = ln.text
@@ -263,8 +288,11 @@ def assign_cells(lines: list[str], kinds: list[str]) -> dict[int, str]:
             continue
         cut = next((j for j in cols if kinds[j] in ("lead", "partner") and cols[j][-1].split()[-1] in single_heads()), None)
         task = next((j for j in cols if kinds[j] == "task"), None)
+        here = order[cur] if cur >= 0 else None
         if cut is not None and text[:1].isupper():
             cols[cut].append(text)  # "… Việt Nam, Cục" + "Lâm nghiệp và Kiểm lâm"
+        elif here is not None and kinds[here] in ("lead", "partner") and text[:1].islower() and len(text) <= 30:
+            cols[here].append(text)  # "Sở Nông nghiệp và Môi" + "trường": a name wrapped in its cell
         elif task is not None and kinds[order[cur]] in ("lead", "partner", "deadline"):
             cols[task].append(text)  # the rest of a task cell, after a page break
         elif order:

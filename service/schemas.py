@@ -36,6 +36,7 @@ class SearchResponse(BaseModel):
 class AgencyRole(BaseModel):
     name: str
     role: str
+    id: str | None = Field(None, description="The agency's id (its page: /agencies/{id}), when known")
 
 
 class Citation(BaseModel):
@@ -84,7 +85,7 @@ def ask_out(a: Answer) -> AskResponse:
     return AskResponse(
         question=a.question,
         answer=a.text,
-        agencies=[AgencyRole(name=n, role=r) for n, r in a.agencies],
+        agencies=[AgencyRole(name=n, role=r, id=a.ids.get(n)) for n, r in a.agencies],
         citations=[
             Citation(doc_id=c.clause.doc_id, doc_number=c.doc_number, section=c.clause.path, label=c.clause.label,
                      heading=c.clause.heading or c.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause))

@@ -127,8 +127,8 @@ def _answer_view(engine: Engine, a: Answer) -> dict:
     agencies: dict[str, dict] = {}  # one entry per agency, with every role it has in the answer
     for name, role in a.agencies:
         if name not in agencies:
-            found = engine.registry.resolve(name) or next((x for x, _, _ in engine.registry.find(name)), None)
-            agencies[name] = {"name": name, "roles": [], "id": found.id if found else None}
+            found = a.ids.get(name) or getattr(engine.registry.resolve(name), "id", None)
+            agencies[name] = {"name": name, "roles": [], "id": found}
         if role not in agencies[name]["roles"]:
             agencies[name]["roles"].append(role)
     cites = [{"url": clause_url(c.clause), "label": c.clause.label, "section": c.clause.path, "quote": c.quote,

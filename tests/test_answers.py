@@ -150,3 +150,35 @@ def test_matrix_exports_as_xlsx_and_csv(engine):
     assert any(r[0] == "Sở Kế hoạch và Đầu tư" and r[1] == "Sở Tài chính" for r in rows[1:])  # now called
     csv_text = matrix_csv(engine)
     assert csv_text.splitlines()[0].startswith("Cơ quan (theo văn bản)") and "III.8" in csv_text
+
+
+def test_a_partial_succession_is_shown_as_possibly_the_successors(engine):
+    """Sở TT&TT passed to Sở KH&CN except press and publishing, which went to Sở VH-TT-DL: its
+    tasks are each one's only possibly, with the registry's note on which part."""
+    for successor in ("so-vhttdl", "so-khcn"):
+        tasks = [t for ts in digest(engine, successor).by_role.values() for t in ts if t.row.agency_id == "so-tttt"]
+        assert tasks and {t.why for t in tasks} == {"partial"}, successor
+    a = ask(engine, "Sở Văn hóa, Thể thao và Du lịch phải làm gì?")
+    assert any("có thể thuộc Sở Văn hóa, Thể thao và Du lịch" in n and "báo chí" in n for n in a.notes)
+    assert not any("nay thuộc" in n for n in a.notes)
+    # the district level's tasks are the province's only in part too
+    assert {t.why for ts in digest(engine, "ubnd-tinh").by_role.values() for t in ts
+            if t.row.agency_id == "ubnd-cac-huyen"} == {"partial"}
+
+
+def test_current_holders_follow_a_chain_of_successions():
+    from index.agencies import Agency, Registry, Succession
+
+    r = Registry([Agency("a", "Sở A", active=False), Agency("b", "Sở B", active=False), Agency("c", "Sở C")],
+                 [Succession("a", "b", "2025-01-01", "mẫu"), Succession("b", "c", "2026-01-01", "mẫu")])
+    assert [x.id for x in r.current("a")] == ["c"] and r.current("unknown") == []
+
+
+def test_which_agencies_a_group_covers_is_data():
+    from index.agencies import Agency, Registry
+
+    group = Agency("nhom", "Các sở mẫu", kind="nhom", covers={"kinds": ["so"], "levels": ["tinh"]})
+    plain = Agency("nhom-2", "Các đơn vị mẫu", kind="nhom")
+    r = Registry([group, plain, Agency("so-a", "Sở A", kind="so"), Agency("ban-a", "Ban A", kind="khac")], [])
+    assert r.covers("nhom", r.agencies["so-a"]) and not r.covers("nhom", r.agencies["ban-a"])
+    assert not r.covers("nhom-2", r.agencies["so-a"])  # a group without `covers` in the registry covers none

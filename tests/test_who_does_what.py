@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 QUESTIONS = ROOT / "tests" / "eval" / "fixture-questions.jsonl"
 DOCS = ["fixture-ke-hoach-markdown-mau.md", "fixture-cong-van-xuong-dong-mau.pdf", "fixture-chuong-trinh-dang-uy-mau.txt",
-        "fixture-nghi-quyet-chinh-phu-mau.txt"]
+        "fixture-nghi-quyet-chinh-phu-mau.txt", "fixture-nghi-quyet-bo-chinh-tri-mau.txt"]
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +194,20 @@ def test_wrapped_pdf_lines_that_run_on_are_not_items():
     assert_tree(doc)
 
 
+def test_a_table_whose_cells_come_one_a_line_is_read_back_into_columns():
+    """A PDF's text layer gives a table's header and cells one per line, names wrapped in their cell."""
+    doc = parse_bytes("\n".join([
+        "KẾ HOẠCH", "Mẫu kiểm thử (giả định)", "III. PHÂN CÔNG", "TT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp",
+        "Thời gian", "1", "Xây dựng cơ sở dữ liệu mẫu về đất đai", "Sở Nông nghiệp và Môi", "trường", "Sở Tài chính; Sở Nội vụ",
+        "Quý IV/2099", "2", "Bố trí kinh phí mẫu", "Sở Tài chính", "Các sở, ngành liên quan", "Hằng năm",
+        "IV. TỔ CHỨC THỰC HIỆN", "Các cơ quan báo cáo kết quả.",
+    ]).encode(), "fixture-bang-tung-dong.txt")
+    assert [c.path for c in doc.clauses] == ["III", "T1.1", "T1.2", "IV"]
+    assert doc.clause("T1.1").cells["Cơ quan chủ trì"] == "Sở Nông nghiệp và Môi trường"
+    assert _roles(doc, "T1.1") == {"Sở Nông nghiệp và Môi trường": "chủ trì", "Sở Tài chính": "phối hợp", "Sở Nội vụ": "phối hợp"}
+    assert [a.deadlines[0]["due"] for a in doc.assignments if a.clause_id.endswith("T1.1")][0] == "2099-12-31"
+
+
 def test_party_programme_bodies_and_header():
     doc = _read("fixture-chuong-trinh-dang-uy-mau.txt")
     assert doc.header.issuer == "Ban Thường vụ Tỉnh ủy tỉnh Mẫu" and doc.header.number == "88-CTr/TU"
@@ -252,3 +266,15 @@ def test_an_agency_calendar_holds_its_dated_and_periodic_tasks(fixture_engine):
     monthly = [e for e in events("Các sở, ban, ngành") if "rrule" in e]
     assert any(e["rrule"]["FREQ"] == ["MONTHLY"] and e["rrule"]["BYMONTHDAY"] == [20] for e in monthly)
     assert any(e["rrule"]["FREQ"] == ["YEARLY"] and e.decoded("dtstart").strftime("%m-%d") == "12-15" for e in monthly)
+
+
+@pytest.mark.slow
+def test_a_question_points_to_documents_by_number_issuer_and_place(fixture_engine):
+    from index.scope import scope_of
+
+    party = "fixture-chuong-trinh-dang-uy-mau"
+    assert scope_of(fixture_engine, "Theo Chương trình 88-CTr/TU, ai kiểm tra?").docs == [party]
+    assert scope_of(fixture_engine, "ctr 88 giao ai kiểm tra?").docs == [party]
+    assert party in scope_of(fixture_engine, "Theo văn bản của Ban Thường vụ Tỉnh ủy tỉnh Mẫu, ai kiểm tra?").boost
+    assert "fixture-cong-van-xuong-dong-mau" in scope_of(fixture_engine, "Ở tỉnh Mẫu, ai rà soát chi mua sắm?").boost
+    assert scope_of(fixture_engine, "Quyết định 88 giao ai kiểm tra?").docs == []  # 88 is a programme's number
