@@ -133,8 +133,8 @@ def _answer_view(engine: Engine, a: Answer) -> dict:
             agencies[name]["roles"].append(role)
     cites = [{"url": clause_url(c.clause), "label": c.clause.label, "section": c.clause.path, "quote": c.quote,
               "heading": c.heading, "doc": doc_name(engine, c.clause.doc_id)} for c in a.citations]
-    for c in cites:
-        c["copy"] = f"{c['doc']}, {c['label']}: “{collapse_spaces(c['quote'])}”"
+    for c in cites:  # not "copy": in the template, ``c.copy`` would be the dict's method
+        c["copy_text"] = f"{c['doc']}, {c['label']}: “{collapse_spaces(c['quote'])}”"
     notes = [n for n in dict.fromkeys(a.notes) if n not in a.text]  # the extractive text may already say them
     return {"text": a.text, "supported": a.supported, "kind": a.kind, "agencies": list(agencies.values()),
             "citations": cites, "notes": notes}
