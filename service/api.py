@@ -133,11 +133,13 @@ def search(engine: EngineDep, q: QueryText, k: Annotated[int, Query(ge=1, le=50)
 
 @router.get("/ask", response_model=AskResponse)
 def ask(engine: EngineDep, settings: SettingsDep, q: QueryText, doc: str | None = None,
-        section: str | None = None) -> AskResponse:
+        section: str | None = None, agency: str | None = None) -> AskResponse:
     """An extractive answer: the responsible agency and role, then verbatim citations
     (reworded by the configured OpenAI-compatible endpoint, if any, after checking);
-    optionally from one document and within a section path prefix ("III", "III.8")."""
-    return ask_out(answer(engine, q, settings.phraser(), doc=doc or None, section=(section or "").strip() or None))
+    optionally from one document, within a section path prefix ("III", "III.8"), or from
+    the tasks of one agency (id or name), as ``/api/search`` filters."""
+    return ask_out(answer(engine, q, settings.phraser(), doc=doc or None, section=(section or "").strip() or None,
+                          agency=agency_id_of(engine, agency)))
 
 
 @router.get("/suggest", response_model=SuggestResponse)

@@ -1,11 +1,15 @@
 """What the hardening of issue 12 changed for a user, in process through an ASGI client over
-the app built from settings: exports that open as text, the OpenAPI schema, and an upload
-stopped by the memory limit of the process that reads it."""
+the app built from settings: exports that open as text, the OpenAPI schema,
+the answer card under the page's filters, and an upload stopped by the memory limit of the
+process that reads it."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +17,7 @@ from openpyxl import load_workbook
 from tests import hostile_files as h
 
 PLAN_ID = "kh-ubnd-2024-cnsh"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -67,3 +72,52 @@ def test_an_upload_that_needs_more_memory_than_allowed_is_stopped(index_copy, ap
     ok = c.post("/api/documents/preview", files={"file": ("fixture-ke-hoach.docx", h.plan_docx())},
                 headers={"Authorization": f"Bearer {admin_token}"})
     assert ok.status_code == 200  # the next file is read as usual
+
+
+# --- the answer card obeys the page's filters -------------------------------------------------
+
+
+def _card(html: str) -> str:
+    """The answer card of a search page ("" when there is none)."""
+    m = re.search(r'<article class="card answer.*?</article>', html, re.S)
+    return m.group(0) if m else ""
+
+
+def test_the_answer_obeys_every_filter(index_copy, app_factory, e5):
+    from index.build import build
+
+    settings = index_copy("filters")
+    other = "fixture-nghi-quyet-chinh-phu-mau"
+    shutil.copy(FIXTURES / f"{other}.txt", settings.corpus_dir)
+    assert build(settings.data_dir, settings.corpus_dir, e5).built
+    c = app_factory(settings)
+    q = "Cơ quan nào bố trí kinh phí?"
+
+    for doc in (PLAN_ID, other):
+        a = c.get("/api/ask", params={"q": q, "doc": doc}).json()
+        assert a["citations"] and {x["doc_id"] for x in a["citations"]} == {doc}, a
+        card = _card(c.get("/", params={"q": q, "doc": doc}).text)
+        links = re.findall(r'href="/documents/([^"#]+)#', card)
+        assert links and set(links) == {doc}, card
+    answers = {doc: c.get("/api/ask", params={"q": q, "doc": doc}).json()["agencies"][0]["name"] for doc in (PLAN_ID, other)}
+    assert answers == {PLAN_ID: "Sở Tài chính", other: "Bộ Tài chính"}
+
+    a = c.get("/api/ask", params={"q": q, "doc": PLAN_ID, "section": "II"}).json()
+    assert a["citations"] and all(re.match(r"II([./]|$)", x["section"]) for x in a["citations"]), a
+    card = _card(c.get("/", params={"q": q, "doc": PLAN_ID, "section": "II"}).text)
+    assert card and "#II" in card and "#III" not in card and "#I." not in card
+
+    engine = c.app.state.engines.get()
+    tasks = {row.clause_id for row, _ in engine.matrix.for_agency("so-y-te")}  # its clauses, and the items over them
+    a = c.get("/api/ask", params={"q": q, "agency": "so-y-te"}).json()
+    assert a["agencies"][0]["name"] == "Sở Y tế" and a["citations"], a
+    cited = [f"{x['doc_id']}#{x['section']}" for x in a["citations"]]
+    assert all(any(t == i or t.startswith((i + ".", i + "/")) for t in tasks) for i in cited), (cited, tasks)
+    card = _card(c.get("/", params={"q": q, "agency": "so-y-te"}).text)
+    assert re.findall(r'class="agency-name" href="/agencies/([^"]+)"', card)[:1] == ["so-y-te"], card
+
+    for params in ({"doc": "khong-co-van-ban-nay"}, {"agency": "Sở Không Có"}):
+        r = c.get("/", params={"q": q, **params})
+        assert r.status_code == 404 and 'role="alert"' in r.text and "Không" in r.text, r.text[:300]
+        assert _card(r.text) == "" and "Trả lời" not in r.text
+        assert c.get("/api/ask", params={"q": q, **params}).status_code == 404
