@@ -7,7 +7,8 @@ published. On embedded Chroma the app holds its data dir for its whole life
 (``service.lease``), so no other process opens the same Chroma directory. Errors of every kind are turned into
 Vietnamese messages in one handler: JSON ``{"detail": …}`` under ``/api`` and
 ``/healthz``, a friendly HTML page elsewhere. Every response carries strict security
-headers (the pages load only their own CSS and JS: no inline script, no CDN).
+headers (the pages load only their own CSS and JS: no inline script, no CDN), and a request
+whose ``Host`` is not one the settings name is refused (``TrustedHosts``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.embedders import Embedder
@@ -79,6 +81,28 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class TrustedHosts:
+    """Pure ASGI middleware: requests must name one of ``hosts`` in their ``Host`` header
+    (Starlette's ``TrustedHostMiddleware`` rule: an exact name, or ``*.example.vn`` for its
+    subdomains; ``*`` for any), or they get 400 with a Vietnamese message. A web page that
+    rebinds its own DNS name to this machine's address then cannot read the API."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]):
+        self.app, self.hosts = app, hosts
+
+    def trusted(self, host: str) -> bool:
+        name = host.lower().rsplit("]", 1)[0] + "]" if host.startswith("[") else host.lower().split(":", 1)[0]
+        return any(p == "*" or name == p or (p.startswith("*.") and name.endswith(p[1:])) for p in self.hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and not self.trusted(Headers(scope=scope).get("host", "")):
+            message = "Tên máy chủ trong yêu cầu (tiêu đề Host) không được phép; hãy dùng địa chỉ đã cấu hình."
+            response = await handle_error(Request(scope), StarletteHTTPException(400, message))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def wants_json(request: Request) -> bool:
@@ -198,6 +222,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.state.holder = None  # this app's lease on an embedded data dir (service.lease), once started
     for exc_type in (TracuuError, IngestError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(exc_type, handle_error)
+    app.add_middleware(TrustedHosts, hosts=settings.trusted_hosts())
     app.add_middleware(SecurityHeaders)
 
     from service.api import health, router

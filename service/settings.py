@@ -14,7 +14,6 @@ from index.engine import Options
 from ingest.limits import Limits
 
 
-
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRACUU_", env_file=".env", extra="forbid")
 
@@ -26,6 +25,9 @@ class Settings(BaseSettings):
     query_cache: int = Field(1024, ge=0, description="Query embeddings kept in memory (repeated questions skip the model); 0 = off.")
     host: str = Field("127.0.0.1", description="Address `tracuu serve` binds; loopback unless told otherwise.")
     port: int = Field(8000, description="Port `tracuu serve` binds.")
+    allowed_hosts: str = Field("", description="Host names the server answers to, comma-separated, besides 127.0.0.1, "
+                                                "localhost and TRACUU_HOST; a request for any other Host gets 400. "
+                                                "'*' = any (behind a proxy that checks the name itself).")
     admin_token: SecretStr | None = Field(None, description="Required by the upload endpoints; unset = they are off.")
     max_upload_mb: int = Field(20, ge=1, description="Largest upload accepted, in MB; a .docx may unpack to twice that.")
     parse_timeout: float = Field(8.0, gt=0, description="Seconds an upload may take to be read (in a child process) before it is refused; `tracuu ingest` has no such limit.")
@@ -33,6 +35,15 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for optional generative phrasing; unset = extractive.")
     llm_api_key: SecretStr | None = Field(None, description="API key for that endpoint.")
     llm_model: str | None = Field(None, description="Model name at that endpoint.")
+
+    def trusted_hosts(self) -> list[str]:
+        """The Host names requests may carry (``["*"]``: any); ``*.example.vn`` matches its subdomains."""
+        named = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        if "*" in named:
+            return ["*"]
+        host = self.host.lower()
+        bound = [] if host in ("0.0.0.0", "::", "") else [f"[{host}]" if ":" in host else host]
+        return list(dict.fromkeys(["127.0.0.1", "localhost", *bound, *named]))
 
     def limits(self) -> Limits:
         """What one file may unpack into (``ingest.limits``), tied to the largest upload."""

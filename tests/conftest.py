@@ -96,7 +96,9 @@ def plan_settings(tmp_path_factory: pytest.TempPathFactory, e5) -> Settings:
 
     root = tmp_path_factory.mktemp("plan")
     shutil.copytree(ROOT / "corpus", root / "corpus")
-    settings = Settings(_env_file=None, data_dir=root / "data", corpus_dir=root / "corpus", admin_token=ADMIN_TOKEN)
+    # "testserver" is the Host of Starlette's TestClient, allowed here only (not by default)
+    settings = Settings(_env_file=None, data_dir=root / "data", corpus_dir=root / "corpus", admin_token=ADMIN_TOKEN,
+                        allowed_hosts="testserver")
     assert build(settings.data_dir, settings.corpus_dir, e5).built
     return settings
 

@@ -1,5 +1,5 @@
 """What the hardening of issue 12 changed for a user, in process through an ASGI client over
-the app built from settings: exports that open as text, the OpenAPI schema,
+the app built from settings: exports that open as text, the OpenAPI schema, the Host header,
 the answer card under the page's filters, and an upload stopped by the memory limit of the
 process that reads it."""
 
@@ -72,6 +72,33 @@ def test_an_upload_that_needs_more_memory_than_allowed_is_stopped(index_copy, ap
     ok = c.post("/api/documents/preview", files={"file": ("fixture-ke-hoach.docx", h.plan_docx())},
                 headers={"Authorization": f"Bearer {admin_token}"})
     assert ok.status_code == 200  # the next file is read as usual
+
+
+# --- the Host header --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["rebind.example", "rebind.example:8000", "127.0.0.1.rebind.example", ""])
+def test_a_request_for_a_foreign_host_is_refused(client, host):
+    for path in ("/api/search?q=kinh+ph%C3%AD", "/healthz"):
+        r = client.get(path, headers={"host": host})
+        assert r.status_code == 400 and "tiêu đề Host" in r.json()["detail"], (path, r.text)
+    page = client.get("/", headers={"host": host})
+    assert page.status_code == 400 and "tiêu đề Host" in page.text and "<html" in page.text
+    assert "Sở Tài chính" not in page.text
+
+
+def test_the_configured_hosts_and_loopback_are_served(index_copy, app_factory):
+    c = app_factory(index_copy("hosts", allowed_hosts="tracuu.example.vn, *.so-mau.example.vn"))
+    for host in ("tracuu.example.vn", "TRACUU.example.vn:8000", "may1.so-mau.example.vn", "127.0.0.1:8000", "localhost"):
+        r = c.get("/api/search", params={"q": "kinh phí"}, headers={"host": host})
+        assert r.status_code == 200 and r.json()["results"], host
+    for host in ("testserver", "so-mau.example.vn.rebind.example", "example.vn"):
+        assert c.get("/healthz", headers={"host": host}).status_code == 400, host
+
+
+def test_any_host_behind_a_proxy_when_told(index_copy, app_factory):
+    c = app_factory(index_copy("any-host", allowed_hosts="*"))
+    assert c.get("/healthz", headers={"host": "tracuu.example.vn"}).status_code == 200
 
 
 # --- the answer card obeys the page's filters -------------------------------------------------
