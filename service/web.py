@@ -188,7 +188,7 @@ def render_error(request: Request, status: int, message: str, headers: dict | No
 # --- pages ----------------------------------------------------------------------------------
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)  # HEAD: uptime checks
 def home(request: Request, engine: EngineDep, settings: SettingsDep, q: str | None = None, doc: str | None = None,
          agency: str | None = None, section: str | None = None) -> HTMLResponse:
     """The search page; ``/?q=…`` renders that question's answer and results (bookmarkable).

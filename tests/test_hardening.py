@@ -74,6 +74,11 @@ def test_an_upload_that_needs_more_memory_than_allowed_is_stopped(index_copy, ap
     assert ok.status_code == 200  # the next file is read as usual
 
 
+def test_head_of_the_search_page_answers_like_get(client):
+    r = client.head("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html") and r.content == b""
+
+
 # --- the Host header --------------------------------------------------------------------------
 
 
