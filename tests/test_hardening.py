@@ -64,6 +64,40 @@ def test_openapi_declares_the_bearer_token_and_no_ascii_only_pattern(client):
     assert client.get("/docs").status_code == 404  # no docs UI (its assets would come from a CDN)
 
 
+def test_a_chunked_upload_is_refused_as_it_arrives_not_once_spooled(index_copy, admin_token):
+    """A body without a Content-Length, sent 1 MB at a time as an ASGI server hands it over:
+    the app answers 413 once it has taken a little more than TRACUU_MAX_UPLOAD_MB (20 MB),
+    and takes no more of the 200 MB on offer."""
+    import anyio
+
+    from service.app import create_app
+
+    app = create_app(index_copy("chunked"))
+    boundary, chunk = "ranh-gioi", b"a" * (1024 * 1024)
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="fixture-lon.txt"\r\n'
+            "Content-Type: text/plain\r\n\r\n").encode()
+    taken, sent = [0], []
+
+    async def receive():
+        body = head if taken[0] == 0 else chunk
+        taken[0] += len(body)
+        return {"type": "http.request", "body": body, "more_body": taken[0] < 200 * len(chunk)}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+             "scheme": "http", "path": "/api/documents", "raw_path": b"/api/documents", "query_string": b"",
+             "root_path": "", "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+             "headers": [(b"host", b"127.0.0.1:8000"), (b"authorization", f"Bearer {admin_token}".encode()),
+                         (b"content-type", f"multipart/form-data; boundary={boundary}".encode()),
+                         (b"transfer-encoding", b"chunked")]}
+    anyio.run(app, scope, receive, send)
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    assert "tối đa 20 MB" in b"".join(m.get("body", b"") for m in sent[1:]).decode()
+    assert 20 * len(chunk) < taken[0] <= 22 * len(chunk), taken[0] / len(chunk)
+
+
 def test_an_upload_that_needs_more_memory_than_allowed_is_stopped(index_copy, app_factory, admin_token):
     c = app_factory(index_copy("memory", parse_memory_mb=400))
     r = c.post("/api/documents/preview", files={"file": ("fixture-kieu-19mb.docx", h.styles_bomb_docx())},

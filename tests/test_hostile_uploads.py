@@ -1,4 +1,6 @@
-"""Bad input and hostile files, one row each, sent to a real ``tracuu serve``.
+"""Bad input and hostile files, one row each, sent to a real ``tracuu serve``; with them the
+requests that are not uploads but must be refused the same way (a foreign Host header, a query
+too long or without a word, a filter naming nothing).
 
 Every file is made by code (``tests/hostile_files.py``, or one of the reader fixtures) and
 named ``fixture-…``. Each row asserts what a records officer or an attacker would see:
@@ -59,6 +61,7 @@ class Row:
     path: str = PREVIEW
     request: dict = field(default_factory=dict)  # httpx arguments instead of the file
     adds: bool = False  # the file joins the index
+    method: str = "POST"
 
 
 PLAN_TEXT = h.text_lines(h.PLAN_LINES)
@@ -111,6 +114,15 @@ ROWS = [
     Row("json-body", "", None, 422, "thiếu tệp", request={"json": {"file": "x"}}),
     Row("two-files", "", None, 400, "", request={"files": [("file", ("a.txt", b"a")), ("file", ("b.txt", b"b"))]}),
     Row("field-not-file", "", None, 422, "thiếu tệp", request={"data": {"file": "khong phai tep"}}),
+    # requests that are not uploads
+    Row("host-rebinding", "", None, 400, "tiêu đề host", "/api/search?q=kinh+ph%C3%AD", method="GET",
+        request={"headers": {"host": "tracuu.rebind.example"}}),
+    Row("host-rebinding-upload", "", None, 400, "tiêu đề host", ADD,
+        request={"files": {"file": ("fixture-ke-hoach.txt", PLAN_TEXT)}, "headers": {"host": "tracuu.rebind.example"}}),
+    Row("query-600-chars", "", None, 422, "quá dài", "/api/search?q=" + "a" * 600, method="GET"),
+    Row("query-no-word", "", None, 422, "không có chữ hoặc số", "/api/ask?q=%3F%21%E2%80%A6", method="GET"),
+    Row("ask-unknown-document", "", None, 404, "không có văn bản", "/api/ask?q=kinh+ph%C3%AD&doc=khong-co", method="GET"),
+    Row("ask-unknown-agency", "", None, 404, "không có cơ quan", "/api/ask?q=kinh+ph%C3%AD&agency=khong-co", method="GET"),
     # what joins the index, and what may not
     Row("id-collision", "kh-ubnd-2024-cnsh.txt", lambda: PLAN_TEXT, 422, "đã dùng cho tệp khác", ADD),
     Row("docx-valid", "fixture-ke-hoach-bang-nhiem-vu.docx", fixture("fixture-ke-hoach-bang-nhiem-vu.docx"), 200, "",
@@ -216,8 +228,8 @@ def _chunked_body(size: int):
 def _send(c: httpx.Client, row: Row, body: bytes | None) -> httpx.Response:
     if row.id == "body-25mb-chunked":
         return c.post(row.path, **_chunked_body(25 * 1024 * 1024))
-    if row.request:
-        return c.post(row.path, **row.request)
+    if row.request or row.method != "POST":
+        return c.request(row.method, row.path, **row.request)
     return c.post(row.path, files={"file": (row.file, body)})
 
 
