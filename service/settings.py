@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `tracuu serve` binds; loopback unless told otherwise.")
     port: int = Field(8000, description="Port `tracuu serve` binds.")
     allowed_hosts: str = Field("", description="Host names the server answers to, comma-separated, besides 127.0.0.1, "
-                                                "localhost and TRACUU_HOST; a request for any other Host gets 400. "
+                                                "localhost, [::1] and TRACUU_HOST; a request for any other Host gets 400. "
                                                 "'*' = any (behind a proxy that checks the name itself).")
     admin_token: SecretStr | None = Field(None, description="Required by the upload endpoints; unset = they are off.")
     max_upload_mb: int = Field(20, ge=1, description="Largest upload accepted, in MB; a .docx may unpack to twice that.")
@@ -43,7 +43,8 @@ class Settings(BaseSettings):
             return ["*"]
         host = self.host.lower()
         bound = [] if host in ("0.0.0.0", "::", "") else [f"[{host}]" if ":" in host else host]
-        return list(dict.fromkeys(["127.0.0.1", "localhost", *bound, *named]))
+        # [::1]: where `tracuu ingest` hands its build to a server bound to "::" (service.lease)
+        return list(dict.fromkeys(["127.0.0.1", "localhost", "[::1]", *bound, *named]))
 
     def limits(self) -> Limits:
         """What one file may unpack into (``ingest.limits``), tied to the largest upload."""

@@ -128,7 +128,8 @@ def test_a_request_for_a_foreign_host_is_refused(client, host):
 
 def test_the_configured_hosts_and_loopback_are_served(index_copy, app_factory):
     c = app_factory(index_copy("hosts", allowed_hosts="tracuu.example.vn, *.so-mau.example.vn"))
-    for host in ("tracuu.example.vn", "TRACUU.example.vn:8000", "may1.so-mau.example.vn", "127.0.0.1:8000", "localhost"):
+    for host in ("tracuu.example.vn", "TRACUU.example.vn:8000", "may1.so-mau.example.vn", "127.0.0.1:8000", "localhost",
+                 "[::1]:8000"):
         r = c.get("/api/search", params={"q": "kinh phí"}, headers={"host": host})
         assert r.status_code == 200 and r.json()["results"], host
     for host in ("testserver", "so-mau.example.vn.rebind.example", "example.vn"):
