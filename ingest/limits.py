@@ -31,7 +31,7 @@ from ingest.errors import CorruptFile, TooLarge
 
 MB = 1024 * 1024
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_PARAGRAPH, _TEXT = f"{_W}p", f"{_W}t"
+_PARAGRAPH, _TEXT, _STYLE = f"{_W}p", f"{_W}t", f"{_W}style"
 _XML = (".xml", ".rels")
 
 
@@ -43,6 +43,7 @@ class Limits:
     lines: int = 15_000  # lines of the text (a .docx paragraph, a table row, a PDF line)
     chars: int = 200_000  # characters of the text
     pages: int = 500  # pages of a PDF
+    styles: int = 10_000  # styles of a .docx (Word's own templates have a few hundred)
 
     @classmethod
     def for_upload(cls, max_upload_mb: int) -> Limits:
@@ -93,7 +94,7 @@ def check_docx(data: bytes, name: str, limits: Limits) -> None:
         if size > cap:
             raise TooLarge(name, f"tệp .docx giải nén ra{what} {vi_number(-(-size // MB))} MB, quá giới hạn "
                                  f"{vi_number(cap // MB)} MB (tệp nén bất thường hoặc quá lớn)")
-    counts = [0, 0]  # paragraphs, characters, over every XML part
+    counts = [0, 0, 0]  # paragraphs, characters, styles, over every XML part
     for info in infos:
         if info.filename.lower().endswith(_XML):
             try:
@@ -112,18 +113,25 @@ def docx_unreadable(name: str, exc: Exception, what: str) -> CorruptFile | TooLa
 
 
 def _count(part, counts: list[int], name: str, limits: Limits) -> None:
-    """Add the paragraphs and characters of one XML part to ``counts``, streaming it: each
-    paragraph is dropped once counted (in a function, so no element outlives the part)."""
-    for _, element in etree.iterparse(part, events=("end",), tag=(_PARAGRAPH, _TEXT), resolve_entities=False,
-                                      no_network=True, huge_tree=False):
-        if element.tag == _TEXT:
+    """Add the paragraphs and characters of one XML part to ``counts``, streaming it: every
+    element is dropped once read, so a part of many elements other than paragraphs (19 MB
+    of styles) is not kept whole either (in a function, so no element outlives the part)."""
+    for _, element in etree.iterparse(part, events=("end",), resolve_entities=False, no_network=True,
+                                      huge_tree=False):
+        tag = element.tag
+        if tag == _TEXT:
             counts[1] += len(element.text or "")
-        else:
+            if counts[1] > limits.chars:
+                raise TooLarge(name, f"tệp .docx có quá {vi_number(limits.chars)} ký tự; hãy tách thành nhiều tệp")
+        elif tag == _PARAGRAPH:
             counts[0] += 1
-            element.clear()
-            while element.getprevious() is not None:
-                del element.getparent()[0]
-        if counts[0] > limits.lines:
-            raise TooLarge(name, f"tệp .docx có quá {vi_number(limits.lines)} đoạn văn; hãy tách thành nhiều tệp")
-        if counts[1] > limits.chars:
-            raise TooLarge(name, f"tệp .docx có quá {vi_number(limits.chars)} ký tự; hãy tách thành nhiều tệp")
+            if counts[0] > limits.lines:
+                raise TooLarge(name, f"tệp .docx có quá {vi_number(limits.lines)} đoạn văn; hãy tách thành nhiều tệp")
+        elif tag == _STYLE:
+            counts[2] += 1
+            if counts[2] > limits.styles:
+                raise TooLarge(name, f"tệp .docx có quá {vi_number(limits.styles)} kiểu định dạng (style) "
+                                     "(tệp bất thường)")
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]

@@ -186,9 +186,10 @@ class _Styles:
     def __init__(self, document):
         self._by_id: dict[str, object] = {}
         self._default = None
+        style_id, kind, default = qn("w:styleId"), qn("w:type"), qn("w:default")  # once, not per style
         for style in document.styles.element.iterchildren(qn("w:style")):
-            self._by_id.setdefault(style.get(qn("w:styleId")), style)
-            if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true", "on"):
+            self._by_id.setdefault(style.get(style_id), style)
+            if style.get(kind) == "paragraph" and style.get(default) in ("1", "true", "on"):
                 self._default = style  # the last default wins, as in Word
 
     def chain(self, p) -> list:

@@ -121,9 +121,19 @@ def style_loop_docx() -> bytes:
 def styles_bomb_docx(megabytes: int = 19) -> bytes:
     """styles.xml of ``megabytes`` MB of styles (19: just inside the cap on XML), the body empty."""
     style = b'<w:style w:type="paragraph" w:styleId="s"><w:name w:val="s"/></w:style>'
-    head = f'<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="{W}">'.encode()
-    return docx_with([b"<w:p/>"], parts={"word/styles.xml": [head, *(style for _ in range(megabytes * 1024 * 1024 // len(style))),
-                                                              b"</w:styles>"]})
+    return _part_bomb_docx("word/styles.xml", "styles", style, megabytes)
+
+
+def settings_bomb_docx(megabytes: int = 19) -> bytes:
+    """settings.xml of ``megabytes`` MB of settings (python-docx builds its tree when the file
+    opens), the body empty: past every cap on counts, only the memory limit stops it."""
+    return _part_bomb_docx("word/settings.xml", "settings", b'<w:zoom w:percent="100"/>', megabytes)
+
+
+def _part_bomb_docx(part: str, root: str, element: bytes, megabytes: int) -> bytes:
+    head = f'<?xml version="1.0" encoding="UTF-8"?><w:{root} xmlns:w="{W}">'.encode()
+    repeated = (element for _ in range(megabytes * 1024 * 1024 // len(element)))
+    return docx_with([b"<w:p/>"], parts={part: [head, *repeated, f"</w:{root}>".encode()]})
 
 
 def _pdf(objects: list[bytes]) -> bytes:

@@ -100,7 +100,7 @@ def test_a_chunked_upload_is_refused_as_it_arrives_not_once_spooled(index_copy, 
 
 def test_an_upload_that_needs_more_memory_than_allowed_is_stopped(index_copy, app_factory, admin_token):
     c = app_factory(index_copy("memory", parse_memory_mb=400))
-    r = c.post("/api/documents/preview", files={"file": ("fixture-kieu-19mb.docx", h.styles_bomb_docx())},
+    r = c.post("/api/documents/preview", files={"file": ("fixture-thiet-lap-19mb.docx", h.settings_bomb_docx())},
                headers={"Authorization": f"Bearer {admin_token}"})
     assert r.status_code == 422 and "bộ nhớ" in r.json()["detail"], r.text
     ok = c.post("/api/documents/preview", files={"file": ("fixture-ke-hoach.docx", h.plan_docx())},
