@@ -99,7 +99,7 @@ def test_a_chunked_upload_is_refused_as_it_arrives_not_once_spooled(index_copy, 
 
 
 def test_an_upload_that_needs_more_memory_than_allowed_is_stopped(index_copy, app_factory, admin_token):
-    c = app_factory(index_copy("memory", parse_memory_mb=400))
+    c = app_factory(index_copy("memory", parse_memory_mb=400, parse_timeout=120))  # memory, not time, stops it
     r = c.post("/api/documents/preview", files={"file": ("fixture-thiet-lap-19mb.docx", h.settings_bomb_docx())},
                headers={"Authorization": f"Bearer {admin_token}"})
     assert r.status_code == 422 and "bộ nhớ" in r.json()["detail"], r.text
