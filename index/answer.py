@@ -124,20 +124,24 @@ def _now_called(engine: Engine, row: Row) -> str:
     return ""
 
 
-def ask(engine: Engine, question: str | Query, phraser=None, doc: str | None = None, section: str | None = None) -> Answer:
+def ask(engine: Engine, question: str | Query, phraser=None, doc: str | None = None, section: str | None = None,
+        agency: str | None = None) -> Answer:
     """Answer ``question`` (text, or already analysed), within ``doc`` / ``section`` when given;
-    ``phraser`` (``index.phrase.Phraser``) optionally rewords it."""
+    ``agency`` (an id): from that agency's tasks only. ``phraser`` (``index.phrase.Phraser``)
+    optionally rewords it."""
     q = question if isinstance(question, Query) else analyze(question)
-    answer = _answer(engine, q, doc, section)
+    answer = _answer(engine, q, doc, section, agency)
     return phraser(answer, engine.registry) if phraser else answer
 
 
-def _answer(engine: Engine, q: Query, doc: str | None, section: str | None) -> Answer:
+def _answer(engine: Engine, q: Query, doc: str | None, section: str | None, agency: str | None = None) -> Answer:
     if doc and doc not in engine.documents:
         engine.document(doc)  # NotFound, with its message
     scope = scope_of(engine, q.text)
     if doc:
         scope.docs, scope.boost = [doc], {}
+    if agency:  # the question asked of one agency's tasks, the best matching first
+        return _agency_tasks(engine, q, engine.registry.agencies[agency], scope, section)
     entries = [e for e in engine.catalog.entries.values() if any(_names(n, e.number, e.type) for n in q.refs)]
     missing = [e for e in entries if e.id not in engine.documents and not scope.docs]
     folded = fold(q.text)

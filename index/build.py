@@ -91,6 +91,7 @@ def build(
     chroma_url: str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     uploads: dict[str, bytes] | None = None,
+    parse: Callable[..., Document] = parse_bytes,
 ) -> BuildReport:
     """Bring the index in line with ``paths`` (default: the whole ``corpus_dir``).
 
@@ -99,15 +100,16 @@ def build(
 
     ``paths`` add or update files on top of what is indexed; the default run also drops
     documents whose files left the corpus. ``uploads`` maps file names to bytes (API).
-    ``embedder`` may be a factory, so an unchanged corpus never loads a model.
+    ``embedder`` may be a factory, so an unchanged corpus never loads a model. ``parse(data,
+    name, catalog, gazetteer)`` reads one file (the API reads uploads in a child process).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
-        return _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
+        return _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse)
 
 
-def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads) -> BuildReport:
+def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse) -> BuildReport:
     t0 = time.perf_counter()
     step = progress or (lambda *_: None)
     manifest = read_manifest(data_dir) or {}
@@ -118,7 +120,7 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
         stale = changed(manifest, inputs)
         gazetteer = Registry.load(out / "agencies.yaml").gazetteer()  # the names the recogniser knows
         docs, results = _read(corpus_dir, manifest, load_catalog(out / "catalog.yaml"), gazetteer, paths, uploads,
-                              bool(stale), step)
+                              bool(stale), step, parse)
         previous = manifest.get("documents", {})
         report = BuildReport(results, manifest.get("generation"), built=False, reasons=stale)
         moved = (manifest.get("chroma_url") or None) != (chroma_url or None)  # embedded ↔ server, or another server
@@ -135,7 +137,7 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads)
     return report
 
 
-def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step) -> tuple[dict[str, Document | None], list[FileResult]]:
+def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step, parse) -> tuple[dict[str, Document | None], list[FileResult]]:
     """Parse what must be parsed. A document maps to None when the serving generation's copy
     stays: its file is unchanged and so is everything it was read with (``stale`` is False)."""
     previous: dict[str, dict] = manifest.get("documents", {})
@@ -161,7 +163,7 @@ def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step)
                 docs[old_id] = None
                 results.append(FileResult(name, "unchanged", old_id, previous[old_id].get("clauses", 0)))
                 continue
-            doc = parse_bytes(data, name, catalog, gazetteer)
+            doc = parse(data, name, catalog, gazetteer)
             if doc.id in docs or (doc.id in previous and previous[doc.id]["file"] != name):
                 raise IngestError(name, f"mã văn bản '{doc.id}' đã dùng cho tệp khác")
             docs[doc.id] = doc

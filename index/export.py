@@ -1,4 +1,15 @@
-"""The responsibility matrix as CSV and XLSX (openpyxl), one row per agency × task."""
+"""The responsibility matrix as CSV and XLSX (openpyxl), one row per agency × task; the
+coverage report as XLSX.
+
+Every cell is text that opens as text. A spreadsheet reads a cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return as a formula (20 cells of the plan's own
+matrix start with "- "): in CSV such a cell gets a leading ``'``; in XLSX every cell is
+stored as a string with the "quote prefix" style, so it stays text even when edited.
+Characters XML cannot hold (control characters from a damaged file) are dropped.
+
+>>> csv_cell("=1+1"), csv_cell("- Sở Y tế"), csv_cell("Sở Y tế")
+("'=1+1", "'- Sở Y tế", 'Sở Y tế')
+"""
 
 from __future__ import annotations
 
@@ -26,12 +37,31 @@ def matrix_rows(engine: Engine) -> list[list[str]]:
     return out
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def matrix_csv(engine: Engine) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(COLUMNS)
-    w.writerows(matrix_rows(engine))
+    w.writerows([csv_cell(v) for v in row] for row in matrix_rows(engine))
     return buf.getvalue()
+
+
+def append_text(ws, row: list) -> None:
+    """Append ``row`` to worksheet ``ws``, every cell a string shown as text (see above)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+    for cell in ws[ws.max_row]:
+        if cell.value is not None:
+            cell.value = str(cell.value)
+            cell.data_type = "s"  # openpyxl makes "=…" a formula and "#N/A" an error
+            cell.quotePrefix = True
 
 
 def matrix_xlsx(engine: Engine) -> bytes:
@@ -45,7 +75,7 @@ def matrix_xlsx(engine: Engine) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in matrix_rows(engine):
-        ws.append(row)
+        append_text(ws, row)
     widths = [34, 28, 18, 80, 20, 8, 10, 30, 20, 14, 30, 10]
     for col, w in zip("ABCDEFGHIJKL", widths):
         ws.column_dimensions[col].width = w
@@ -82,7 +112,7 @@ def coverage_xlsx(engine: Engine, doc_id: str) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for r in rows:
-            ws.append(r)
+            append_text(ws, r)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

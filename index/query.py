@@ -69,7 +69,7 @@ class Query:
     @property
     def names_text(self) -> str:
         """The question without the document numbers it writes ("CV 7103/UBND-TH" names no UBND)."""
-        return re.sub(r"\S*\d+\S*/\S+", " ", self.text)
+        return re.sub(r"(?<!\S)\S*\d\S*/\S+", " ", self.text)  # matches start at a word's start: quadratic in a word's length at worst, not cubic
 
     @property
     def numbers(self) -> list[str]:

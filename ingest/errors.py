@@ -15,6 +15,9 @@ class IngestError(Exception):
         self.reason = reason
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self):  # raised in the process that reads an upload, re-raised in the server
+        return type(self), (self.path, self.reason)
+
 
 class UnsupportedFormat(IngestError):
     """The file's extension is not one we read."""
@@ -34,3 +37,11 @@ class CorruptFile(IngestError):
 
 class NeedsOCR(IngestError):
     """A PDF without a text layer (a scan)."""
+
+
+class TooLarge(IngestError):
+    """Beyond a cap: unpacked size, parts, paragraphs, lines, pages, characters or memory."""
+
+
+class TookTooLong(IngestError):
+    """Reading the file took longer than the time an upload is given."""

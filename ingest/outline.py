@@ -92,6 +92,7 @@ class Builder:
         self.doc, self.norm, self.width = doc, norm, width
         self.nodes: list[Node] = []
         self.by_path: dict[str, Node] = {}
+        self.repeats: dict[str, int] = {}  # next "~k" suffix to try for a repeated number
         self.current: Node | None = None  # node that body lines extend
         self.ctx = _Context()
         self.tables = TableReader(self)
@@ -101,9 +102,10 @@ class Builder:
     def add(self, kind: str, path: str, label: str, heading: str, line: Line, parent: Node | None) -> Node:
         if path in self.by_path:  # a repeated number: keep ids unique and say so
             self.doc.warnings.append(f"dòng {line.number}: số mục trùng '{path}'")
-            k = 2
-            while f"{path}~{k}" in self.by_path:
+            k = self.repeats.get(path, 2)
+            while f"{path}~{k}" in self.by_path:  # one step per repeat, not one per earlier copy
                 k += 1
+            self.repeats[path] = k + 1
             path = f"{path}~{k}"
         c = Clause(
             id=f"{self.doc.id}#{path}", doc_id=self.doc.id, path=path, kind=kind, label=label,

@@ -12,6 +12,7 @@ from ingest.assign import assign
 from ingest.bodies import Gazetteer
 from ingest.catalog import Catalog, slug
 from ingest.errors import EmptyDocument
+from ingest.limits import Limits
 from ingest.models import Document
 from ingest.outline import parse
 from ingest.readers import read_bytes
@@ -21,13 +22,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_bytes(data: bytes, name: str, catalog: Catalog | None = None, gazetteer: Gazetteer | None = None) -> Document:
+def parse_bytes(data: bytes, name: str, catalog: Catalog | None = None, gazetteer: Gazetteer | None = None,
+                limits: Limits | None = None) -> Document:
     """Parse a file's bytes. ``name`` is the file name (its extension picks the reader);
-    ``gazetteer`` holds the names of known bodies (the registry's), read as such in the text.
+    ``gazetteer`` holds the names of known bodies (the registry's), read as such in the text;
+    ``limits`` caps what the file may unpack into (default ``Limits()``).
 
     Raises an ``IngestError`` subclass with a message naming the file.
     """
-    src = read_bytes(data, name)
+    src = read_bytes(data, name, limits)
     entry = catalog.by_file(Path(name).name) if catalog else None
     doc = parse(src.text, entry.id if entry else slug(name))
     if entry is None and catalog is not None and doc.header.number:

@@ -1,6 +1,6 @@
 """The JSON API (DESIGN.md, "Contract"): search, ask, agencies, documents, cross-references,
-the coverage report (JSON and XLSX), the responsibility matrix, suggestions, uploads, and
-``/healthz``.
+the coverage report (JSON and XLSX), the responsibility matrix, suggestions, and
+``/healthz``; uploads are in ``service.uploads``.
 
 Endpoints are plain ``def`` so FastAPI runs them in its thread pool: search and answer
 are CPU work. The engine comes from ``EngineDep`` (the app's ``EngineSlot``, swapped when a
@@ -10,31 +10,24 @@ handler turns them into ``{"detail": "<Vietnamese message>"}`` with the right st
 
 from __future__ import annotations
 
-import os
 import secrets
-from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, Security
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator, BaseModel
+from pydantic_core import PydanticCustomError
 
 from index.answer import ask as answer
 from index.engine import Engine
 from index.errors import NotFound, TracuuError
-from ingest.catalog import Catalog, load_catalog
-from ingest.errors import IngestError
-from ingest.pipeline import parse_bytes
 from service.coverage import XLSX_TYPE, coverage_out, require_document, xlsx_disposition
 from service.schemas import AskResponse, SearchResponse, ask_out, search_out
 from service.settings import Settings
 from service.state import EngineSlot
 from service.views import (AgencyDigestOut, AgencySummary, DocumentDetail, DocumentSummary, SuggestResponse,
-                           agencies_out, agency_out, crossrefs_of, document_out, documents_out, outline_of,
-                           suggest_out)
+                           agencies_out, agency_out, crossrefs_of, document_out, documents_out, suggest_out)
 
 MAX_Q = 500  # index.query.MAX_QUERY_CHARS
 
@@ -61,32 +54,45 @@ def get_engine(slot: SlotDep) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-def require_admin(request: Request, settings: SettingsDep) -> None:
+bearer = HTTPBearer(auto_error=False, scheme_name="adminToken",
+                    description="The admin token (TRACUU_ADMIN_TOKEN): `Authorization: Bearer <token>`.")
+
+
+def require_admin(settings: SettingsDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]) -> None:
     """``Authorization: Bearer <TRACUU_ADMIN_TOKEN>``; write endpoints are off without a token."""
     token = settings.admin_token.get_secret_value() if settings.admin_token else ""
     if not token:
         raise HTTPException(403, "Chức năng cập nhật văn bản chưa bật (chưa cấu hình TRACUU_ADMIN_TOKEN).")
-    scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not given.strip():
+    if credentials is None:
         raise HTTPException(401, "Cần mã quản trị: gửi tiêu đề 'Authorization: Bearer <mã>'.",
                             headers={"WWW-Authenticate": "Bearer"})
-    if not secrets.compare_digest(given.strip().encode(), token.encode()):
+    if not secrets.compare_digest(credentials.credentials.strip().encode(), token.encode()):
         raise HTTPException(403, "Mã quản trị không đúng.")
 
 
+def has_word(q: str) -> str:
+    """A query needs a letter or a digit, in any script. Checked here rather than by a schema
+    ``pattern``: JSON Schema reads ``\\w`` and ``\\W`` as ASCII, so ``[^\\W_]`` would refuse "đ"."""
+    if not any(ch.isalnum() for ch in q):
+        raise PydanticCustomError("no_word", "the query has no letter or digit")
+    return q
+
+
 AdminDep = Annotated[None, Depends(require_admin)]
-QueryText = Annotated[str, Query(min_length=1, max_length=MAX_Q, pattern=r"[^\W_]",
-                                 description="Câu hỏi hoặc từ khóa: 1–500 ký tự, có ít nhất một chữ hoặc số")]
+QueryText = Annotated[str, Query(min_length=1, max_length=MAX_Q,
+                                 description="Câu hỏi hoặc từ khóa: 1–500 ký tự, có ít nhất một chữ hoặc số"),
+                      AfterValidator(has_word)]
 
 class ErrorOut(BaseModel):
     detail: str  # a Vietnamese sentence
 
 
-def _errors(*codes: int) -> dict:
+def errors(*codes: int) -> dict:
     return {c: {"model": ErrorOut} for c in codes}
 
 
-router = APIRouter(prefix="/api", tags=["api"], responses=_errors(404, 422, 503))
+router = APIRouter(prefix="/api", tags=["api"], responses=errors(404, 422, 503))
 health = APIRouter(tags=["health"])
 
 
@@ -126,10 +132,14 @@ def search(engine: EngineDep, q: QueryText, k: Annotated[int, Query(ge=1, le=50)
 
 
 @router.get("/ask", response_model=AskResponse)
-def ask(engine: EngineDep, settings: SettingsDep, q: QueryText) -> AskResponse:
+def ask(engine: EngineDep, settings: SettingsDep, q: QueryText, doc: str | None = None,
+        section: str | None = None, agency: str | None = None) -> AskResponse:
     """An extractive answer: the responsible agency and role, then verbatim citations
-    (reworded by the configured OpenAI-compatible endpoint, if any, after checking)."""
-    return ask_out(answer(engine, q, settings.phraser()))
+    (reworded by the configured OpenAI-compatible endpoint, if any, after checking);
+    optionally from one document, within a section path prefix ("III", "III.8"), or from
+    the tasks of one agency (id or name), as ``/api/search`` filters."""
+    return ask_out(answer(engine, q, settings.phraser(), doc=doc or None, section=(section or "").strip() or None,
+                          agency=agency_id_of(engine, agency)))
 
 
 @router.get("/suggest", response_model=SuggestResponse)
@@ -171,7 +181,7 @@ def document(engine: EngineDep, doc_id: str) -> DocumentDetail:
     return document_out(engine, doc_id)
 
 
-@router.get("/crossrefs", responses=_errors(501))
+@router.get("/crossrefs", responses=errors(501))
 def crossrefs(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> dict:
     """The documents and clauses a document is linked to (``index.crossref``)."""
     if doc not in engine.documents and doc not in engine.catalog.entries:
@@ -217,117 +227,3 @@ def export_csv(engine: EngineDep) -> Response:
 
     return Response(matrix_csv(engine).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="ma-tran-trach-nhiem.csv"'})
-
-
-# --- uploads (admin) ------------------------------------------------------------------------
-
-_UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-    "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": ".txt, .md, .docx hoặc .pdf"}},
-}}}}}
-
-
-async def _read_upload(request: Request, settings: Settings) -> tuple[str, bytes]:
-    """The uploaded file's safe name and bytes; 413 beyond ``max_upload_mb``.
-
-    Parsed by hand after the token check, so an unauthenticated client cannot make the
-    server spool a large body."""
-    limit = settings.max_upload_mb * 1024 * 1024
-    too_big = HTTPException(413, f"Tệp quá lớn; tối đa {settings.max_upload_mb} MB.")
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit + 64 * 1024:
-        raise too_big
-    form = await request.form(max_files=1, max_fields=5)  # malformed multipart: Starlette answers 400
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        raise HTTPException(422, "Thiếu tệp: gửi tệp trong trường 'file' (multipart/form-data).")
-    data = await upload.read(limit + 1)
-    await form.close()
-    if len(data) > limit:
-        raise too_big
-    name = Path((upload.filename or "").replace("\\", "/")).name.strip()
-    if not name or name.startswith(".") or any(ord(ch) < 32 for ch in name):
-        raise HTTPException(422, "Tên tệp không hợp lệ.")
-    return name, data
-
-
-def corpus_catalog(settings: Settings) -> Catalog:
-    """The corpus's catalog as the next build will read it (the engine's copy may be older)."""
-    return load_catalog(settings.corpus_dir / "catalog.yaml")
-
-
-@router.post("/documents/preview", openapi_extra=_UPLOAD_BODY, responses=_errors(400, 401, 403, 413))
-async def preview(request: Request, _: AdminDep, settings: SettingsDep, engine: EngineDep) -> dict:
-    """Parse an uploaded file without touching the index: header, catalog match, outline, warnings."""
-    name, data = await _read_upload(request, settings)
-    catalog = corpus_catalog(settings)
-    doc = await run_in_threadpool(parse_bytes, data, name, catalog)
-    entry = catalog.entries.get(doc.id)
-    return {
-        "file": name, "doc_id": doc.id, "header": asdict(doc.header),
-        "catalog": asdict(entry) if entry else None, "already_loaded": doc.id in engine.documents,
-        "clauses": len(doc.clauses), "references": [asdict(r) for r in doc.references],
-        "warnings": doc.warnings, "outline": [c.model_dump() for c in outline_of(doc)],
-    }
-
-
-@router.post("/documents", openapi_extra=_UPLOAD_BODY, responses=_errors(400, 401, 403, 409, 413))
-async def upload(request: Request, _: AdminDep, settings: SettingsDep, slot: SlotDep) -> dict:
-    """Add a document: parse it, build a new index generation, keep the file in the corpus.
-
-    A file that cannot be read → 422 and the index is unchanged. The answer comes once this
-    app serves the new generation; other requests are served by the previous one meanwhile."""
-    name, data = await _read_upload(request, settings)
-    target = settings.corpus_dir / name
-    if target.exists() and target.read_bytes() != data:
-        raise HTTPException(409, f"Kho văn bản đã có tệp '{name}' với nội dung khác; hãy đổi tên tệp.")
-    await run_in_threadpool(parse_bytes, data, name, corpus_catalog(settings))  # fail fast with the reader's message
-    report = await run_in_threadpool(build_and_swap, settings, slot, uploads={name: data})
-    failed = next((f for f in report.failed if f.file == name), None)
-    if failed is not None:
-        raise IngestError(name, failed.error or "không đọc được tệp")
-    if not target.exists():
-        _save(target, data)
-    return report_out(report)
-
-
-class ReindexIn(BaseModel):
-    paths: list[str] | None = None  # files or folders on this machine; None: the whole corpus
-
-
-@router.post("/reindex", include_in_schema=False)
-def reindex(request: Request, body: ReindexIn, settings: SettingsDep, slot: SlotDep) -> dict:
-    """``tracuu ingest`` handed over by a command line while this server holds the embedded
-    data dir (``service.lease``): authorised by the key in ``serve.json``, which only a user
-    who can read the data dir has; answered once this app serves the new generation."""
-    holder = request.app.state.holder
-    _, _, given = request.headers.get("authorization", "").partition(" ")
-    if holder is None or not secrets.compare_digest(given.strip().encode(), holder.key.encode()):
-        raise HTTPException(403, "Không có quyền giao việc nạp cho máy chủ này.")
-    paths = [Path(p) for p in body.paths] if body.paths else None
-    return report_out(build_and_swap(settings, slot, paths=paths))
-
-
-def build_and_swap(settings: Settings, slot: EngineSlot, **what):
-    """Build a generation with this app's model; when one is published, swap it in before returning.
-
-    ``build()`` holds a file lock on the data dir, so uploads, handed-over ingests and other
-    workers take turns."""
-    from index.build import build
-
-    report = build(settings.data_dir, settings.corpus_dir, lambda: slot.get().embedder, chroma_url=settings.chroma_url, **what)
-    if report.built:
-        slot.reload()
-    return report
-
-
-def report_out(report) -> dict:
-    return asdict(report) | {"failed": [asdict(f) for f in report.failed]}
-
-
-def _save(target: Path, data: bytes) -> None:
-    """Write atomically (a hidden temp file, which corpus scans skip, then a rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.upload")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)

@@ -7,7 +7,8 @@ published. On embedded Chroma the app holds its data dir for its whole life
 (``service.lease``), so no other process opens the same Chroma directory. Errors of every kind are turned into
 Vietnamese messages in one handler: JSON ``{"detail": …}`` under ``/api`` and
 ``/healthz``, a friendly HTML page elsewhere. Every response carries strict security
-headers (the pages load only their own CSS and JS: no inline script, no CDN).
+headers (the pages load only their own CSS and JS: no inline script, no CDN), and a request
+whose ``Host`` is not one the settings name is refused (``TrustedHosts``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from index.embedders import Embedder
@@ -81,6 +83,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class TrustedHosts:
+    """Pure ASGI middleware: requests must name one of ``hosts`` in their ``Host`` header
+    (Starlette's ``TrustedHostMiddleware`` rule: an exact name, or ``*.example.vn`` for its
+    subdomains; ``*`` for any), or they get 400 with a Vietnamese message. A web page that
+    rebinds its own DNS name to this machine's address then cannot read the API."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]):
+        self.app, self.hosts = app, hosts
+
+    def trusted(self, host: str) -> bool:
+        name = host.lower().rsplit("]", 1)[0] + "]" if host.startswith("[") else host.lower().split(":", 1)[0]
+        return any(p == "*" or name == p or (p.startswith("*.") and name.endswith(p[1:])) for p in self.hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and not self.trusted(Headers(scope=scope).get("host", "")):
+            message = "Tên máy chủ trong yêu cầu (tiêu đề Host) không được phép; hãy dùng địa chỉ đã cấu hình."
+            response = await handle_error(Request(scope), StarletteHTTPException(400, message))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def wants_json(request: Request) -> bool:
     """API clients get JSON; people get an HTML page."""
     path = request.url.path
@@ -95,7 +119,7 @@ def validation_message(exc: RequestValidationError) -> str:
         kind, ctx = err.get("type", ""), err.get("ctx") or {}
         if name == "q" and kind in ("missing", "string_too_short"):
             parts.append("Câu hỏi trống: hãy nhập nội dung cần tìm.")
-        elif name == "q" and kind == "string_pattern_mismatch":
+        elif name == "q" and kind == "no_word":  # service.api.has_word
             blank = not str(err.get("input", "")).strip()
             parts.append("Câu hỏi trống: hãy nhập nội dung cần tìm." if blank
                          else "Câu hỏi không có chữ hoặc số nào để tìm.")
@@ -183,24 +207,31 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
                 await run_in_threadpool(warm_up)
             except TracuuError as e:
                 log.warning("engine not ready at start-up: %s", e)
+            if settings.admin_token:  # uploads are on: the process that reads them loads meanwhile
+                from service import isolation
+
+                await run_in_threadpool(isolation.start)
             yield
 
     app = FastAPI(
         title="tracuu", summary="Tra cứu văn bản chỉ đạo: cơ quan nào làm gì, trích dẫn nguyên văn.",
         version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,  # the docs UIs load scripts from a CDN
-    )
+    )  # the schema is at /openapi.json
     app.state.settings = settings
     app.state.engines = EngineSlot(settings.options(), embedder)
     app.state.holder = None  # this app's lease on an embedded data dir (service.lease), once started
     for exc_type in (TracuuError, IngestError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(exc_type, handle_error)
+    app.add_middleware(TrustedHosts, hosts=settings.trusted_hosts())
     app.add_middleware(SecurityHeaders)
 
     from service.api import health, router
+    from service.uploads import router as uploads_router
     from service.web import router as web_router
 
     app.include_router(health)
     app.include_router(router)
+    app.include_router(uploads_router)
     app.include_router(web_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

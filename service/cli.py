@@ -88,7 +88,7 @@ def _build_here(s, paths: list[Path] | None):
 
     try:
         return build(s.data_dir, s.corpus_dir, lambda: create_embedder(s.embedder, s.embed_model), paths or None,
-                     s.chroma_url, progress)
+                     s.chroma_url, progress, parse=s.file_parser())
     finally:
         for bar in bars.values():
             bar.close()

@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.engine import Options
+from ingest.limits import Limits
 
 
 class Settings(BaseSettings):
@@ -24,11 +25,36 @@ class Settings(BaseSettings):
     query_cache: int = Field(1024, ge=0, description="Query embeddings kept in memory (repeated questions skip the model); 0 = off.")
     host: str = Field("127.0.0.1", description="Address `tracuu serve` binds; loopback unless told otherwise.")
     port: int = Field(8000, description="Port `tracuu serve` binds.")
+    allowed_hosts: str = Field("", description="Host names the server answers to, comma-separated, besides 127.0.0.1, "
+                                                "localhost, [::1] and TRACUU_HOST; a request for any other Host gets 400. "
+                                                "'*' = any (behind a proxy that checks the name itself).")
     admin_token: SecretStr | None = Field(None, description="Required by the upload endpoints; unset = they are off.")
-    max_upload_mb: int = Field(20, description="Largest upload accepted, in MB.")
+    max_upload_mb: int = Field(20, ge=1, description="Largest upload accepted, in MB; a .docx may unpack to twice that.")
+    parse_timeout: float = Field(8.0, gt=0, description="Seconds an upload may take to be read (in a child process) before it is refused; `tracuu ingest` has no such limit.")
+    parse_memory_mb: int = Field(1024, ge=256, description="Memory (address space, MB) of the child process that reads an upload.")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for optional generative phrasing; unset = extractive.")
     llm_api_key: SecretStr | None = Field(None, description="API key for that endpoint.")
     llm_model: str | None = Field(None, description="Model name at that endpoint.")
+
+    def trusted_hosts(self) -> list[str]:
+        """The Host names requests may carry (``["*"]``: any); ``*.example.vn`` matches its subdomains."""
+        named = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        if "*" in named:
+            return ["*"]
+        host = self.host.lower()
+        bound = [] if host in ("0.0.0.0", "::", "") else [f"[{host}]" if ":" in host else host]
+        # [::1]: where `tracuu ingest` hands its build to a server bound to "::" (service.lease)
+        return list(dict.fromkeys(["127.0.0.1", "localhost", "[::1]", *bound, *named]))
+
+    def limits(self) -> Limits:
+        """What one file may unpack into (``ingest.limits``), tied to the largest upload."""
+        return Limits.for_upload(self.max_upload_mb)
+
+    def file_parser(self):
+        """``parse_bytes`` within ``limits()``, in this process (``tracuu ingest``, handed-over builds)."""
+        from ingest.pipeline import parse_bytes
+
+        return partial(parse_bytes, limits=self.limits())
 
     def phraser(self):
         """The optional generative phraser, or None (the default: extractive answers)."""

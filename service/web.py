@@ -133,8 +133,8 @@ def _answer_view(engine: Engine, a: Answer) -> dict:
             agencies[name]["roles"].append(role)
     cites = [{"url": clause_url(c.clause), "label": c.clause.label, "section": c.clause.path, "quote": c.quote,
               "heading": c.heading, "doc": doc_name(engine, c.clause.doc_id)} for c in a.citations]
-    for c in cites:
-        c["copy"] = f"{c['doc']}, {c['label']}: “{collapse_spaces(c['quote'])}”"
+    for c in cites:  # not "copy": in the template, ``c.copy`` would be the dict's method
+        c["copy_text"] = f"{c['doc']}, {c['label']}: “{collapse_spaces(c['quote'])}”"
     notes = [n for n in dict.fromkeys(a.notes) if n not in a.text]  # the extractive text may already say them
     return {"text": a.text, "supported": a.supported, "kind": a.kind, "agencies": list(agencies.values()),
             "citations": cites, "notes": notes}
@@ -188,11 +188,12 @@ def render_error(request: Request, status: int, message: str, headers: dict | No
 # --- pages ----------------------------------------------------------------------------------
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)  # HEAD: uptime checks
 def home(request: Request, engine: EngineDep, settings: SettingsDep, q: str | None = None, doc: str | None = None,
          agency: str | None = None, section: str | None = None) -> HTMLResponse:
     """The search page; ``/?q=…`` renders that question's answer and results (bookmarkable).
-    The answer is the one ``/api/ask`` gives, reworded by the configured phraser if any."""
+    The answer is the one ``/api/ask`` gives, reworded by the configured phraser if any; both
+    obey the filters (a document, a section, an agency)."""
     filters = {"doc": doc or "", "agency": agency or "", "section": (section or "").strip()}
     ctx = {"q": q or "", "filters": filters, "examples": EXAMPLES, "message": None, "answer": None, "results": None,
            "doc_options": [(d, doc_name(engine, d)) for d in engine.documents],
@@ -200,11 +201,11 @@ def home(request: Request, engine: EngineDep, settings: SettingsDep, q: str | No
     if q is None or q == "":
         return render(request, "search.html", **ctx)
     try:
+        where = {"doc": filters["doc"] or None, "section": filters["section"] or None,
+                 "agency": agency_id_of(engine, filters["agency"])}  # an unknown agency: 404, before any answer
         query = analyze(q)  # one analysis (and one query embedding) for the answer and the list
-        ctx["answer"] = _answer_view(engine, answer(engine, query, settings.phraser()))
-        hits = engine.search(query, 10, doc=filters["doc"] or None, section=filters["section"] or None,
-                             agency=agency_id_of(engine, filters["agency"]))
-        ctx["results"] = [_result_view(engine, h) for h in hits]
+        ctx["answer"] = _answer_view(engine, answer(engine, query, settings.phraser(), **where))
+        ctx["results"] = [_result_view(engine, h) for h in engine.search(query, 10, **where)]
     except TracuuError as e:
         if e.status >= 500:
             raise

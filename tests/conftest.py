@@ -7,13 +7,15 @@ In this process:
 - ``client`` (session): an ASGI client (Starlette's ``TestClient``, lifespan included) over
   ``create_app(plan_settings)``: the API and the pages as uvicorn would serve them, without
   a process. ``app_factory``: ``start(settings)`` → a client over another app, closed at the
-  end of the test. ``index_copy``: ``copy(name, **overrides)`` → settings of a private copy
+  end of the test; ``module_app_factory``: ``start(**overrides)`` → one over a private copy
+  of the index, kept for the module. ``index_copy``: ``copy(name, **overrides)`` → settings of a private copy
   of the index and its corpus, for tests that change them (uploads, edits).
 
 Real processes (one embedded Chroma directory is never opened by two processes, so each
 gets its own copy of the index):
 - ``live_server`` (session): ``tracuu serve`` on a free 127.0.0.1 port; ``server_factory``:
-  more servers inside one test, stopped at its end; ``run_server(settings)`` underneath.
+  more servers inside one test, stopped at its end; ``module_server_factory``: servers on
+  private copies of the index, shared by one module; ``run_server(settings)`` underneath.
 - ``browser`` (session): Debian's chromium driven by Playwright, started offline.
 - ``chat_endpoint`` (session): a small OpenAI-compatible endpoint on 127.0.0.1 for the
   optional phraser; it replies with the text it is sent as the model name.
@@ -94,7 +96,9 @@ def plan_settings(tmp_path_factory: pytest.TempPathFactory, e5) -> Settings:
 
     root = tmp_path_factory.mktemp("plan")
     shutil.copytree(ROOT / "corpus", root / "corpus")
-    settings = Settings(_env_file=None, data_dir=root / "data", corpus_dir=root / "corpus", admin_token=ADMIN_TOKEN)
+    # "testserver" is the Host of Starlette's TestClient, allowed here only (not by default)
+    settings = Settings(_env_file=None, data_dir=root / "data", corpus_dir=root / "corpus", admin_token=ADMIN_TOKEN,
+                        allowed_hosts="testserver")
     assert build(settings.data_dir, settings.corpus_dir, e5).built
     return settings
 
@@ -130,6 +134,18 @@ def app_client(settings: Settings, embedder=None):
 def client(plan_settings: Settings, e5):
     with app_client(plan_settings, e5) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def module_app_factory(plan_settings: Settings, tmp_path_factory: pytest.TempPathFactory, e5):
+    """``start(**overrides)`` → a client over an app on a private copy of the session index,
+    shared by the tests of one module."""
+    with ExitStack() as stack:
+        def start(**overrides):
+            settings = copy_index(plan_settings, tmp_path_factory.mktemp("module-app")).model_copy(update=overrides)
+            return stack.enter_context(app_client(settings, e5))
+
+        yield start
 
 
 @pytest.fixture
@@ -211,6 +227,19 @@ def _stop(proc: subprocess.Popen) -> None:
 def live_server(plan_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with run_server(copy_index(plan_settings, tmp_path_factory.mktemp("live"))) as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def module_server_factory(plan_settings: Settings, tmp_path_factory: pytest.TempPathFactory):
+    """``start(**overrides)`` → a server on a private copy of the session index, shared by the
+    tests of one module (uploads change its index) and stopped after them."""
+    with ExitStack() as stack:
+        def start(**overrides) -> LiveServer:
+            root = tmp_path_factory.mktemp("module-server")
+            settings = copy_index(plan_settings, root).model_copy(update=overrides)
+            return stack.enter_context(run_server(settings, log_dir=root))
+
+        yield start
 
 
 @pytest.fixture

@@ -283,7 +283,9 @@ def test_upload_flow_in_the_browser(page, index_copy, server_factory, admin_toke
     page.locator("#upload-file").set_input_files(str(FIXTURES / "fixture-utf8-bom.txt"))
     preview_button.click()
     preview = page.locator("#preview")
-    expect(preview).to_be_visible()
+    # the first file after start-up waits for the process that reads uploads to finish loading
+    # (4 s on an idle machine, much longer on a busy one)
+    expect(preview).to_be_visible(timeout=60_000)
     expect(preview.locator("#preview-catalog")).to_contain_text("Tài liệu mới")
     expect(preview.locator("#preview-catalog")).to_contain_text("fixture-utf8-bom")
     outline = preview.locator("#preview-outline li")

@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
+import httpx
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -24,7 +25,18 @@ SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 @pytest.fixture
 def page(browser, live_server):
     """A fresh page that records every request and refuses any that leaves 127.0.0.1."""
-    context = browser.new_context(locale="vi-VN", accept_downloads=True, viewport={"width": 1280, "height": 900})
+    yield from guarded_page(browser)
+
+
+@pytest.fixture
+def clipboard_page(browser, live_server):
+    """The same, allowed to write and read the clipboard."""
+    yield from guarded_page(browser, permissions=["clipboard-read", "clipboard-write"])
+
+
+def guarded_page(browser, **options):
+    context = browser.new_context(locale="vi-VN", accept_downloads=True, viewport={"width": 1280, "height": 900},
+                                  **options)
     outside: list[str] = []
 
     def guard(route):
@@ -104,6 +116,29 @@ def test_search_answer_citation_agency_and_export(page, live_server, tmp_path):
     assert rows[0][0] == "Cơ quan (theo văn bản)" and "Vai trò" in rows[0]
     assert any(r[0] == "Sở Tài chính" for r in rows[1:])
     shutil.copy(path, SHOTS.parent / "ma-tran-trach-nhiem.xlsx")
+
+
+def test_the_copy_button_copies_the_citation(clipboard_page, live_server):
+    """"Sao chép trích dẫn" puts the document, the label and the verbatim quote on the clipboard."""
+    from playwright.sync_api import expect
+
+    q = "Sở nào bố trí kinh phí?"
+    top = httpx.get(live_server.url + "/api/ask", params={"q": q}).json()["citations"][0]
+    page = clipboard_page
+    prompts: list[str] = []  # the fallback when the clipboard refuses: a prompt showing the text
+    page.on("dialog", lambda d: (prompts.append(d.message), d.dismiss()))
+    page.goto(live_server.url + "/?q=" + q)
+    button = page.locator("article.answer button[data-copy]")
+    expect(button).to_have_text("Sao chép trích dẫn")
+    button.click()
+    expect(button).to_have_text("Đã sao chép")
+    assert prompts == []
+    copied = page.evaluate("navigator.clipboard.readText()")
+    source = page.locator("article.answer figcaption a").inner_text()  # "<document>, <label>"
+    quote = " ".join(top["quote"].split())
+    assert copied == f"{source}: “{quote}”", copied
+    assert top["label"] == "Mục III, điểm 8" and source.endswith(", Mục III, điểm 8")
+    assert source.startswith("Kế hoạch") and "Sở Tài chính" in quote
 
 
 def test_suggestions_and_mobile_layout(page, live_server):

@@ -1,0 +1,137 @@
+"""Caps on what one file may unpack into, checked before the work they bound.
+
+A 0.8 MB .docx can unzip to 200 MB of XML, and a short text can hold tens of thousands
+of lines the outline parser reads one by one. Each cap is checked as early as the format
+allows: the bytes of a text file before decoding them, the parts of a .docx (their sizes
+as the zip declares them, which ``zipfile`` never reads past, then a streaming count of
+paragraphs and characters) before python-docx builds its trees, the pages of a PDF before
+extracting them and its text page by page. Every refusal is a ``TooLarge`` naming the
+file, the figure and the cap.
+
+The defaults keep the longest file they allow within seconds of parsing on one core
+(the development set's directives are 12,000 to 47,000 characters long), and the
+unpacked size of a .docx is tied to the largest upload (``Limits.for_upload``).
+
+>>> check_text("một\\nhai\\nba", "mau.txt", Limits(lines=2))
+Traceback (most recent call last):
+...
+ingest.errors.TooLarge: mau.txt: văn bản có 3 dòng, quá giới hạn 2 dòng; hãy tách thành nhiều tệp
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ingest.errors import CorruptFile, TooLarge
+
+MB = 1024 * 1024
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARAGRAPH, _TEXT, _STYLE = f"{_W}p", f"{_W}t", f"{_W}style"
+_XML = (".xml", ".rels")
+
+
+@dataclass(frozen=True)
+class Limits:
+    unpacked_bytes: int = 40 * MB  # the parts of a .docx, uncompressed, together (images included)
+    xml_bytes: int = 20 * MB  # its XML parts, uncompressed, together (what python-docx builds trees of)
+    parts: int = 1000  # entries in a .docx's zip
+    lines: int = 15_000  # lines of the text (a .docx paragraph, a table row, a PDF line)
+    chars: int = 200_000  # characters of the text
+    pages: int = 500  # pages of a PDF
+    styles: int = 10_000  # styles of a .docx (Word's own templates have a few hundred)
+
+    @classmethod
+    def for_upload(cls, max_upload_mb: int) -> Limits:
+        """The default caps, a .docx unpacking to at most twice the largest upload, its XML
+        to at most the largest upload."""
+        return cls(unpacked_bytes=2 * max_upload_mb * MB, xml_bytes=max_upload_mb * MB)
+
+
+def vi_number(value: int) -> str:
+    """A count the Vietnamese way: 20.000."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _refuse(name: str, found: str, cap: str) -> TooLarge:
+    return TooLarge(name, f"{found}, quá giới hạn {cap}; hãy tách thành nhiều tệp")
+
+
+def check_text(text: str, name: str, limits: Limits) -> None:
+    """The text a reader produced, against the caps on characters and lines."""
+    if len(text) > limits.chars:
+        raise _refuse(name, f"văn bản dài {vi_number(len(text))} ký tự", f"{vi_number(limits.chars)} ký tự")
+    lines = text.count("\n") + 1
+    if lines > limits.lines:
+        raise _refuse(name, f"văn bản có {vi_number(lines)} dòng", f"{vi_number(limits.lines)} dòng")
+
+
+def check_text_bytes(data: bytes, name: str, limits: Limits) -> None:
+    """A text file too long to hold ``limits.chars`` characters in any encoding we read
+    (at most 4 bytes a character) is refused before it is decoded."""
+    if len(data) > 4 * limits.chars:
+        raise _refuse(name, f"tệp văn bản nặng {vi_number(len(data))} byte", f"{vi_number(limits.chars)} ký tự")
+
+
+def check_docx(data: bytes, name: str, limits: Limits) -> None:
+    """A .docx's zip: number of parts, their declared uncompressed sizes together, then
+    paragraphs and characters counted while streaming its XML (constant memory)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, RuntimeError) as exc:
+        raise CorruptFile(name, f"tệp .docx bị hỏng hoặc không phải .docx ({type(exc).__name__})") from exc
+    if len(infos) > limits.parts:
+        raise TooLarge(name, f"tệp .docx có {vi_number(len(infos))} thành phần, quá giới hạn {vi_number(limits.parts)} "
+                             "(tệp nén bất thường)")
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith(_XML))
+    for what, size, cap in (("", sum(i.file_size for i in infos), limits.unpacked_bytes),
+                            (" phần XML", xml, limits.xml_bytes)):
+        if size > cap:
+            raise TooLarge(name, f"tệp .docx giải nén ra{what} {vi_number(-(-size // MB))} MB, quá giới hạn "
+                                 f"{vi_number(cap // MB)} MB (tệp nén bất thường hoặc quá lớn)")
+    counts = [0, 0, 0]  # paragraphs, characters, styles, over every XML part
+    for info in infos:
+        if info.filename.lower().endswith(_XML):
+            try:
+                with archive.open(info) as part:
+                    _count(part, counts, name, limits)
+            except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+                    NotImplementedError) as exc:  # damaged, encrypted or an unknown compression
+                raise docx_unreadable(name, exc, f"tệp .docx bị hỏng: phần {info.filename} không đọc được") from exc
+
+
+def docx_unreadable(name: str, exc: Exception, what: str) -> CorruptFile | TooLarge:
+    """The error for a .docx python-docx or lxml could not read."""
+    if isinstance(exc, MemoryError):
+        return TooLarge(name, "tệp .docx cần quá nhiều bộ nhớ để đọc (nội dung nén bất thường hoặc quá lớn)")
+    return CorruptFile(name, f"{what} ({type(exc).__name__})")
+
+
+def _count(part, counts: list[int], name: str, limits: Limits) -> None:
+    """Add the paragraphs and characters of one XML part to ``counts``, streaming it: every
+    element is dropped once read, so a part of many elements other than paragraphs (19 MB
+    of styles) is not kept whole either (in a function, so no element outlives the part)."""
+    for _, element in etree.iterparse(part, events=("end",), resolve_entities=False, no_network=True,
+                                      huge_tree=False):
+        tag = element.tag
+        if tag == _TEXT:
+            counts[1] += len(element.text or "")
+            if counts[1] > limits.chars:
+                raise TooLarge(name, f"tệp .docx có quá {vi_number(limits.chars)} ký tự; hãy tách thành nhiều tệp")
+        elif tag == _PARAGRAPH:
+            counts[0] += 1
+            if counts[0] > limits.lines:
+                raise TooLarge(name, f"tệp .docx có quá {vi_number(limits.lines)} đoạn văn; hãy tách thành nhiều tệp")
+        elif tag == _STYLE:
+            counts[2] += 1
+            if counts[2] > limits.styles:
+                raise TooLarge(name, f"tệp .docx có quá {vi_number(limits.styles)} kiểu định dạng (style) "
+                                     "(tệp bất thường)")
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]

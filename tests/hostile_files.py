@@ -1,0 +1,184 @@
+"""Hostile and broken files for the upload tests, made by code when a test asks for them.
+
+Every text in them is invented ("fixture" wording, an imaginary "Tỉnh Mẫu"); none comes
+from a real directive. Each maker returns the bytes of one file; the tests name the files
+``fixture-…``.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterable
+
+import docx
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+BODY_START = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W}"><w:body>'.encode()
+BODY_END = b"</w:body></w:document>"
+PLAN_LINES = ["KẾ HOẠCH MẪU (tài liệu thử nghiệm)", "I. NHIỆM VỤ",
+              "1. Sở Tài chính chủ trì bố trí kinh phí cho thư viện số của Tỉnh Mẫu.",
+              "2. Sở Y tế phối hợp xây dựng cơ sở dữ liệu mẫu."]
+
+
+def _paragraph(text: str, style: str | None = None) -> bytes:
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{props}<w:r><w:t>{text}</w:t></w:r></w:p>".encode()
+
+
+def _base_parts() -> dict[str, bytes]:
+    """The parts of an empty document as python-docx writes it."""
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    with zipfile.ZipFile(buf) as z:
+        return {i.filename: z.read(i) for i in z.infolist()}
+
+
+def docx_with(body: Iterable[bytes] | None = None, parts: dict[str, Iterable[bytes]] | None = None) -> bytes:
+    """A .docx whose document.xml is ``BODY_START + body + BODY_END`` (streamed, so it may be
+    huge) and whose other parts are python-docx's, replaced or added by ``parts``."""
+    out = io.BytesIO()
+    replaced = dict(parts or {})
+    if body is not None:
+        replaced["word/document.xml"] = [BODY_START, *body, BODY_END]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in _base_parts().items():
+            if name not in replaced:
+                z.writestr(name, data)
+        for name, chunks in replaced.items():
+            with z.open(name, "w") as f:
+                for chunk in chunks:
+                    f.write(chunk)
+    return out.getvalue()
+
+
+def plan_docx() -> bytes:
+    return docx_with(_paragraph(line) for line in PLAN_LINES)
+
+
+def bomb_docx(megabytes: int = 200) -> bytes:
+    """document.xml unzips to ``megabytes`` MB of text paragraphs (the zip is about 0.5 MB)."""
+    chunk = _paragraph("a" * 1000)
+    return docx_with(chunk for _ in range(megabytes * 1024 * 1024 // len(chunk)))
+
+
+def lying_sizes_docx() -> bytes:
+    """The bomb, its central directory claiming document.xml unzips to 100 KB."""
+    data = bytearray(bomb_docx())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        offset = z.start_dir
+    name = b"word/document.xml"
+    while (i := data.find(b"PK\x01\x02", offset)) != -1:
+        n = struct.unpack_from("<H", data, i + 28)[0]
+        if bytes(data[i + 46:i + 46 + n]) == name:
+            struct.pack_into("<I", data, i + 24, 100_000)
+        offset = i + 4
+    return bytes(data)
+
+
+def empty_paragraphs_docx(count: int) -> bytes:
+    return docx_with([b"<w:p/>" * count])
+
+
+def many_parts_docx(count: int = 5000) -> bytes:
+    return docx_with(parts={f"customXml/item{i}.xml": [b"<a/>"] for i in range(count)})
+
+
+def deep_docx(depth: int = 3000) -> bytes:
+    """Content controls nested ``depth`` deep."""
+    return docx_with([b"<w:sdt><w:sdtContent>" * depth, _paragraph("sâu"), b"</w:sdtContent></w:sdt>" * depth])
+
+
+def entities_docx() -> bytes:
+    """'Billion laughs': entities that expand to 10^9 copies of a word, if expanded."""
+    decl = ['<!ENTITY l0 "cuoi">'] + [f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, 10)]
+    doctype = f"<!DOCTYPE w:document [{''.join(decl)}]>".encode()
+    start = BODY_START.replace(b"?><w:document", b"?>" + doctype + b"<w:document", 1)
+    out = docx_with(parts={"word/document.xml": [start, _paragraph("&l9;"), BODY_END]})
+    return out
+
+
+def vmerged_table_docx(rows: int = 3000) -> bytes:
+    """A one-column table whose cell every row after the first continues the one above."""
+    cell = '<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>'
+    first = '<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>Nội dung mẫu</w:t></w:r></w:p></w:tc>'
+    table = ('<w:tbl><w:tblGrid><w:gridCol w:w="2000"/></w:tblGrid>' + f"<w:tr>{first}</w:tr>"
+             + f"<w:tr>{cell}</w:tr>" * (rows - 1) + "</w:tbl>")
+    return docx_with([table.encode()])
+
+
+def style_loop_docx() -> bytes:
+    """Two styles based on each other, used by the plan's paragraphs."""
+    styles = (f'<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="{W}">'
+              '<w:style w:type="paragraph" w:styleId="A"><w:name w:val="A"/><w:basedOn w:val="B"/></w:style>'
+              '<w:style w:type="paragraph" w:styleId="B"><w:name w:val="B"/><w:basedOn w:val="A"/></w:style>'
+              '</w:styles>').encode()
+    return docx_with((_paragraph(line, "A") for line in PLAN_LINES), parts={"word/styles.xml": [styles]})
+
+
+def styles_bomb_docx(megabytes: int = 19) -> bytes:
+    """styles.xml of ``megabytes`` MB of styles (19: just inside the cap on XML), the body empty."""
+    style = b'<w:style w:type="paragraph" w:styleId="s"><w:name w:val="s"/></w:style>'
+    return _part_bomb_docx("word/styles.xml", "styles", style, megabytes)
+
+
+def settings_bomb_docx(megabytes: int = 19) -> bytes:
+    """settings.xml of ``megabytes`` MB of settings (python-docx builds its tree when the file
+    opens), the body empty: past every cap on counts, only the memory limit stops it."""
+    return _part_bomb_docx("word/settings.xml", "settings", b'<w:zoom w:percent="100"/>', megabytes)
+
+
+def _part_bomb_docx(part: str, root: str, element: bytes, megabytes: int) -> bytes:
+    head = f'<?xml version="1.0" encoding="UTF-8"?><w:{root} xmlns:w="{W}">'.encode()
+    repeated = (element for _ in range(megabytes * 1024 * 1024 // len(element)))
+    return docx_with([b"<w:p/>"], parts={part: [head, *repeated, f"</w:{root}>".encode()]})
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF of the given objects (1 0 obj is the catalog), with a correct xref table."""
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def pdf_pages(count: int) -> bytes:
+    """``count`` pages sharing one content stream that writes a line of text."""
+    kids = " ".join(f"{4 + i} 0 R" for i in range(count))
+    stream = b"BT /F1 12 Tf 72 720 Td (Trang mau) Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {count} >>".encode(),
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources " + font + b" >>"
+                for _ in range(count)]
+    return _pdf(objects)
+
+
+def pdf_bomb(megabytes: int = 200) -> bytes:
+    """One page whose compressed content stream inflates to ``megabytes`` MB."""
+    raw = zlib.compressobj(9)
+    unit = b"BT ET\n" * 10_000
+    packed = b"".join(raw.compress(unit) for _ in range(megabytes * 1024 * 1024 // len(unit))) + raw.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R >>"]
+    return _pdf(objects)
+
+
+def text_lines(lines: Iterable[str]) -> bytes:
+    return "\n".join(lines).encode("utf-8")
+
+
+def dense_text(chars: int) -> bytes:
+    """A plan of numbered items, each naming bodies and roles, ``chars`` characters long: the
+    costliest text per character for the parser that stays under the caps."""
+    line = "- Sở Tài chính chủ trì, Sở Y tế và Sở Nội vụ phối hợp thực hiện nhiệm vụ mẫu."
+    body = [PLAN_LINES[0], PLAN_LINES[1]] + [line] * ((chars - 60) // (len(line) + 1))
+    return text_lines(body)
