@@ -227,10 +227,12 @@ class _Reader:
         for s, e in zip(bounds, bounds[1:]):
             if not text[s:e].strip():
                 continue
-            s = pending if pending is not None else s
+            # Only the new piece is read: what is pending is already known to name bodies only
+            # (reading the whole run again would be quadratic in a long list).
             piece = text[s:e]
             lead = _MARKER.match(piece)
             piece = piece[lead.end():] if lead else piece
+            s = pending if pending is not None else s
             if e < len(text) and _only_bodies(piece, self.bodies(piece)):
                 pending = s  # "Các sở, ban, ngành; Ủy ban nhân dân các xã; …": a list, not a sentence
                 continue

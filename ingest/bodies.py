@@ -166,7 +166,7 @@ class _Reader:
         e = len(self.text) if e == -1 else e
         line = range(bisect_left(self._starts, s), bisect_left(self._starts, e))
         for (ws, we), tag in _pos(self.text[s:e]):
-            inside = [j for j in line if ws <= self.toks[j].start - s < we]
+            inside = range(bisect_left(self._starts, s + ws), bisect_left(self._starts, s + we))
             for j in inside:
                 self._tags.setdefault(j, (tag, inside[0]))
         for j in line:
@@ -354,21 +354,43 @@ class _Reader:
         return out
 
 
+_POS_CHUNK = 400  # characters; underthesea's tagger costs grow with the square of a line's length
+
+
 @lru_cache(maxsize=65536)
 def _pos(text: str) -> tuple[tuple[tuple[int, int], str], ...]:
-    """Spans and tags of the words of ``text`` (underthesea), cached."""
+    """Spans and tags of the words of ``text`` (underthesea), cached. A long line (a list of
+    hundreds of bodies in one sentence) is tagged in pieces cut after a comma or semicolon."""
     from underthesea import pos_tag
 
-    with _LOCK:
-        tagged = pos_tag(text)
-    out, cursor = [], 0
-    for word, tag in tagged:
-        at = text.find(word, cursor)
-        if at == -1:
-            continue
-        out.append(((at, at + len(word)), tag))
-        cursor = at + len(word)
+    out = []
+    for base, piece in _pieces(text, _POS_CHUNK):
+        with _LOCK:
+            tagged = pos_tag(piece)
+        cursor = 0
+        for word, tag in tagged:
+            at = piece.find(word, cursor)
+            if at == -1:
+                continue
+            out.append(((base + at, base + at + len(word)), tag))
+            cursor = at + len(word)
     return tuple(out)
+
+
+def _pieces(text: str, size: int) -> list[tuple[int, str]]:
+    """``text`` cut into pieces of about ``size`` characters, after a ',' or ';' where there is one.
+
+    >>> _pieces("a, b; c", 3)
+    [(0, 'a,'), (2, ' b;'), (5, ' c')]
+    """
+    out, s = [], 0
+    while len(text) - s > size:
+        cut = max(text.rfind(",", s, s + size), text.rfind(";", s, s + size))
+        cut = cut + 1 if cut > s else (text.rfind(" ", s, s + size) if text.rfind(" ", s, s + size) > s else s + size)
+        out.append((s, text[s:cut]))
+        s = cut
+    out.append((s, text[s:]))
+    return out
 
 
 @lru_cache(maxsize=65536)
