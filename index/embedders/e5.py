@@ -8,6 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 
+# A question's dense side reads its first 320 characters: attention costs grow with the square
+# of the token count, and a 500-character run of one letter (500 tokens) took 1-7 s to embed.
+# Real questions are shorter; the lexical side still reads the whole question.
+QUERY_CHARS = 320
+
+
 class E5Embedder:
     name = "e5:multilingual-e5-small-q4"
     dim = 384
@@ -25,4 +31,7 @@ class E5Embedder:
         return np.vstack(parts).astype(np.float32)
 
     def query(self, text: str) -> np.ndarray:
+        if len(text) > QUERY_CHARS:
+            cut = text.rfind(" ", 0, QUERY_CHARS)
+            text = text[: cut if cut > QUERY_CHARS // 2 else QUERY_CHARS]
         return np.asarray(self._model.query(text), dtype=np.float32).reshape(-1)
