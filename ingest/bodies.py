@@ -385,8 +385,10 @@ def _pieces(text: str, size: int) -> list[tuple[int, str]]:
     """
     out, s = [], 0
     while len(text) - s > size:
-        cut = max(text.rfind(",", s, s + size), text.rfind(";", s, s + size))
-        cut = cut + 1 if cut > s else (text.rfind(" ", s, s + size) if text.rfind(" ", s, s + size) > s else s + size)
+        cut = max(text.rfind(",", s, s + size), text.rfind(";", s, s + size)) + 1
+        if cut <= s + 1:  # no comma: cut at a space, else mid-word
+            space = text.rfind(" ", s, s + size)
+            cut = space if space > s else s + size
         out.append((s, text[s:cut]))
         s = cut
     out.append((s, text[s:]))
