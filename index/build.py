@@ -18,6 +18,7 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 import shutil
 import time
 import uuid
@@ -33,9 +34,9 @@ from index.inputs import changed, snapshot
 from index.lexical import LexicalIndex
 from index.restore import Restorer
 from index.rows import document_rows, previous_rows, save_rows
-from index.store import RESTORE, VECTORS, gen_dir, index_id, load_document, load_units, prune, read_manifest, write_json_atomic
-from index.units import Unit, units_for
-from index.vector import VectorStore, open_client
+from index.store import RESTORE, VECTORS, gen_dir, index_id, load_document, prune, read_manifest, write_json_atomic
+from index.units import embed_text, units_for
+from index.vector import VectorStore, open_client, shared_name
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.models import Document
@@ -64,6 +65,7 @@ class BuildReport:
     clauses: int = 0
     embedded: int = 0
     reused: int = 0
+    stored: int = 0  # vectors added to Chroma (distinct texts the generation in service lacked)
     seconds: float = 0.0
     reasons: list[str] = field(default_factory=list)  # inputs changed since the last generation: all read again
 
@@ -184,110 +186,148 @@ def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step,
 def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step) -> None:
     out = gen_dir(data_dir, generation)
     client = open_client(data_dir, chroma_url)
-    collection = f"clauses-{generation}"
     owner = index_id(data_dir)
-    created = False
+    old = gen_dir(data_dir, manifest["generation"]) if manifest.get("generation") else None
+    store, added = None, []
     try:
         (out / "docs").mkdir(parents=True)
-        units, doc_meta = [], {}
-        # Units of documents kept as they were are re-used (not tokenised again: minutes at
-        # 100,000 clauses), unless what units are made with has changed.
-        reuse = any(d is None for d in docs.values()) and not report.reasons
-        kept = _previous_units(data_dir, manifest) if reuse else {}
-        kept_rows = previous_rows(gen_dir(data_dir, manifest["generation"])) if reuse else {}
+        # What the generation in service built is carried over for the documents it keeps:
+        # their trees (linked), units, term ids, matrix rows and spelling counts are not made
+        # again (minutes at 100,000 clauses), unless what they are made with has changed.
+        reuse = old is not None and any(d is None for d in docs.values()) and not report.reasons
+        old_units = json.loads((old / "units.json").read_text(encoding="utf-8")) if old else []
+        base = LexicalIndex.load(old) if reuse and LexicalIndex.saved(old) else None
+        previous: dict[str, list[int]] = {}  # the old units' rows, by document
+        for r, u in enumerate(old_units if reuse else ()):
+            previous.setdefault(u["doc_id"], []).append(r)
+        kept_rows = previous_rows(old) if reuse else {}
         registry = Registry.load(out / "agencies.yaml")  # the generation's own copy
-        rows = {}
+        # units as units.json stores them; each one's terms (strings) or its row in ``base``
+        units, terms, fresh, rows, doc_meta, carried = [], [], [], {}, {}, set()
         for doc_id, doc in sorted(docs.items()):
-            if doc is None:
+            if doc is None and doc_id in previous and doc_id in kept_rows:
+                _link(old / "docs" / f"{doc_id}.json", out / "docs" / f"{doc_id}.json")
+                for r in previous[doc_id]:
+                    units.append(old_units[r])
+                    terms.append(r if base is not None else old_units[r].pop("terms"))
+                rows[doc_id] = kept_rows[doc_id]
+                doc_meta[doc_id] = {k: manifest["documents"][doc_id][k] for k in ("file", "sha256", "clauses")}
+                carried.add(doc_id)
+                continue
+            if doc is None:  # kept, but its units are made again (what they are made with changed)
                 doc = load_document(data_dir, manifest["generation"], doc_id)
             (out / "docs" / f"{doc_id}.json").write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
-            units += kept[doc_id] if doc_id in kept and docs[doc_id] is None else units_for(doc)
-            rows[doc_id] = kept_rows[doc_id] if doc_id in kept_rows and docs[doc_id] is None else document_rows(registry, doc)
+            for unit in units_for(doc):
+                d = unit.to_dict()
+                terms.append(d.pop("terms"))
+                units.append(d)
+                fresh.append(d)
+            rows[doc_id] = document_rows(registry, doc)
             doc_meta[doc_id] = {"file": doc.file, "sha256": doc.sha256, "clauses": len(doc.clauses)}
         save_rows(out, rows)
         model = embedder() if callable(embedder) and not hasattr(embedder, "passages") else embedder
-        vectors = _vectors(data_dir, client, manifest, model, units, report, step)
-        store = VectorStore(client, collection, create=True, meta={"embedder": model.name, "dim": model.dim, "index_id": owner})
-        created = True
-        metas = [{"doc_id": u.doc_id, "path": u.path, "item": u.item, "section": u.section, "hash": u.hash} for u in units]
+        vectors = _vectors(old, old_units, client, manifest, model, units, report, step)
+        name = shared_name(owner, model.name, model.dim)
+        store = VectorStore(client, name, create=True, meta={"embedder": model.name, "dim": model.dim, "index_id": owner})
+        moved = (manifest.get("chroma_url") or None) != (chroma_url or None)
+        shared = manifest.get("keys") == "hash" and manifest.get("collection") == name and not moved
+        have = {u["hash"] for u in old_units} if shared else set()
+        first: dict[str, int] = {}  # each distinct embedded text's first unit
+        for i, u in enumerate(units):
+            first.setdefault(u["hash"], i)
+        added = [h for h in first if h not in have]
         step("lưu", 0, 1)
-        store.add([u.id for u in units], [u.embed_text for u in units], vectors, metas)
-        _write_units(out, units)
+        store.upsert(added, vectors[[first[h] for h in added]] if added else vectors[:0])
+        report.stored = len(added)
+        (out / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
+        LexicalIndex.build(terms, base).save(out)
+        gone = [old_units[r] for d, rs in previous.items() if d not in carried for r in rs]
+        _save_restorer(out, old if reuse else None, units, fresh, gone)
         np.save(out / VECTORS, vectors)
         new_manifest = {
-            "generation": generation, "collection": collection, "embedder": model.name, "dim": model.dim,
+            "generation": generation, "collection": name, "keys": "hash", "embedder": model.name, "dim": model.dim,
             "inputs": inputs, "documents": doc_meta, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "units": len(units), "chroma_url": chroma_url or None,
         }
         write_json_atomic(data_dir / "manifest.json", new_manifest)  # the swap
     except BaseException:
-        if created:
-            client.delete_collection(collection)
+        if added:  # vectors no generation in service uses
+            try:
+                store.delete(added)
+            except Exception:  # noqa: BLE001 - the build's own error is the one to report
+                log.warning("vectors stored by the failed build not deleted", exc_info=True)
         raise
     report.generation, report.built = generation, True
     report.documents, report.clauses = len(doc_meta), sum(m["clauses"] for m in doc_meta.values())
-    # Keep the generation that served until now: a running server may still read it.
+    # Keep the generation that served until now: a running server may still read its files.
     keep = {generation} | ({manifest["generation"]} if manifest.get("generation") else set())
     prune(data_dir, keep)
-    for c in client.list_collections():  # a Chroma server may also hold other indexes' collections: not ours to drop
-        if (c.name.startswith("clauses-") and c.name.removeprefix("clauses-") not in keep
-                and (not chroma_url or (c.metadata or {}).get("index_id") == owner)):
-            client.delete_collection(c.name)
+    _prune_vectors(client, store, set(first), have, owner, chroma_url, {name, manifest.get("collection")})
 
 
-def _write_units(out: Path, units: list[Unit]) -> None:
-    """What opening the generation reads, built here once: the units (without their terms),
-    the terms as ids with BM25 over them (``index.lexical``) and the restorer's counts."""
-    step = [u.to_dict() for u in units]
-    for d in step:
-        del d["terms"]
-    (out / "units.json").write_text(json.dumps(step, ensure_ascii=False), encoding="utf-8")
-    LexicalIndex.build([u.terms for u in units]).save(out)
-    Restorer.of_units(step).save(out / RESTORE)
+def _save_restorer(out: Path, old: Path | None, units: list[dict], fresh: list[dict], gone: list[dict]) -> None:
+    """The restorer's counts: those of the generation ``old`` with the units it had and this
+    one has not taken out and the new ones added (the same counts, for the cost of what
+    changed); else counted over every unit."""
+    if old is not None and (old / RESTORE).exists():
+        Restorer.load(old / RESTORE).update(add=fresh, remove=gone).save(out / RESTORE)
+    else:
+        Restorer.of_units(units).save(out / RESTORE)
 
 
-def _previous_units(data_dir: Path, manifest: dict) -> dict[str, list[Unit]]:
-    """The serving generation's units by document, with their terms (from its term ids, or
-    for a generation written before those existed, from its units)."""
-    out: dict[str, list[Unit]] = {}
-    folder = gen_dir(data_dir, manifest["generation"])
-    lexical = LexicalIndex.load(folder) if LexicalIndex.saved(folder) else None
-    for i, u in enumerate(load_units(data_dir, manifest["generation"])):
-        if lexical is not None:
-            u["terms"] = lexical.unit_terms(i)
-        out.setdefault(u["doc_id"], []).append(Unit(**u))
-    return out
+def _link(src: Path, dst: Path) -> None:
+    """A kept file in the new generation: the same file linked (no bytes copied), or copied."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
-def _previous_vectors(data_dir: Path, client, manifest: dict, model) -> dict[str, np.ndarray]:
+def _prune_vectors(client, store: VectorStore, used: set[str], had: set[str], owner: str, chroma_url, keep: set) -> None:
+    """After the swap: drop the vectors only the old generation used (its engine is being
+    replaced; until then it skips what it misses), sweep any a killed build left, and drop
+    this index's collections that neither generation kept uses (another embedder's, or one
+    per generation from before the collection was shared)."""
+    try:
+        store.delete(sorted(had - used))
+        if store.collection.count() != len(used):
+            store.delete(sorted(store.ids() - used))
+        for c in client.list_collections():  # a Chroma server may hold other indexes' collections: not ours to drop
+            ours = c.name.startswith(f"tracuu-{owner[:16]}-") or (
+                c.name.startswith("clauses-") and (not chroma_url or (c.metadata or {}).get("index_id") == owner))
+            if ours and c.name not in keep:
+                client.delete_collection(c.name)
+    except Exception:  # noqa: BLE001 - published already: what is left over costs space, not answers
+        log.warning("vectors of older generations not pruned", exc_info=True)
+
+
+def _previous_vectors(old: Path | None, old_units: list[dict], client, manifest: dict, model) -> dict[str, np.ndarray]:
     """The serving generation's vectors by unit hash: from its ``vectors.npy``, or (for a
     generation written before that file existed) from its Chroma collection."""
-    if not manifest.get("generation") or manifest.get("embedder") != model.name:
+    if old is None or manifest.get("embedder") != model.name:
         return {}
-    gen = gen_dir(data_dir, manifest["generation"])
     try:
-        if (gen / VECTORS).exists():
-            hashes = [u["hash"] for u in load_units(data_dir, manifest["generation"])]
-            return dict(zip(hashes, np.load(gen / VECTORS)))
+        if (old / VECTORS).exists():
+            return dict(zip((u["hash"] for u in old_units), np.load(old / VECTORS)))
         return VectorStore(client, manifest["collection"]).embeddings_by_hash()
     except Exception:  # noqa: BLE001 - an unreadable old generation only costs re-embedding
         log.warning("vectors of generation %s not readable; re-embedding", manifest["generation"])
         return {}
 
 
-def _vectors(data_dir, client, manifest, model, units, report, step) -> np.ndarray:
+def _vectors(old, old_units, client, manifest, model, units: list[dict], report, step) -> np.ndarray:
     """Vectors for ``units``: re-used by hash from the generation in service, else embedded."""
-    cache = _previous_vectors(data_dir, client, manifest, model)
+    cache = _previous_vectors(old, old_units, client, manifest, model)
     vectors = np.zeros((len(units), model.dim), dtype=np.float32)
-    todo = [i for i, u in enumerate(units) if u.hash not in cache]
+    todo = [i for i, u in enumerate(units) if u["hash"] not in cache]
     for i, u in enumerate(units):
-        if u.hash in cache:
-            vectors[i] = cache[u.hash]
+        if u["hash"] in cache:
+            vectors[i] = cache[u["hash"]]
     batch = 64
     for k in range(0, len(todo), batch):
         idx = todo[k : k + batch]
         step("nhúng", k, len(todo))
-        vectors[idx] = model.passages([units[i].embed_text for i in idx])
+        vectors[idx] = model.passages([embed_text(units[i]) for i in idx])
     step("nhúng", len(todo), len(todo))
     report.embedded, report.reused = len(todo), len(units) - len(todo)
     return vectors

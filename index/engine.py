@@ -70,7 +70,7 @@ class Engine:
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
         embed = memoize(embedder.query, options.query_cache)
         lexical = lexical or LexicalIndex.build([u["terms"] for u in units])
-        self.searcher = HybridSearcher(units, lexical, vectors, embed, embeddings, restorer)
+        self.searcher = HybridSearcher(units, lexical, vectors, embed, embeddings, restorer, manifest.get("keys", "id"))
         # the responsibility matrix: its rows saved by the build, or (older generations) built here
         self.matrix = matrix or build_matrix(documents, registry, units)
         self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies

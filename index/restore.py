@@ -33,16 +33,43 @@ class Restorer:
     def __init__(self, texts: list[str] = ()):
         self.forms: dict[str, Counter] = defaultdict(Counter)
         self.bigrams: Counter = Counter()  # "previous next" -> count
+        self._count(texts, 1)
+
+    def _count(self, texts, sign: int) -> None:
         for t in texts:
             syl = _SYL.findall(normalize_text(t).lower())
             for s in syl:
-                self.forms[fold(s)][s] += 1
-            self.bigrams.update(f"{a} {b}" for a, b in zip(syl, syl[1:]))
+                self.forms[fold(s)][s] += sign
+            for a, b in zip(syl, syl[1:]):
+                self.bigrams[f"{a} {b}"] += sign
+
+    @staticmethod
+    def _texts(units: list[dict]) -> list[str]:
+        return [u["text"] for u in units] + [u["context"] for u in units]
 
     @classmethod
     def of_units(cls, units: list[dict]) -> Restorer:
         """From an index's units: their own texts, then their heading paths."""
-        return cls([u["text"] for u in units] + [u["context"] for u in units])
+        return cls(cls._texts(units))
+
+    def update(self, add: list[dict], remove: list[dict]) -> Restorer:
+        """The counts with the units ``remove`` taken out and ``add`` put in: the same as
+        counting the new set of units afresh, for the cost of the units that changed.
+
+        >>> r = Restorer.of_units([{"text": "Sở Tài chính", "context": ""}, {"text": "số liệu", "context": ""}])
+        >>> r.update(add=[{"text": "số lượng", "context": ""}], remove=[{"text": "Sở Tài chính", "context": ""}]).restore("so")
+        'số'
+        >>> dict(r.forms["so"]), "sở tài" in r.bigrams
+        ({'số': 2}, False)
+        """
+        self._count(self._texts(remove), -1)
+        self._count(self._texts(add), 1)
+        for key in [k for k, forms in self.forms.items() if not +forms]:
+            del self.forms[key]
+        for key, forms in list(self.forms.items()):
+            self.forms[key] = +forms  # counts of 0 leave
+        self.bigrams = +self.bigrams
+        return self
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps({"forms": self.forms, "bigrams": self.bigrams}, ensure_ascii=False), encoding="utf-8")

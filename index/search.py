@@ -25,6 +25,7 @@ POOL = 100  # candidates taken from each ranker
 DENSE_WEIGHT = 1.0  # the dense ranking's weight (lexical = 1); 0.6, 0.8 and 1.0 score the same on our gold set
 DENSE_WEIGHT_UNMARKED = 0.5  # the dense model reads queries without diacritics less well
 AGENCY_WEIGHT = 1.0
+FOREIGN_CAP = 1000  # at most this many more dense candidates, for vectors this generation does not use
 
 
 @dataclass
@@ -48,13 +49,20 @@ class Filters:
 
 class HybridSearcher:
     def __init__(self, units: list[dict], lexical: LexicalIndex, vectors: VectorStore | None, embed_query,
-                 embeddings: np.ndarray | None = None, restorer: Restorer | None = None):
+                 embeddings: np.ndarray | None = None, restorer: Restorer | None = None, keys: str = "id"):
         self.units = units
         self.lexical = lexical
         self.vectors = vectors  # the generation's Chroma collection (unfiltered queries)
         self.embeddings = embeddings  # its vectors, row for row with the units (filtered queries)
         self.embed_query = embed_query  # str -> np.ndarray
         self._row = {u["id"]: i for i, u in enumerate(units)}
+        # What the collection's ids are: content hashes (shared by generations) or clause ids.
+        self._key_row = self._row if keys == "id" else {}
+        self._more: dict[str, list[int]] = {}  # units beyond the first with the same embedded text
+        if keys == "hash":
+            for i, u in enumerate(units):
+                if self._key_row.setdefault(u["hash"], i) != i:
+                    self._more.setdefault(u["hash"], []).append(i)
         self.restorer = restorer or Restorer.of_units(units)  # a generation saves its own
         docs = np.array([u["doc_id"] for u in units], dtype=str)
         paths = np.array([u["path"] for u in units], dtype=str)
@@ -100,8 +108,16 @@ class HybridSearcher:
             q.vector = self.embed_query(q.expanded if q.diacritics else expand(self.restorer.restore(q.text)))
         if mask is not None:
             return nearest(self.embeddings, q.vector, mask, POOL) if self.embeddings is not None else []
-        rows = (self._row.get(h.id) for h in self.vectors.query(q.vector, POOL))
-        return [i for i in rows if i is not None]
+        # The shared collection may also hold vectors of the generation published after this
+        # one (until this engine is replaced) or left by a killed build: ask for that many more.
+        foreign = min(FOREIGN_CAP, max(0, self.vectors.count() - len(self._key_row)))
+        rows: list[int] = []
+        for h in self.vectors.query(q.vector, POOL + foreign):
+            i = self._key_row.get(h.id)
+            if i is not None:
+                rows.append(i)
+                rows += self._more.get(h.id, ())
+        return rows[:POOL]
 
     def search(self, q: Query, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
                agency_units: set[int] | None = None) -> list[Ranked]:

@@ -19,7 +19,7 @@ change to any of them rebuilds every unit at the next ingest.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, normalize_text
@@ -42,10 +42,15 @@ class Unit:
 
     @property
     def embed_text(self) -> str:
-        return f"{self.embed_context}: {self.text}" if self.embed_context else self.text
+        return embed_text(vars(self))
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return dict(vars(self))  # every field is a string or a list of strings: no deep copy (dataclasses.asdict)
+
+
+def embed_text(unit: dict) -> str:
+    """What a unit is embedded as: its headings cut short, then its own text."""
+    return f"{unit['embed_context']}: {unit['text']}" if unit.get("embed_context") else unit["text"]
 
 
 def item_of(path: str) -> str:

@@ -1,13 +1,25 @@
-"""The dense store: one Chroma collection per index generation, written and queried
-directly, with embeddings we compute ourselves; and exact search over a filtered subset.
+"""The dense store: one Chroma collection per index and embedder, keyed by the units'
+content hashes and shared by its generations; and exact search over a filtered subset.
 
-- Unfiltered queries go to the collection's HNSW index and ask for ids and distances only.
+- A vector is stored once per distinct embedded text, under that text's hash (``Unit.hash``).
+  A build adds only the hashes the generation in service does not have (an upload to a large
+  index adds its own clauses, not the index again), and once the new generation is published
+  deletes the hashes only the old one used. The collection holds ids and embeddings only: our
+  clause texts and metadata live in the generation, and Chroma's full-text index over stored
+  documents tripled the time to add a vector (10,000 vectors: 10.1 s with texts and metadata,
+  3.0 s without).
+- Unfiltered queries go to the collection's HNSW index and ask for ids and distances only; an
+  engine maps each hash to its own units and skips hashes its generation does not have (the
+  moment between a build's publication and the old engine's replacement).
 - Filtered queries (a document, a section, an agency's clauses) are exact: cosine over the
   allowed rows of the generation's own ``vectors.npy`` (memory-mapped, row for row with its
   units). Every hit satisfies the filter and none is lost to a candidate pool, at any corpus
   size; a Chroma ``where`` filter instead scans its matches one by one (at 50,000 vectors,
   89 ms for a filter matching half of them and 40 ms for one matching 250, against 3 ms and
   0.06 ms here; docs/benchmarks.md).
+
+Generations written before the collection was shared have one collection each, keyed by
+clause id (``keys`` absent from their manifest); they open and search as they did.
 
 Chroma runs embedded (``PersistentClient`` under the data dir) or as a server
 (``chroma run``; pass its URL). Telemetry is off, and Chroma's own embedding
@@ -16,6 +28,7 @@ function is never used: every vector comes from our embedder, so nothing downloa
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,32 +62,57 @@ class Hit:
     score: float  # cosine similarity
 
 
+def shared_name(owner: str, embedder: str, dim: int) -> str:
+    """The collection of an index (``owner``: its ``index-id``) and an embedder.
+
+    >>> shared_name("0123456789abcdef0123", "e5", 384)
+    'tracuu-0123456789abcdef-11ad19fa'
+    """
+    return f"tracuu-{owner[:16]}-{hashlib.sha1(f'{embedder}:{dim}'.encode()).hexdigest()[:8]}"
+
+
 class VectorStore:
-    """One generation's collection. Metadata per unit: doc_id, path, item, section, hash."""
+    """A collection of vectors: the index's shared one (ids are content hashes) or a
+    generation's own from before (ids are clause ids, with metadata)."""
 
     def __init__(self, client, name: str, create: bool = False, meta: dict | None = None):
         if create:
-            self.collection = client.create_collection(name, metadata={"hnsw:space": "cosine", **(meta or {})}, embedding_function=None)
+            self.collection = client.get_or_create_collection(
+                name, metadata={"hnsw:space": "cosine", **(meta or {})}, embedding_function=None)
         else:
             self.collection = client.get_collection(name, embedding_function=None)
         self.name = name
-        self._count: int | None = None  # a generation's collection does not change once published
+        self._count: int | None = None  # cached by a searching engine: it only queries
 
-    def add(self, ids: list[str], texts: list[str], vectors: np.ndarray, metas: list[dict], batch: int = 1000) -> None:
-        for i in range(0, len(ids), batch):
-            j = slice(i, i + batch)
-            self.collection.add(ids=ids[j], embeddings=vectors[j], metadatas=metas[j], documents=texts[j])
-
-    def query(self, vector: np.ndarray, k: int) -> list[Hit]:
+    def count(self) -> int:
         if self._count is None:
             self._count = self.collection.count()
-        if not self._count:
+        return self._count
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, batch: int = 1000) -> None:
+        for i in range(0, len(ids), batch):
+            self.collection.upsert(ids=ids[i : i + batch], embeddings=vectors[i : i + batch])
+
+    def delete(self, ids: list[str], batch: int = 5000) -> None:
+        for i in range(0, len(ids), batch):
+            self.collection.delete(ids=ids[i : i + batch])
+
+    def ids(self, page: int = 10000) -> set[str]:
+        """Every id stored (a build's sweep of vectors no generation uses)."""
+        out: set[str] = set()
+        for offset in range(0, self.collection.count(), page):
+            out.update(self.collection.get(include=[], limit=page, offset=offset)["ids"])
+        return out
+
+    def query(self, vector: np.ndarray, k: int) -> list[Hit]:
+        if not self.count():
             return []
-        res = self.collection.query(query_embeddings=[vector], n_results=min(k, self._count), include=["distances"])
+        res = self.collection.query(query_embeddings=[vector], n_results=min(k, self.count()), include=["distances"])
         return [Hit(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]  # cosine space
 
     def embeddings_by_hash(self) -> dict[str, np.ndarray]:
-        """Every stored vector keyed by its unit's content hash (for re-use by the next build)."""
+        """A generation's own collection from before (clause ids, hashes in metadata): every
+        vector by its unit's content hash, for re-use by the next build."""
         out: dict[str, np.ndarray] = {}
         total = self.collection.count()
         for offset in range(0, total, 5000):

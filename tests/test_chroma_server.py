@@ -36,20 +36,23 @@ def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url, e5, inde
     engine = Engine.open(Options(tmp_path, CORPUS, chroma_url=chroma_url), e5)
     assert engine.search("so nao bo tri kinh phi", 3)[0].clause.path == "III.8"
     assert engine.search("Sở KH&CN phải làm gì", 3)[0].clause.path.startswith("III.1")
-    # A rebuild re-uses the vectors, publishes a new collection, and keeps only its own
-    # collections of the generation in service and the one before it.
+    # A rebuild re-uses the vectors and stores only the texts that are new; the index keeps one
+    # collection on the server, holding each text of the generation in service once.
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     plan = corpus / "ke-hoach-ubnd-binh-thuan-2024-cong-nghe-sinh-hoc.txt"
     for n in (1, 2):
         plan.write_text(plan.read_text(encoding="utf-8") + f"\n- Gạch đầu dòng thử nghiệm {n}.\n", encoding="utf-8")
         again = build(tmp_path, corpus, e5, chroma_url=chroma_url)
-        assert again.built and again.embedded <= 2 and again.reused >= report.embedded - 1
+        assert again.built and again.embedded <= 2 and again.reused >= report.embedded - 1 and again.stored == again.embedded
     import chromadb
 
     client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_url.rsplit(":", 1)[1]))
     ours = [c for c in client.list_collections() if c.metadata.get("index_id") == (tmp_path / "index-id").read_text()]
-    assert len(ours) == 2
+    served = Engine.open(Options(tmp_path, corpus, chroma_url=chroma_url), e5)
+    assert len(ours) == 1 and ours[0].count() == len({u["hash"] for u in served.units})
+    top = {h.clause.text for h in served.search("gạch đầu dòng thử nghiệm", 2, mode="dense")}  # the new one is stored
+    assert top == {"- Gạch đầu dòng thử nghiệm 1.", "- Gạch đầu dòng thử nghiệm 2."}
     # The other index on the same server kept its collection through these three builds.
     assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5).search("Sở KH&CN phải làm gì", 3)
 
