@@ -126,7 +126,8 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads,
         previous = manifest.get("documents", {})
         report = BuildReport(results, manifest.get("generation"), built=False, reasons=stale)
         moved = (manifest.get("chroma_url") or None) != (chroma_url or None)  # embedded ↔ server, or another server
-        if manifest and not (stale or moved or any(d is not None for d in docs.values()) or set(docs) != set(previous)):
+        former = manifest.get("keys") != "hash"  # a generation with its own collection: moved to the shared one
+        if manifest and not (stale or moved or former or any(d is not None for d in docs.values()) or set(docs) != set(previous)):
             shutil.rmtree(out)
             report.documents, report.seconds = len(previous), time.perf_counter() - t0
             report.clauses = sum(m.get("clauses", 0) for m in previous.values())

@@ -146,9 +146,10 @@ def test_a_generation_from_before_the_shared_collection_opens_and_moves_to_it(in
     (data / "manifest.json").write_text(json.dumps({**manifest, "collection": legacy}), encoding="utf-8")
     old = Engine.open(s.options(), e5)
     assert old.search("Sở nào bố trí kinh phí?", 3, mode="dense")[0].clause.path == "III.8"
-    report = build(data, s.corpus_dir, e5, uploads={ADDED[0]: (FIXTURES / ADDED[0]).read_bytes()})
-    assert report.built and report.reused == len(units)  # nothing of the plan embedded again
+    report = build(data, s.corpus_dir, e5)  # nothing changed in the corpus: the index moves, embedding nothing
+    assert report.built and report.embedded == 0 and report.reused == len(units)
     assert read_manifest(data)["collection"] == shared
     assert Engine.open(s.options(), e5).search("Sở nào bố trí kinh phí?", 3, mode="dense")[0].clause.path == "III.8"
+    assert not build(data, s.corpus_dir, e5).built  # moved once
     build(data, s.corpus_dir, e5, paths=[_add(s.corpus_dir, ADDED[1])])  # the old generation is no longer kept
     assert [c.name for c in client.list_collections()] == [shared]
