@@ -74,6 +74,7 @@ class Engine:
         # the responsibility matrix: its rows saved by the build, or (older generations) built here
         self.matrix = matrix or build_matrix(documents, registry, units)
         self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies
+        self._tasked: dict[str, frozenset[int]] = {}  # agency id -> its units (named_agency_units)
         self._manifest_stat: tuple | None = None
         self._stale = False
 
@@ -120,8 +121,16 @@ class Engine:
         restorer = None
         if (folder / RESTORE).exists():
             restorer = Restorer.load(folder / RESTORE)
-            for u in units:  # the clause's text is in its document; a unit's own copy was for the restorer
+            docs = {d: d for d in documents}
+            for u in units:
+                # The clause's text is in its document; the unit's own copy was for the restorer,
+                # as were its headings (the builds read their units from the file). In memory a
+                # unit keeps the nearest heading of its context.
                 del u["text"]
+                u.pop("embed_context", None)
+                u.pop("section", None)
+                u["context"] = u["context"].rsplit(" › ", 1)[-1]
+                u["doc_id"] = docs.get(u["doc_id"], u["doc_id"])
         client = open_client(options.data_dir, options.chroma_url)
         vectors = VectorStore(client, manifest["collection"])
         embeddings = np.load(folder / VECTORS, mmap_mode="r")  # filtered searches read only their rows
@@ -169,9 +178,18 @@ class Engine:
         """Units whose tasks belong to an agency the query names (or to its predecessors)."""
         out: set[int] = set()
         for agency, _, _ in self.registry.find(query.expanded):  # with its marks: "chỉ số tài chính" is no Sở Tài chính
-            out |= {self.matrix.unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency.id)
-                    if why != "catch-all" and r.clause_id in self.matrix.unit_row}
+            out |= self._tasked_units(agency.id)
         return out
+
+    def _tasked_units(self, agency_id: str) -> frozenset[int]:
+        """An agency's units (not the catch-alls it is covered by), kept per engine: at 100,000
+        clauses a province's Sở has tens of thousands of rows (20 ms to gather each time)."""
+        if agency_id not in self._tasked:
+            if len(self._tasked) >= 256:
+                self._tasked.pop(next(iter(self._tasked)))
+            self._tasked[agency_id] = frozenset(self.matrix.unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency_id)
+                                                if why != "catch-all" and r.clause_id in self.matrix.unit_row)
+        return self._tasked[agency_id]
 
     def hit(self, r: Ranked) -> Hit:
         u = self.units[r.unit]

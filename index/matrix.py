@@ -24,7 +24,7 @@ from ingest.normalize import collapse_spaces, fold, normalize_text
 __all__ = ["ROLES", "RESPONSIBLE", "Row", "Matrix", "build_matrix", "resolve"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     agency_id: str
     agency_name: str  # the name as the document writes it
@@ -112,11 +112,11 @@ class Matrix:
         self.unit_row = unit_row  # clause id -> unit index
         self.by_clause: dict[str, list[Row]] = {}
         self.by_item: dict[str, list[Row]] = {}
-        self.by_agency: dict[str, list[Row]] = {}
-        for r in rows:
+        self.by_agency: dict[str, list[int]] = {}  # positions in ``rows``, so merged lists sort by position
+        for i, r in enumerate(rows):
             self.by_clause.setdefault(r.clause_id, []).append(r)
             self.by_item.setdefault(r.item_id, []).append(r)
-            self.by_agency.setdefault(r.agency_id, []).append(r)
+            self.by_agency.setdefault(r.agency_id, []).append(i)
 
     def rows_of(self, clause: Clause) -> list[Row]:
         """Rows of a clause, or of its bullets when the clause is their item."""
@@ -132,17 +132,16 @@ class Matrix:
         """Rows that concern ``agency_id``, each with why: own | predecessor | partial | catch-all."""
         agency = self.registry.agencies.get(agency_id)
         chain = {s.from_id: s for s in self.registry.predecessors(agency_id)}
-        out = [(r, "own") for r in self.by_agency.get(agency_id, [])]
+        out = [(i, "own") for i in self.by_agency.get(agency_id, [])]
         for pred, s in chain.items():
             why = "predecessor" if s.scope == "full" else "partial"
-            out += [(r, why) for r in self.by_agency.get(pred, [])]
+            out += [(i, why) for i in self.by_agency.get(pred, [])]
         if agency is not None and agency.origin == "registry":
             for group in self.registry.agencies.values():
                 if group.covers and self.registry.covers(group.id, agency):
                     # what the group is given to do, not where it is named as a partner
-                    out += [(r, "catch-all") for r in self.by_agency.get(group.id, []) if r.responsible]
-        order = {id(r): i for i, r in enumerate(self.rows)}
-        return sorted(out, key=lambda rw: order[id(rw[0])])
+                    out += [(i, "catch-all") for i in self.by_agency.get(group.id, []) if self.rows[i].responsible]
+        return [(self.rows[i], why) for i, why in sorted(out, key=lambda iw: iw[0])]
 
     def unit_rows_for(self, agency_id: str) -> set[int]:
         """Unit indexes of the clauses that concern ``agency_id`` (for the agency filter)."""

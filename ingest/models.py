@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
-@dataclass
+@dataclass(slots=True)
 class Reference:
     """A mention of another document in the text ("Nghị quyết số 36-NQ/TW, ngày 30/01/2023")."""
 
@@ -23,7 +23,7 @@ class Reference:
     clause_id: str | None = None  # the clause the mention sits in
 
 
-@dataclass
+@dataclass(slots=True)
 class Assignment:
     """A body named in a clause and what the clause gives it to do, read from the text.
 
@@ -48,7 +48,7 @@ class Assignment:
     deadlines: list[dict] = field(default_factory=list)  # ``ingest.deadlines.Deadline.to_dict()``
 
 
-@dataclass
+@dataclass(slots=True)
 class Header:
     issuer: str | None = None  # "Ủy ban nhân dân tỉnh Bình Thuận"
     number: str | None = None  # "…/KH-UBND"; the blank part is kept as "…"
@@ -60,7 +60,7 @@ class Header:
     title: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Clause:
     """One node of the outline: a section, item, point, bullet, article or table row."""
 
@@ -84,7 +84,7 @@ class Clause:
         return self.text[: self.own_end - self.start]
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     id: str
     source: str  # decoded text of the file, verbatim
@@ -108,8 +108,26 @@ class Document:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Document:
+        """The tree ``to_dict`` wrote. Strings that repeat across it (the document's id, each
+        clause's id where it is a parent, a child or an assignment's clause, kinds, roles) are
+        read as one object each: an index of 100,000 clauses holds its trees in memory."""
+        same: dict[str, str] = {}
+
+        def one(x):
+            return same.setdefault(x, x) if isinstance(x, str) else x
+
+        for c in d.get("clauses", []):
+            for k in ("id", "doc_id", "kind", "parent"):
+                c[k] = one(c.get(k))
+            c["children"] = [one(x) for x in c.get("children", [])]
+        for a in d.get("assignments", []):
+            for k in ("clause_id", "role", "cue", "source"):
+                a[k] = one(a[k])
+            a["roles"] = [one(x) for x in a.get("roles", [])]
+        for r in d.get("references", []):
+            r["clause_id"] = one(r.get("clause_id"))
         return cls(
-            id=d["id"],
+            id=one(d["id"]),
             source=d["source"],
             file=d.get("file"),
             sha256=d.get("sha256"),
