@@ -95,6 +95,11 @@ def normalize(source: str) -> Normalized:
         text = source.translate(table)
         text = _WORD.sub(lambda m: _tone_word(text, m), text)
         return Normalized(source=source, text=text, offsets=range(len(source) + 1))
+    return _by_characters(source)
+
+
+def _by_characters(source: str) -> Normalized:
+    """``normalize`` one cluster (a character and its combining marks) at a time."""
     chars: list[str] = []
     offsets: list[int] = []
     i, n = 0, len(source)

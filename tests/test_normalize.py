@@ -12,10 +12,10 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ingest.normalize import collapse_spaces, fold, normalize, normalize_text
+from ingest.normalize import _by_characters, collapse_spaces, fold, normalize, normalize_text
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -87,6 +87,30 @@ def word_boundaries(n) -> list[int]:
 
 
 # --- normalize -------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.one_of(messy, st.text(), st.text(alphabet=st.characters(codec="utf-8"))))
+@example("\u212b \u2126 \uf900 \u037e \u2000")  # one-for-one in NFC: Ångström, Ohm, CJK, Greek ";", en quad
+@example("hoa\u0300 \u0958 \U0001d400 \u2adc")  # a mark, letters NFC makes two of, one beyond the BMP
+def test_the_one_translate_path_gives_what_the_character_loop_gives(s):
+    """Most texts skip the loop over characters; whichever path a text takes, the result is
+    the loop's, text and offsets."""
+    fast, slow = normalize(s), _by_characters(s)
+    assert fast.text == slow.text and list(fast.offsets) == list(slow.offsets)
+
+
+def test_the_analyser_does_not_load_underthesea_pipelines_it_never_calls():
+    """underthesea's init imports its translation model's code when transformers is installed
+    (the sentence-transformers extra): 3 s and about 250 MB in every process that tokenises."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ingest.tokens as t; t.terms('Sở Tài chính bố trí kinh phí'); "
+            "from underthesea import pos_tag; pos_tag('Sở Tài chính'); "
+            "print(sorted(m for m in ('torch', 'transformers', 'underthesea.pipeline.translate') if sys.modules.get(m)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
 
 
 @SETTINGS
