@@ -108,16 +108,27 @@ class HybridSearcher:
             q.vector = self.embed_query(q.expanded if q.diacritics else expand(self.restorer.restore(q.text)))
         if mask is not None:
             return nearest(self.embeddings, q.vector, mask, POOL) if self.embeddings is not None else []
-        # The shared collection may also hold vectors of the generation published after this
-        # one (until this engine is replaced) or left by a killed build: ask for that many more.
-        foreign = min(FOREIGN_CAP, max(0, self.vectors.count() - len(self._key_row)))
-        rows: list[int] = []
-        for h in self.vectors.query(q.vector, POOL + foreign):
-            i = self._key_row.get(h.id)
-            if i is not None:
-                rows.append(i)
-                rows += self._more.get(h.id, ())
+        rows, strays = self._nearest(q.vector, self.vectors.count())
+        if strays and len(rows) < POOL:  # the collection changed since it was counted: count again
+            rows, _ = self._nearest(q.vector, self.vectors.count(fresh=True))
         return rows[:POOL]
+
+    def _nearest(self, vector: np.ndarray, stored: int) -> tuple[list[int], int]:
+        """This generation's units nearest to ``vector``, and how many hits were not its own.
+
+        The shared collection may also hold vectors of the generation published after this
+        one (until this engine is replaced) or left by a killed build: as many more are asked for."""
+        foreign = min(FOREIGN_CAP, max(0, stored - len(self._key_row)))
+        rows: list[int] = []
+        strays = 0
+        for h in self.vectors.query(vector, POOL + foreign):
+            i = self._key_row.get(h.id)
+            if i is None:
+                strays += 1
+                continue
+            rows.append(i)
+            rows += self._more.get(h.id, ())
+        return rows, strays
 
     def search(self, q: Query, k: int = 10, filters: Filters | None = None, mode: str = "hybrid",
                agency_units: set[int] | None = None) -> list[Ranked]:

@@ -84,8 +84,9 @@ class VectorStore:
         self.name = name
         self._count: int | None = None  # cached by a searching engine: it only queries
 
-    def count(self) -> int:
-        if self._count is None:
+    def count(self, fresh: bool = False) -> int:
+        """The number of vectors stored (read once, or again when ``fresh``)."""
+        if self._count is None or fresh:
             self._count = self.collection.count()
         return self._count
 

@@ -156,3 +156,29 @@ def test_changed_file_re_embeds_only_changed_clauses(tmp_path, engine, e5):
     assert report.built and 1 <= report.embedded <= 2 and report.reused >= 60
     assert build(data, corpus, e5).built is False  # nothing changed since
 
+
+
+def test_dense_candidates_stay_the_generations_own_when_the_collection_holds_others(tmp_path):
+    """The collection is shared by generations: vectors another generation added after this
+    engine counted it (nearer to the query, here) do not take its candidates' places."""
+    import numpy as np
+
+    from index.lexical import LexicalIndex
+    from index.query import analyze
+    from index.search import POOL, HybridSearcher
+    from index.vector import VectorStore, open_client
+
+    rng = np.random.default_rng(7)
+    own = rng.normal(size=(300, 8)).astype(np.float32)
+    units = [{"id": f"a#I.{n}", "doc_id": "a", "path": f"I.{n}", "item": f"I.{n}", "context": "", "text": "x",
+              "hash": f"h{n}", "terms": ["x"]} for n in range(len(own))]
+    store = VectorStore(open_client(tmp_path), "tracuu-test-shared", create=True)
+    store.upsert([u["hash"] for u in units], own)
+    query = own[0] + 0.01
+    searcher = HybridSearcher(units, LexicalIndex.build([u["terms"] for u in units]), store, lambda _: query, keys="hash")
+    before = searcher.dense_ranking(analyze("x"), None)
+    assert len(before) == POOL and before[0] == 0
+    # the next generation's vectors, all nearer to the query than any of this one's but the first
+    store.upsert([f"new{n}" for n in range(150)], np.tile(query, (150, 1)) + rng.normal(scale=1e-3, size=(150, 8)))
+    after = searcher.dense_ranking(analyze("x"), None)
+    assert len(after) == POOL and after == before
