@@ -162,13 +162,9 @@ def _answer(engine: Engine, q: Query, doc: str | None, section: str | None, agen
 def _named(engine: Engine, q: Query, scope: Scope) -> list:
     """Agencies the question names that have tasks (in its documents, when it names some),
     in the order the question names them."""
-    names: dict[str, set[str]] = {}
-    for r in engine.matrix.rows:
-        names.setdefault(r.agency_id, set()).add(r.agency_name)
-    found = named_in(engine.registry, q.names_text, names)
+    found = named_in(engine.registry, q.names_text, engine.matrix.names)
     docs = set(scope.docs) or set(engine.documents)
-    with_tasks = {r.agency_id for r in engine.matrix.rows if r.doc_id in docs and r.roles[0] != "nhận báo cáo"}
-    covered = {a for a in with_tasks}
+    covered = set(engine.matrix.tasked_in(frozenset(scope.docs)))
     for n in found:  # successors and groups have tasks through their predecessors and members
         if n.agency.id not in covered and any(rw[0].doc_id in docs for rw in engine.matrix.for_agency(n.agency.id)):
             covered.add(n.agency.id)

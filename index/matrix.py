@@ -113,6 +113,7 @@ class Matrix:
         self.by_clause: dict[str, list[Row]] = {}
         self.by_item: dict[str, list[Row]] = {}
         self.by_agency: dict[str, list[int]] = {}  # positions in ``rows``, so merged lists sort by position
+        self._tasked: dict[frozenset[str], frozenset[str]] = {}
         for i, r in enumerate(rows):
             self.by_clause.setdefault(r.clause_id, []).append(r)
             self.by_item.setdefault(r.item_id, []).append(r)
@@ -121,6 +122,24 @@ class Matrix:
     def rows_of(self, clause: Clause) -> list[Row]:
         """Rows of a clause, or of its bullets when the clause is their item."""
         return self.by_clause.get(clause.id) or (self.by_item.get(clause.id, []) if clause.children else [])
+
+    @cached_property
+    def names(self) -> dict[str, set[str]]:
+        """Each agency's names as the documents write them."""
+        out: dict[str, set[str]] = {}
+        for r in self.rows:
+            out.setdefault(r.agency_id, set()).add(r.agency_name)
+        return out
+
+    def tasked_in(self, docs: frozenset[str]) -> frozenset[str]:
+        """Agencies with a task (not only a report to receive) in ``docs`` (all documents when
+        empty); kept per set of documents asked about."""
+        if docs not in self._tasked:
+            if len(self._tasked) >= 64:
+                self._tasked.pop(next(iter(self._tasked)))
+            self._tasked[docs] = frozenset(r.agency_id for r in self.rows
+                                           if (not docs or r.doc_id in docs) and r.roles[0] != "nhận báo cáo")
+        return self._tasked[docs]
 
     @cached_property
     def assigned_units(self) -> set[int]:
