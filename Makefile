@@ -57,7 +57,7 @@ eval: install-dev
 # The first run embeds 111,000 generated clauses (about 80 minutes on 2 cores); bench-data/
 # keeps the corpora and indexes, so later runs only re-check them and measure. Then the scale
 # figures: ingest against e5's own speed on real text, open time and memory at 1,000 / 10,000 /
-# 100,000 clauses (indexes embedded by a hashing embedder, about 25 minutes to build the first
+# 100,000 clauses (indexes embedded by a hashing embedder, about 7 minutes to build the first
 # time), upload to first answer.
 bench: install-dev wrk
 	$(PY) -m tests.bench.run --sizes 1000,10000,100000 --chroma-server --keep bench-data
