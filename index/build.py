@@ -125,7 +125,7 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads,
                               bool(stale), step, parse)
         previous = manifest.get("documents", {})
         report = BuildReport(results, manifest.get("generation"), built=False, reasons=stale)
-        moved = (manifest.get("chroma_url") or None) != (chroma_url or None)  # embedded ↔ server, or another server
+        moved = _moved(manifest, chroma_url)
         former = manifest.get("keys") != "hash"  # a generation with its own collection: moved to the shared one
         if manifest and not (stale or moved or former or any(d is not None for d in docs.values()) or set(docs) != set(previous)):
             shutil.rmtree(out)
@@ -230,8 +230,7 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
         vectors = _vectors(old, old_units, client, manifest, model, units, report, step)
         name = shared_name(owner, model.name, model.dim)
         store = VectorStore(client, name, create=True, meta={"embedder": model.name, "dim": model.dim, "index_id": owner})
-        moved = (manifest.get("chroma_url") or None) != (chroma_url or None)
-        shared = manifest.get("keys") == "hash" and manifest.get("collection") == name and not moved
+        shared = manifest.get("keys") == "hash" and manifest.get("collection") == name and not _moved(manifest, chroma_url)
         have = {u["hash"] for u in old_units} if shared else set()
         first: dict[str, int] = {}  # each distinct embedded text's first unit
         for i, u in enumerate(units):
@@ -264,6 +263,11 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
     keep = {generation} | ({manifest["generation"]} if manifest.get("generation") else set())
     prune(data_dir, keep)
     _prune_vectors(client, store, set(first), have, owner, chroma_url, {name, manifest.get("collection")})
+
+
+def _moved(manifest: dict, chroma_url: str | None) -> bool:
+    """Whether the index moves: embedded ↔ server, or to another server."""
+    return (manifest.get("chroma_url") or None) != (chroma_url or None)
 
 
 def _save_restorer(out: Path, old: Path | None, units: list[dict], fresh: list[dict], gone: list[dict]) -> None:

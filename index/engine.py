@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +75,7 @@ class Engine:
         # the responsibility matrix: its rows saved by the build, or (older generations) built here
         self.matrix = matrix or build_matrix(documents, registry, units)
         self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies
-        self._tasked: dict[str, frozenset[int]] = {}  # agency id -> its units (named_agency_units)
+        self._tasked_units = lru_cache(maxsize=256)(self._gather_tasked_units)  # agency id -> its units
         self._manifest_stat: tuple | None = None
         self._stale = False
 
@@ -181,15 +182,12 @@ class Engine:
             out |= self._tasked_units(agency.id)
         return out
 
-    def _tasked_units(self, agency_id: str) -> frozenset[int]:
-        """An agency's units (not the catch-alls it is covered by), kept per engine: at 100,000
-        clauses a province's Sở has tens of thousands of rows (20 ms to gather each time)."""
-        if agency_id not in self._tasked:
-            if len(self._tasked) >= 256:
-                self._tasked.pop(next(iter(self._tasked)))
-            self._tasked[agency_id] = frozenset(self.matrix.unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency_id)
-                                                if why != "catch-all" and r.clause_id in self.matrix.unit_row)
-        return self._tasked[agency_id]
+    def _gather_tasked_units(self, agency_id: str) -> frozenset[int]:
+        """An agency's units (not the catch-alls it is covered by); kept per engine
+        (``_tasked_units``): at 100,000 clauses a province's Sở has tens of thousands of rows
+        (20 ms to gather each time)."""
+        return frozenset(self.matrix.unit_row[r.clause_id] for r, why in self.matrix.for_agency(agency_id)
+                         if why != "catch-all" and r.clause_id in self.matrix.unit_row)
 
     def hit(self, r: Ranked) -> Hit:
         u = self.units[r.unit]

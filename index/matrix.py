@@ -14,7 +14,7 @@ the registry includes it ("catch-all").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from index.agencies import Agency, Registry, document_agency, province_of
 from ingest.assign import RESPONSIBLE, ROLES
@@ -113,7 +113,7 @@ class Matrix:
         self.by_clause: dict[str, list[Row]] = {}
         self.by_item: dict[str, list[Row]] = {}
         self.by_agency: dict[str, list[int]] = {}  # positions in ``rows``, so merged lists sort by position
-        self._tasked: dict[frozenset[str], frozenset[str]] = {}
+        self.tasked_in = lru_cache(maxsize=64)(self._with_tasks)
         for i, r in enumerate(rows):
             self.by_clause.setdefault(r.clause_id, []).append(r)
             self.by_item.setdefault(r.item_id, []).append(r)
@@ -131,15 +131,10 @@ class Matrix:
             out.setdefault(r.agency_id, set()).add(r.agency_name)
         return out
 
-    def tasked_in(self, docs: frozenset[str]) -> frozenset[str]:
+    def _with_tasks(self, docs: frozenset[str]) -> frozenset[str]:
         """Agencies with a task (not only a report to receive) in ``docs`` (all documents when
-        empty); kept per set of documents asked about."""
-        if docs not in self._tasked:
-            if len(self._tasked) >= 64:
-                self._tasked.pop(next(iter(self._tasked)))
-            self._tasked[docs] = frozenset(r.agency_id for r in self.rows
-                                           if (not docs or r.doc_id in docs) and r.roles[0] != "nhận báo cáo")
-        return self._tasked[docs]
+        empty); ``tasked_in`` keeps them per set of documents asked about."""
+        return frozenset(r.agency_id for r in self.rows if (not docs or r.doc_id in docs) and r.roles[0] != "nhận báo cáo")
 
     @cached_property
     def assigned_units(self) -> set[int]:
