@@ -1,6 +1,6 @@
 """One file → one ``Document``: read, parse, take the id and header from the catalog.
 
-Pure (bytes in, document out). Storing and indexing happen in ``index.build``.
+Pure (bytes in, document out). Storing and indexing happen in ``index.build.builder``.
 """
 
 from __future__ import annotations

@@ -19,18 +19,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel
 from pydantic_core import PydanticCustomError
 
-from index.answer import ask as answer
+from index.answers.answer import ask as answer
 from index.engine import Engine
 from index.errors import NotFound, TracuuError
+from index.retrieval.query import MAX_QUERY_CHARS
 from service.coverage import XLSX_TYPE, coverage_out, require_document, xlsx_disposition
 from service.schemas import AskResponse, SearchResponse, ask_out, search_out
 from service.settings import Settings
 from service.state import EngineSlot
 from service.views import (AgencyDigestOut, AgencySummary, DocumentDetail, DocumentSummary, SuggestResponse,
                            agencies_out, agency_out, crossrefs_of, document_out, documents_out, suggest_out)
-
-MAX_Q = 500  # index.query.MAX_QUERY_CHARS
-
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
@@ -80,7 +78,7 @@ def has_word(q: str) -> str:
 
 
 AdminDep = Annotated[None, Depends(require_admin)]
-QueryText = Annotated[str, Query(min_length=1, max_length=MAX_Q,
+QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
                                  description="Câu hỏi hoặc từ khóa: 1–500 ký tự, có ít nhất một chữ hoặc số"),
                       AfterValidator(has_word)]
 
@@ -157,7 +155,7 @@ def agencies(engine: EngineDep) -> list[AgencySummary]:
 @router.get("/agencies/{agency_id}.ics", response_class=Response)
 def agency_calendar(engine: EngineDep, agency_id: str) -> Response:
     """The agency's dated tasks and periodic reports as an iCalendar feed, to subscribe to."""
-    from index.calendar import agency_calendar as ics
+    from index.answers.calendar import agency_calendar as ics
 
     return Response(ics(engine, agency_id), media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{agency_id}.ics"'})
@@ -183,7 +181,7 @@ def document(engine: EngineDep, doc_id: str) -> DocumentDetail:
 
 @router.get("/crossrefs", responses=errors(501))
 def crossrefs(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> dict:
-    """The documents and clauses a document is linked to (``index.crossref``)."""
+    """The documents and clauses a document is linked to (``index.answers.crossref``)."""
     if doc not in engine.documents and doc not in engine.catalog.entries:
         raise NotFound(f"Không có văn bản '{doc}'.")
     out = crossrefs_of(engine, doc)
@@ -194,7 +192,7 @@ def crossrefs(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> 
 
 @router.get("/coverage")
 def coverage(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> dict:
-    """The coverage report (``index.crossref.coverage``): clauses of the loaded higher documents
+    """The coverage report (``index.answers.crossref.coverage``): clauses of the loaded higher documents
     that nothing implements, tasks without a lead agency, items without a deadline, agencies
     without a reporting duty; plus ``loaded`` and ``not_loaded`` (related documents without text,
     whose coverage cannot be computed)."""
@@ -203,8 +201,8 @@ def coverage(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> d
 
 @router.get("/coverage.xlsx", response_class=Response)
 def coverage_xlsx(engine: EngineDep, doc: Annotated[str, Query(max_length=200)]) -> Response:
-    """The coverage report as a workbook, one sheet per finding (``index.export.coverage_xlsx``)."""
-    from index.export import coverage_xlsx as workbook
+    """The coverage report as a workbook, one sheet per finding (``index.answers.export.coverage_xlsx``)."""
+    from index.answers.export import coverage_xlsx as workbook
 
     require_document(engine, doc)
     return Response(workbook(engine, doc), media_type=XLSX_TYPE,
@@ -214,7 +212,7 @@ def coverage_xlsx(engine: EngineDep, doc: Annotated[str, Query(max_length=200)])
 @router.get("/export.xlsx", response_class=Response)
 def export_xlsx(engine: EngineDep) -> Response:
     """The responsibility matrix (agency × task × role × deadline × clause) as XLSX."""
-    from index.export import matrix_xlsx
+    from index.answers.export import matrix_xlsx
 
     return Response(matrix_xlsx(engine), media_type=XLSX_TYPE,
                     headers={"Content-Disposition": 'attachment; filename="ma-tran-trach-nhiem.xlsx"'})
@@ -223,7 +221,7 @@ def export_xlsx(engine: EngineDep) -> Response:
 @router.get("/export.csv", response_class=Response)
 def export_csv(engine: EngineDep) -> Response:
     """The responsibility matrix as CSV (UTF-8 with BOM, so spreadsheet programs read the accents)."""
-    from index.export import matrix_csv
+    from index.answers.export import matrix_csv
 
     return Response(matrix_csv(engine).encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="ma-tran-trach-nhiem.csv"'})

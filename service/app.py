@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from index.embedders import Embedder
+from index.retrieval.embedders import Embedder
 from index.errors import TracuuError
 from ingest.errors import IngestError
 from service import lease

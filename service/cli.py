@@ -34,7 +34,7 @@ def _fail(err: Exception) -> None:
 @app.command()
 def ingest(paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the corpus dir)")] = None):
     """Parse and index documents; unchanged files are skipped (content hash)."""
-    from index.build import BuildReport, FileResult
+    from index.build.builder import BuildReport, FileResult
     from service import lease
 
     s = get_settings()
@@ -73,8 +73,8 @@ def _build_here(s, paths: list[Path] | None):
     """Build in this process, with a progress bar per stage."""
     from tqdm import tqdm
 
-    from index.build import build
-    from index.embedders import create_embedder
+    from index.build.builder import build
+    from index.retrieval.embedders import create_embedder
 
     bars: dict[str, tqdm] = {}
 
@@ -142,7 +142,7 @@ def search(
 @app.command()
 def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON")] = False):
     """Answer a question: the responsible agency, its role, and verbatim citations."""
-    from index.answer import ask as answer
+    from index.answers.answer import ask as answer
     from service.schemas import ask_out
 
     try:
@@ -181,7 +181,7 @@ def export(
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the responsibility matrix as CSV")] = None,
 ):
     """Export the responsibility matrix (agency × task × role × deadline × clause)."""
-    from index.export import matrix_csv, matrix_xlsx
+    from index.answers.export import matrix_csv, matrix_xlsx
 
     if not (xlsx or csv):
         _fail(ValueError("chọn --xlsx FILE hoặc --csv FILE"))
@@ -204,8 +204,8 @@ def crossref(
     coverage_xlsx: Annotated[Path | None, typer.Option("--coverage-xlsx", help="Write the coverage report as XLSX")] = None,
 ):
     """Links of a document: what it implements and cites, clause alignments, coverage."""
-    from index.crossref import coverage, crossrefs
-    from index.export import coverage_xlsx as to_xlsx
+    from index.answers.crossref import coverage, crossrefs
+    from index.answers.export import coverage_xlsx as to_xlsx
 
     try:
         engine = _engine()

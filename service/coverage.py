@@ -1,6 +1,6 @@
 """The coverage report of a document, shared by ``/api/coverage``, its XLSX twin and the page.
 
-``index.crossref.coverage`` says which task clauses of the *loaded* higher documents no
+``index.answers.crossref.coverage`` says which task clauses of the *loaded* higher documents no
 clause of the document implements, and which of the document's own tasks lack a lead
 agency, a deadline or a reporting duty. It is silent about higher documents whose text
 is not loaded, which is the usual case here (only the plan's text is on these machines):
@@ -32,7 +32,7 @@ def require_document(engine: Engine, doc_id: str) -> None:
 
 def not_loaded_related(engine: Engine, doc_id: str) -> list[dict]:
     """Documents ``doc_id`` implements or cites whose text is not loaded (implements first)."""
-    from index.crossref import graph
+    from index.answers.crossref import graph
 
     edges = [e for e in graph(engine)["edges"] if e["from"] == doc_id and e["to"] not in engine.documents]
     out: dict[str, dict] = {}
@@ -44,8 +44,8 @@ def not_loaded_related(engine: Engine, doc_id: str) -> list[dict]:
 
 
 def coverage_out(engine: Engine, doc_id: str) -> dict:
-    """``index.crossref.coverage`` as it is, plus ``loaded`` and ``not_loaded`` (see above)."""
-    from index.crossref import coverage
+    """``index.answers.crossref.coverage`` as it is, plus ``loaded`` and ``not_loaded`` (see above)."""
+    from index.answers.crossref import coverage
 
     require_document(engine, doc_id)
     out = coverage(engine, doc_id)

@@ -155,7 +155,7 @@ def summarise(outcomes: list[Outcome]) -> dict:
 
 def run(engine, questions: list[Question], phraser=None) -> dict:
     """Ask every question of ``questions`` on ``engine``; the summary and every outcome."""
-    from index.answer import ask
+    from index.answers.answer import ask
     from service.schemas import ask_out
 
     files = {meta.get("file"): doc_id for doc_id, meta in engine.manifest.get("documents", {}).items()}
@@ -170,8 +170,8 @@ def run(engine, questions: list[Question], phraser=None) -> dict:
 
 def evaluate(docs_dir: Path, questions_path: Path, settings, data_dir: Path | None = None, progress=None) -> dict:
     """Build a scratch index of ``docs_dir`` and run the questions on it."""
-    from index.build import build
-    from index.embedders import create_embedder
+    from index.build.builder import build
+    from index.retrieval.embedders import create_embedder
     from index.engine import Engine
 
     questions = load_questions(questions_path)

@@ -114,7 +114,7 @@ def run_isolated(fn: Callable, args: tuple, name: str, timeout: float, memory_mb
 
 @dataclass(frozen=True)
 class IsolatedParser:
-    """``parse_bytes`` run by ``run_isolated``, with the same signature ``index.build`` calls."""
+    """``parse_bytes`` run by ``run_isolated``, with the same signature ``index.build.builder`` calls."""
 
     limits: Limits
     timeout: float

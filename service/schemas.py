@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 
-from index.answer import Answer
+from index.answers.answer import Answer
 from index.engine import Hit
 from ingest.models import Clause
 

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
         """The optional generative phraser, or None (the default: extractive answers)."""
         if not (self.llm_base_url and self.llm_model):
             return None
-        from index.phrase import Phraser
+        from index.answers.phrase import Phraser
 
         key = self.llm_api_key.get_secret_value() if self.llm_api_key else None
         return Phraser(self.llm_base_url, self.llm_model, key)

@@ -15,9 +15,9 @@ import logging
 import os
 import threading
 
-from index.embedders import Embedder, create_embedder
+from index.retrieval.embedders import Embedder, create_embedder
 from index.engine import Engine, Options
-from index.store import MANIFEST, read_manifest
+from index.build.store import MANIFEST, read_manifest
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from index.store import read_manifest
+from index.build.store import read_manifest
 from ingest.catalog import Catalog, load_catalog
 from ingest.errors import IngestError
 from ingest.limits import MB
@@ -216,7 +216,7 @@ def build_and_swap(settings: Settings, slot: EngineSlot, **what):
 
     ``build()`` holds a file lock on the data dir, so uploads, handed-over ingests and other
     workers take turns."""
-    from index.build import build
+    from index.build.builder import build
 
     report = build(settings.data_dir, settings.corpus_dir, lambda: slot.get().embedder, chroma_url=settings.chroma_url, **what)
     if report.built:

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
-from index.answer import cite
-from index.digest import Digest, Task, agency_list, digest
+from index.answers.answer import cite
+from index.answers.digest import Digest, Task, agency_list, digest
 from index.engine import Engine
 from index.errors import NotFound
 from ingest.catalog import Entry
@@ -279,11 +279,11 @@ def document_out(engine: Engine, doc_id: str) -> DocumentDetail:
 
 
 def crossrefs_of(engine: Engine, doc_id: str) -> dict | None:
-    """``index.crossref.crossrefs`` when that module exists (None otherwise)."""
+    """``index.answers.crossref.crossrefs`` when that module exists (None otherwise)."""
     try:
-        from index.crossref import crossrefs
+        from index.answers.crossref import crossrefs
     except ModuleNotFoundError as e:
-        if e.name != "index.crossref":
+        if e.name != "index.answers.crossref":
             raise
         return None
     return crossrefs(engine, doc_id)

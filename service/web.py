@@ -22,11 +22,11 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
-from index.answer import Answer
-from index.answer import ask as answer
+from index.answers.answer import Answer
+from index.answers.answer import ask as answer
 from index.engine import Engine, Hit
 from index.errors import TracuuError
-from index.query import analyze
+from index.retrieval.query import analyze
 from ingest.normalize import collapse_spaces, fold, normalize_text
 from service.api import EngineDep, SettingsDep, agency_id_of
 from service.coverage import coverage_out, coverage_view
@@ -156,7 +156,7 @@ def _short_path(path: str) -> str:
 
 
 def crossref_view(engine: Engine, doc_id: str, data: dict | None) -> dict | None:
-    """The sidebar's links from ``index.crossref.crossrefs``: related documents, each with the
+    """The sidebar's links from ``index.answers.crossref.crossrefs``: related documents, each with the
     clauses where the link is stated, and the clauses aligned with a higher document."""
     if not data:
         return None

@@ -85,14 +85,14 @@ def admin_token() -> str:
 
 @pytest.fixture(scope="session")
 def e5():
-    from index.embedders import create_embedder
+    from index.retrieval.embedders import create_embedder
 
     return create_embedder("e5")
 
 
 @pytest.fixture(scope="session")
 def plan_settings(tmp_path_factory: pytest.TempPathFactory, e5) -> Settings:
-    from index.build import build
+    from index.build.builder import build
 
     root = tmp_path_factory.mktemp("plan")
     shutil.copytree(ROOT / "corpus", root / "corpus")

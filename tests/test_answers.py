@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from index.answer import ask
-from index.build import build
-from index.digest import digest
+from index.answers.answer import ask
+from index.build.builder import build
+from index.answers.digest import digest
 from index.engine import Engine, Options
-from index.export import COLUMNS, matrix_csv, matrix_xlsx
-from index.units import item_of
+from index.answers.export import COLUMNS, matrix_csv, matrix_xlsx
+from index.build.units import item_of
 from ingest.normalize import fold
 
 pytestmark = pytest.mark.slow

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build
+from index.build.builder import build
 from index.engine import Engine, Options
-from index.store import gen_dir, read_manifest
-from index.vector import VectorStore, open_client
+from index.build.store import gen_dir, read_manifest
+from index.retrieval.vector import VectorStore, open_client
 
 pytestmark = pytest.mark.slow
 
@@ -120,7 +120,7 @@ def test_a_failed_build_takes_out_the_vectors_it_stored(index_copy, e5, monkeypa
     def broken(*_, **__):
         raise RuntimeError("disk full (test)")
 
-    monkeypatch.setattr("index.build.LexicalIndex.build", broken)  # after the new vectors are stored
+    monkeypatch.setattr("index.build.builder.LexicalIndex.build", broken)  # after the new vectors are stored
     with pytest.raises(RuntimeError, match="disk full"):
         build(s.data_dir, s.corpus_dir, e5, uploads={ADDED[0]: (FIXTURES / ADDED[0]).read_bytes()})
     assert _stored(s.data_dir) == before

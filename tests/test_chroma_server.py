@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build
+from index.build.builder import build
 from index.engine import Engine, Options
 from index.errors import IndexMismatch
 from tests.bench.servers import ChromaServer

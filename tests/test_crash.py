@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from index.build import build
+from index.build.builder import build
 from index.engine import Engine
 from tests.bench.generate import generate
 

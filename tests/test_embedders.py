@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import build
-from index.embedders import create_embedder
+from index.build.builder import build
+from index.retrieval.embedders import create_embedder
 from index.engine import Engine, Options
 from index.errors import ConfigError, IndexMismatch
 
@@ -84,7 +84,7 @@ def test_missing_extra_names_the_install_command(minilm_path):
                 if name.split(".")[0] == "sentence_transformers":
                     raise ImportError("No module named 'sentence_transformers'")
         sys.meta_path.insert(0, Block())
-        from index.embedders import create_embedder
+        from index.retrieval.embedders import create_embedder
         from index.errors import MissingExtra
         try:
             create_embedder("sbert", {minilm_path!r})

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import yaml
 
-from index.build import build
+from index.build.builder import build
 from index.engine import Engine, Options
-from index.search import POOL
-from index.units import item_of
+from index.retrieval.search import POOL
+from index.build.units import item_of
 
 pytestmark = pytest.mark.slow
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build
+from index.build.builder import build
 from index.engine import Engine, Options
-from index.inputs import CODE_KEY
+from index.build.inputs import CODE_KEY
 
 pytestmark = pytest.mark.slow
 

@@ -151,7 +151,7 @@ def _card(html: str) -> str:
 
 
 def test_the_answer_obeys_every_filter(index_copy, app_factory, e5):
-    from index.build import build
+    from index.build.builder import build
 
     settings = index_copy("filters")
     other = "fixture-nghi-quyet-chinh-phu-mau"

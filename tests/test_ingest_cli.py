@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from index.store import load_document
+from index.build.store import load_document
 
 pytestmark = pytest.mark.slow
 

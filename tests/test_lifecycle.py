@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build
-from index.store import write_json_atomic
+from index.build.builder import build
+from index.build.store import write_json_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "fixture-utf8-bom.txt"

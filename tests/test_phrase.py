@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from index.answer import ask
+from index.answers.answer import ask
 from index.engine import Engine
-from index.phrase import Phraser
+from index.answers.phrase import Phraser
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 CORPUS = Path(__file__).parents[1] / "corpus"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build
-from index.embedders import create_embedder
+from index.build.builder import build
+from index.retrieval.embedders import create_embedder
 from index.engine import Engine, Options
 from index.errors import BadQuery, ConfigError, NotFound
-from index.units import item_of
+from index.build.units import item_of
 
 pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).parents[1] / "corpus"
@@ -69,9 +69,9 @@ def test_filters_narrow_results(engine):
 def test_a_narrow_filter_finds_its_clauses_however_many_others_outrank_them():
     """With 500 louder clauses elsewhere, the one matching clause of the filtered document
     is still found (the filter applies before the candidate pool is cut)."""
-    from index.lexical import LexicalIndex
-    from index.query import analyze
-    from index.search import Filters, HybridSearcher
+    from index.retrieval.lexical import LexicalIndex
+    from index.retrieval.query import analyze
+    from index.retrieval.search import Filters, HybridSearcher
     from ingest.tokens import terms
 
     def unit(doc: str, n: int, text: str) -> dict:
@@ -94,7 +94,7 @@ def test_a_question_asked_again_is_not_embedded_again(e5):
         calls.append(text)
         return e5.query(text)
 
-    from index.embedders import memoize
+    from index.retrieval.embedders import memoize
 
     cached = memoize(query, 2)
     first = cached("Sở nào bố trí kinh phí?")
@@ -163,10 +163,10 @@ def test_dense_candidates_stay_the_generations_own_when_the_collection_holds_oth
     engine counted it (nearer to the query, here) do not take its candidates' places."""
     import numpy as np
 
-    from index.lexical import LexicalIndex
-    from index.query import analyze
-    from index.search import POOL, HybridSearcher
-    from index.vector import VectorStore, open_client
+    from index.retrieval.lexical import LexicalIndex
+    from index.retrieval.query import analyze
+    from index.retrieval.search import POOL, HybridSearcher
+    from index.retrieval.vector import VectorStore, open_client
 
     rng = np.random.default_rng(7)
     own = rng.normal(size=(300, 8)).astype(np.float32)

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from index.agencies import Registry, named_in
-from index.answer import ask
-from index.build import build
+from index.answers.answer import ask
+from index.build.builder import build
 from index.engine import Engine, Options
-from index.query import analyze
+from index.retrieval.query import analyze
 from ingest.assign import assign
 from ingest.bodies import find_bodies
 from ingest.outline import parse
@@ -255,7 +255,7 @@ def test_questions_file_is_well_formed():
 def test_an_agency_calendar_holds_its_dated_and_periodic_tasks(fixture_engine):
     from icalendar import Calendar
 
-    from index.calendar import agency_calendar
+    from index.answers.calendar import agency_calendar
 
     def events(name: str) -> list:
         agency = next(a for a in fixture_engine.registry.agencies.values() if a.name == name)
@@ -270,7 +270,7 @@ def test_an_agency_calendar_holds_its_dated_and_periodic_tasks(fixture_engine):
 
 @pytest.mark.slow
 def test_a_question_points_to_documents_by_number_issuer_and_place(fixture_engine):
-    from index.scope import scope_of
+    from index.retrieval.scope import scope_of
 
     party = "fixture-chuong-trinh-dang-uy-mau"
     assert scope_of(fixture_engine, "Theo Chương trình 88-CTr/TU, ai kiểm tra?").docs == [party]

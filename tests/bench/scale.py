@@ -14,7 +14,7 @@
   a server does (against hashing vectors the ranking means nothing; the cost is real); and
   ``ask`` (the answer path: scope, matrix, citations) with the hashing embedder.
 - Upload to the first answer that cites the upload, on the 10,000-clause index: the build
-  an upload runs (``index.build.build`` with ``uploads``), opening the new generation and
+  an upload runs (``index.build.builder.build`` with ``uploads``), opening the new generation and
   ``ask``; against the same document's own ingest into an empty index.
 
 Usage: python -m tests.bench.scale [--sizes 1000,10000,100000] [--keep bench-data]
@@ -62,11 +62,11 @@ def real_corpus(folder: Path) -> Path:
 
 
 def ingest_ratio(work: Path) -> dict:
-    from index.build import build
-    from index.embedders import create_embedder
-    from index.query import analyze
-    from index.store import gen_dir, load_units, read_manifest
-    from index.units import embed_text
+    from index.build.builder import build
+    from index.retrieval.embedders import create_embedder
+    from index.retrieval.query import analyze
+    from index.build.store import gen_dir, load_units, read_manifest
+    from index.build.units import embed_text
 
     corpus, data = real_corpus(work / "real-corpus"), work / "real-data"
     shutil.rmtree(data, ignore_errors=True)
@@ -97,8 +97,8 @@ def ingest_ratio(work: Path) -> dict:
 
 def synthetic(root: Path, n: int) -> tuple[Path, Path, float | None]:
     """A generated corpus of ``n`` clauses and its index (hashing embedder); build seconds, None if kept."""
-    from index.build import build
-    from index.store import read_manifest
+    from index.build.builder import build
+    from index.build.store import read_manifest
     from tests.bench.generate import generate
     from tests.bench.hashing import HashEmbedder
 
@@ -120,7 +120,7 @@ def open_child(data: Path) -> dict:
     import service.app  # noqa: F401 - FastAPI, Starlette, the pages' templates
 
     from index.engine import Engine, Options
-    from index.query import analyze
+    from index.retrieval.query import analyze
     from tests.bench.hashing import HashEmbedder
 
     base = rss_mb()
@@ -139,7 +139,7 @@ def open_child(data: Path) -> dict:
             t = time.perf_counter()
             engine.search(q, 10)
             times.append((time.perf_counter() - t) * 1000)
-    from index.answer import ask
+    from index.answers.answer import ask
 
     ask_times = []
     for q in QUERIES:
@@ -168,9 +168,9 @@ def open_figures(data: Path) -> dict:
 
 def upload_to_answer(data10k: Path, corpus10k: Path, work: Path) -> dict:
     """The plan uploaded to the 10,000-clause index: build, open, first answer citing it."""
-    from index.answer import ask
-    from index.build import build
-    from index.embedders import create_embedder
+    from index.answers.answer import ask
+    from index.build.builder import build
+    from index.retrieval.embedders import create_embedder
     from index.engine import Engine, Options
     from tests.bench.hashing import HashEmbedder
 

@@ -20,8 +20,8 @@ import docx
 import yaml
 from fpdf import FPDF
 
-from index.build import build
-from index.embedders import create_embedder
+from index.build.builder import build
+from index.retrieval.embedders import create_embedder
 from index.engine import Engine, Options
 from tests.eval.run import GOLD, answers
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from index.answer import ask
-from index.build import build
-from index.embedders import create_embedder
+from index.answers.answer import ask
+from index.build.builder import build
+from index.retrieval.embedders import create_embedder
 from index.engine import Engine, Options
-from index.units import item_of
+from index.build.units import item_of
 from ingest.normalize import fold, normalize_text
 
 GOLD = Path(__file__).with_name("gold.yaml")
@@ -93,7 +93,7 @@ def alignment(data: Path, corpus: Path, embedder) -> dict:
 
     The fixtures are invented documents in the formats of a Politburo resolution and a
     Government resolution (tests/fixtures); they are indexed in a scratch data dir."""
-    from index.crossref import alignments
+    from index.answers.crossref import alignments
 
     build(data, corpus, embedder, paths=[corpus, *(FIXTURES / f"{d}.txt" for d in ALIGN_DOCS)])
     engine = Engine.open(Options(data, corpus), embedder)

@@ -57,7 +57,9 @@ def open_client(data_dir: Path, chroma_url: str | None = None):
 
 
 @dataclass
-class Hit:
+class Neighbour:
+    """A vector store result: the stored id (a content hash) and its cosine similarity."""
+
     id: str
     score: float  # cosine similarity
 
@@ -105,11 +107,11 @@ class VectorStore:
             out.update(self.collection.get(include=[], limit=page, offset=offset)["ids"])
         return out
 
-    def query(self, vector: np.ndarray, k: int) -> list[Hit]:
+    def query(self, vector: np.ndarray, k: int) -> list[Neighbour]:
         if not self.count():
             return []
         res = self.collection.query(query_embeddings=[vector], n_results=min(k, self.count()), include=["distances"])
-        return [Hit(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]  # cosine space
+        return [Neighbour(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]  # cosine space
 
     def embeddings_by_hash(self) -> dict[str, np.ndarray]:
         """A generation's own collection from before (clause ids, hashes in metadata): every

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 
 from icalendar import Calendar, Event
 
-from index.digest import Digest, digest
+from index.answers.digest import Digest, digest
 from index.engine import Engine
 
 

@@ -1,7 +1,7 @@
 """Ingest files into a new index generation, incrementally and atomically.
 
 - A file whose bytes (sha256) are unchanged is not read again, as long as nothing it was
-  read with changed either (``index.inputs``: the catalog, the agency registry, the analyser's
+  read with changed either (``index.build.inputs``: the catalog, the agency registry, the analyser's
   data and code, the underthesea version); if nothing changed at all, no generation is built
   ("nothing to do"). Each generation holds its own copy of the catalog and the registry.
 - A file that fails to parse is reported and skipped; if an earlier version of it
@@ -29,14 +29,14 @@ from pathlib import Path
 import numpy as np
 
 from index.agencies import Registry
-from index.embedders import Embedder
-from index.inputs import changed, snapshot
-from index.lexical import LexicalIndex
-from index.restore import Restorer
-from index.rows import document_rows, previous_rows, save_rows
-from index.store import RESTORE, VECTORS, gen_dir, index_id, load_document, prune, read_manifest, write_json_atomic
-from index.units import embed_text, units_for
-from index.vector import VectorStore, open_client, shared_name
+from index.retrieval.embedders import Embedder
+from index.build.inputs import changed, snapshot
+from index.retrieval.lexical import LexicalIndex
+from index.retrieval.diacritics import Restorer
+from index.build.rows import document_rows, previous_rows, save_rows
+from index.build.store import RESTORE, VECTORS, gen_dir, index_id, load_document, prune, read_manifest, write_json_atomic
+from index.build.units import embed_text, units_for
+from index.retrieval.vector import VectorStore, open_client, shared_name
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.models import Document

@@ -7,9 +7,9 @@
       gen/<generation>/docs/     one JSON document tree per document (a kept one linked from the last generation)
       gen/<generation>/units.json   one record per unit (clause id, path, context, text, hash)
       gen/<generation>/vectors.npy  the units' vectors, row for row (re-used by the next build)
-      gen/<generation>/lexical/     the units' terms as ids, BM25 over them (index.lexical)
+      gen/<generation>/lexical/     the units' terms as ids, BM25 over them (index.retrieval.lexical)
       gen/<generation>/restore.json the corpus's spellings, for queries typed without marks
-      gen/<generation>/catalog.yaml, agencies.yaml   the copies it was built with (index.inputs)
+      gen/<generation>/catalog.yaml, agencies.yaml   the copies it was built with (index.build.inputs)
       chroma/                    embedded Chroma (absent in server mode): the index's one collection
                                  per embedder, each embedded text's vector once, under its hash
       index-id                   names this index's collections on a shared Chroma server

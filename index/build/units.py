@@ -12,7 +12,7 @@ Phê duyệt Đề án … với các nội dung như sau:" would be embedded ag
 it. The lexical terms keep the whole headings.
 
 What units hold depends on this module and on the analyser (``ingest``, its word lists in
-``ingest/data/``, underthesea); ``index.inputs`` hashes all of them into the manifest, so a
+``ingest/data/``, underthesea); ``index.build.inputs`` hashes all of them into the manifest, so a
 change to any of them rebuilds every unit at the next ingest.
 """
 

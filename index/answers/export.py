@@ -93,7 +93,7 @@ def coverage_xlsx(engine: Engine, doc_id: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from index.crossref import coverage
+    from index.answers.crossref import coverage
 
     cov = coverage(engine, doc_id)
     wb = Workbook()

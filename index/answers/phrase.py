@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import httpx
 
 from index.agencies import Registry
-from index.answer import Answer
+from index.answers.answer import Answer
 from ingest.normalize import fold
 
 _PROMPT = (

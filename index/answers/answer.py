@@ -1,6 +1,6 @@
 """Extractive answers in Vietnamese: the agency and its role, then verbatim citations.
 
-Question kinds (``index.query``):
+Question kinds (``index.retrieval.query``):
 - who: "Sở nào bố trí kinh phí?", "Thanh tra tỉnh phối hợp với sở nào?", "vướng mắc thì báo
   cáo cơ quan nào?" → the clause that best matches the task, and of the bodies it gives
   roles to, the one the question asks for: the responsible one whose words the question
@@ -10,7 +10,7 @@ Question kinds (``index.query``):
   best match the rest of the question first, including the tasks of the agencies it
   succeeded (marked with the name the document used);
 - a question that names a document by number answers from that document
-  (``index.scope``); one whose text is not loaded says so and cites where loaded texts
+  (``index.retrieval.scope``); one whose text is not loaded says so and cites where loaded texts
   refer to it;
 - anything else → the best clauses.
 
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from index.agencies import named_in
 from index.engine import Engine, Hit
 from index.matrix import RESPONSIBLE, ROLES, Row
-from index.query import Query, analyze
-from index.scope import Scope, _names, scope_of
-from index.search import Filters
+from index.retrieval.query import Query, analyze
+from index.retrieval.scope import Scope, _names, scope_of
+from index.retrieval.search import Filters
 from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, fold, normalize_text
 from ingest.tokens import syllables
@@ -127,7 +127,7 @@ def _now_called(engine: Engine, row: Row) -> str:
 def ask(engine: Engine, question: str | Query, phraser=None, doc: str | None = None, section: str | None = None,
         agency: str | None = None) -> Answer:
     """Answer ``question`` (text, or already analysed), within ``doc`` / ``section`` when given;
-    ``agency`` (an id): from that agency's tasks only. ``phraser`` (``index.phrase.Phraser``)
+    ``agency`` (an id): from that agency's tasks only. ``phraser`` (``index.answers.phrase.Phraser``)
     optionally rewords it."""
     q = question if isinstance(question, Query) else analyze(question)
     answer = _answer(engine, q, doc, section, agency)

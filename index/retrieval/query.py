@@ -29,7 +29,7 @@ from typing import Any
 
 from index.errors import BadQuery
 from ingest.expand import expand
-from index.scope import Named, numbers_named
+from index.retrieval.scope import Named, numbers_named
 from ingest.normalize import collapse_spaces, fold, normalize_text
 from ingest.tokens import has_diacritics, terms
 

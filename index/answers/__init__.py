@@ -1,0 +1,6 @@
+"""What is made from the ranked clauses and the responsibility matrix.
+
+``answer`` composes the extractive answer (optionally worded by ``phrase``), ``digest`` an
+agency's tasks, ``calendar`` its dated duties, ``export`` the matrix as CSV/XLSX, ``crossref``
+the links and clause alignments between documents.
+"""
