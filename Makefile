@@ -47,12 +47,16 @@ test: install-dev browser
 # Quality: the plan's own gold set, the fixture documents' questions, and (where this machine
 # has it) the development set of real directives kept beside the project.
 DEV_EVAL ?= ../shared/eval/dev
+DEV2_EVAL ?= ../shared/eval/dev2
 eval: install-dev
 	$(PY) -m tests.eval.run
 	$(PY) -m tests.eval.formats
 	$(VENV)/bin/tracuu eval tests/fixtures tests/eval/fixture-questions.jsonl
 	@if [ -d "$(DEV_EVAL)/docs" ]; then $(VENV)/bin/tracuu eval $(DEV_EVAL)/docs $(DEV_EVAL)/questions.jsonl; \
 	else echo "($(DEV_EVAL) not found: development set skipped)"; fi
+	@if [ -d "$(DEV2_EVAL)/docs" ]; then for half in a b; do echo "== dev2, half $$half"; \
+	  $(VENV)/bin/tracuu eval $(DEV2_EVAL)/docs $(DEV2_EVAL)/questions.jsonl --only $$half; done; \
+	else echo "($(DEV2_EVAL) not found: second development set skipped)"; fi
 
 # The first run embeds 111,000 generated clauses (about 80 minutes on 2 cores); bench-data/
 # keeps the corpora and indexes, so later runs only re-check them and measure. Then the scale

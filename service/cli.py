@@ -237,12 +237,13 @@ def evaluate(
     questions: Annotated[Path, typer.Argument(help="Questions, one JSON object per line", exists=True, dir_okay=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary and every outcome as JSON")] = False,
     misses: Annotated[bool, typer.Option("--misses/--no-misses", help="List the questions answered wrongly")] = True,
+    only: Annotated[str | None, typer.Option(help="Only the files whose names start with this (a half of a set)")] = None,
 ):
     """Answer quality on a folder of documents: agency, first citation, document; per kind and per file."""
     from service.evaluate import QuestionsError, evaluate as run_eval, format_report
 
     try:
-        out = run_eval(docs_dir, questions, get_settings())
+        out = run_eval(docs_dir, questions, get_settings(), only=only)
     except (TracuuError, QuestionsError) as e:
         _fail(e)
     typer.echo(json.dumps(out, ensure_ascii=False, indent=2) if as_json else format_report(out, misses))

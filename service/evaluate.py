@@ -168,18 +168,27 @@ def run(engine, questions: list[Question], phraser=None) -> dict:
             "missing_files": sorted({q.file for q in questions} - set(files))}
 
 
-def evaluate(docs_dir: Path, questions_path: Path, settings, data_dir: Path | None = None, progress=None) -> dict:
-    """Build a scratch index of ``docs_dir`` and run the questions on it."""
+def evaluate(docs_dir: Path, questions_path: Path, settings, data_dir: Path | None = None, progress=None,
+             only: str | None = None) -> dict:
+    """Build a scratch index of ``docs_dir`` and run the questions on it.
+
+    ``only``: a file-name prefix ("a", "b"): index only those files and ask only their
+    questions, so the halves of a development set are measured on separate indexes.
+    """
     from index.build.builder import build
     from index.retrieval.embedders import create_embedder
     from index.engine import Engine
 
     questions = load_questions(questions_path)
+    paths = [Path(docs_dir)]
+    if only:
+        paths = sorted(p for p in Path(docs_dir).iterdir() if p.is_file() and p.name.startswith(only))
+        questions = [q for q in questions if q.file.startswith(only)]
     with tempfile.TemporaryDirectory(prefix="tracuu-eval-") as tmp:
         data = data_dir or Path(tmp) / "data"
         embedder = create_embedder(settings.embedder, settings.embed_model)
         t = time.perf_counter()
-        report = build(data, settings.corpus_dir, embedder, paths=[docs_dir], progress=progress)
+        report = build(data, settings.corpus_dir, embedder, paths=paths, progress=progress)
         built = time.perf_counter() - t
         engine = Engine.open(replace(settings.options(), data_dir=data, chroma_url=None), embedder)
         out = run(engine, questions, None)
