@@ -46,7 +46,9 @@ def test_right_item_first(engine, q, item):
 
 
 def test_hits_are_verbatim_clauses_of_the_source(engine):
-    for h in engine.search("ứng dụng công nghệ sinh học trong y tế", 10):
+    hits = engine.search("ứng dụng công nghệ sinh học trong y tế", 10)
+    assert len(hits) == 10
+    for h in hits:
         assert h.doc.source[h.clause.start : h.clause.end] == h.clause.text
 
 
