@@ -42,6 +42,7 @@ run: install
 
 # Two workers, one per core; a test module stays on one worker (its fixtures are built once).
 test: install-dev browser
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # Quality: the plan's own gold set, the fixture documents' questions, and (where this machine
