@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from ingest.header import DOC_TYPES, TITLE_LINE, find_references, header_lines, parse_header
 from ingest.lines import Line, lines_of, runs_on, wrap_width
 from ingest.models import Clause, Document, Reference
+from ingest.references import find_short_references
 from ingest.normalize import collapse_spaces, normalize
 from ingest.tables import TableReader
 
@@ -384,7 +385,10 @@ def _is_signature(t: str) -> bool:
 
 def _attach_references(doc: Document, norm) -> None:
     """Record each document number mentioned, with the innermost clause it sits in."""
-    for f in find_references(norm.text):
+    full = find_references(norm.text)
+    taken = [(f.start, f.end) for f in full]
+    short = [f for f in find_short_references(norm.text) if not any(s < f.end and f.start < e for s, e in taken)]
+    for f in sorted(full + short, key=lambda f: f.start):
         if f.number == doc.header.number:  # the document's own number ("Số: 99-NQ/TW") is no reference
             continue
         start, end = norm.span(f.start, f.end)

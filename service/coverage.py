@@ -32,7 +32,7 @@ def require_document(engine: Engine, doc_id: str) -> None:
 
 def not_loaded_related(engine: Engine, doc_id: str) -> list[dict]:
     """Documents ``doc_id`` implements or cites whose text is not loaded (implements first)."""
-    from index.answers.crossref import graph
+    from index.answers.graph import graph
 
     edges = [e for e in graph(engine)["edges"] if e["from"] == doc_id and e["to"] not in engine.documents]
     out: dict[str, dict] = {}

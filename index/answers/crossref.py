@@ -1,7 +1,7 @@
 """Cross-references between directives: the document graph, clause alignment, coverage.
 
-- The graph joins the catalog's links (implements, cites) with the references found in
-  the texts ("Nghị quyết số 36-NQ/TW, ngày 30/01/2023", "NQ 189"), resolved by number.
+- The graph (``index.answers.graph``) joins the catalog's links with the references found
+  in the texts, resolved against loaded documents and catalog entries alike.
 - Alignment links each task item of a document to the clause(s) of a document it
   implements, scored by embedding similarity and shared terms, with the evidence.
 - Coverage lists the higher document's task clauses that nothing implements, and the
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from index.answers.graph import graph
 from index.engine import Engine
 from index.errors import NotFound
 from ingest.models import Clause, Document
@@ -24,7 +25,6 @@ MIN_SCORE = 0.55  # below this an alignment is not shown
 NEAR_BEST = 0.01  # other targets within this of the best are shown too (near-ties)
 _TASK_SECTION = re.compile(r"nhiem vu|giai phap")
 _STOP = frozenset("va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den".split())
-_IMPLEMENTS_CUE = re.compile(r"(thuc hien|trien khai|can cu)\W*$")
 
 
 @dataclass
@@ -121,32 +121,6 @@ def _aligner(engine: Engine) -> Aligner:
     if not hasattr(engine, "_aligner"):
         engine._aligner = Aligner(engine)
     return engine._aligner
-
-
-def graph(engine: Engine) -> dict:
-    """Nodes (every catalog entry and loaded document) and typed edges, with the citing clauses."""
-    cat = engine.catalog.entries
-    nodes = {e.id: {"id": e.id, "number": e.number, "type": e.type, "loaded": e.id in engine.documents,
-                    "title": e.title} for e in cat.values()}
-    for d in engine.documents.values():
-        nodes.setdefault(d.id, {"id": d.id, "number": d.header.number, "type": d.header.doc_type, "loaded": True,
-                                "title": d.header.title})
-    edges: dict[tuple[str, str], dict] = {}
-    for e in cat.values():
-        for rel in ("implements", "cites"):
-            for target in getattr(e, rel):
-                edges[(e.id, target)] = {"from": e.id, "to": target, "type": rel, "source": "catalog", "clauses": []}
-    for d in engine.documents.values():
-        for ref in d.references:
-            target = engine.catalog.by_number(ref.number)
-            if target is None or target.id == d.id:
-                continue
-            before = fold(normalize_text(d.source[max(0, ref.start - 40) : ref.start]))
-            rel = "implements" if _IMPLEMENTS_CUE.search(before) else "cites"
-            edge = edges.setdefault((d.id, target.id), {"from": d.id, "to": target.id, "type": rel, "source": "text", "clauses": []})
-            if ref.clause_id and ref.clause_id not in edge["clauses"]:
-                edge["clauses"].append(ref.clause_id)
-    return {"nodes": list(nodes.values()), "edges": list(edges.values())}
 
 
 def crossrefs(engine: Engine, doc_id: str) -> dict:

@@ -1,0 +1,156 @@
+"""The document graph over everything an index knows: its loaded documents and the catalog.
+
+A reference found in a text ("Nghị quyết số 57-NQ/TW ngày 22/12/2024", "Chương trình hành
+động số 88") is resolved against the numbers of the loaded documents as well as the
+catalog's, so two documents loaded together link without anyone typing a catalog entry.
+"thực hiện / triển khai / căn cứ / cụ thể hóa" just before a reference makes an *implements* link;
+any other reference a *cites* link. The catalog's own links (``implements``, ``cites``) are kept.
+
+Numbers repeat: "141/KH-UBND" is a plan of many provinces, "36-NQ/TW" a resolution of more
+than one Party term. A reference resolves only when one document is left after the
+reference's own type, year and the citing document's place are taken into account; an
+ambiguous one links to nothing rather than to the wrong document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from index.engine import Engine
+from ingest.models import Document, Reference
+from ingest.normalize import fold, normalize_text
+
+_IMPLEMENTS_CUE = re.compile(r"(thuc hien|trien khai|can cu|cu the hoa)\W*$")
+# A reference's type word and a document's type compared by family: a "Chương trình hành
+# động" is cited as "Chương trình" as often as by its full name.
+_FAMILIES = {"chuong trinh hanh dong": "chuong trinh", "nghi quyet lien tich": "nghi quyet",
+             "thong tu lien tich": "thong tu"}
+
+
+def number_key(number: str) -> str:
+    """A document number compared without case, diacritics or spaces.
+
+    >>> number_key("Số 7432 /UBND-XD".removeprefix("Số ")) == number_key("7432/ubnd-xd")
+    True
+    >>> number_key("45/2025/NĐ-CP")
+    '45/2025/nd-cp'
+    """
+    return re.sub(r"\s+", "", fold(normalize_text(number))).lower()
+
+
+def type_family(doc_type: str | None) -> str | None:
+    """The kind of document a type word names, as references and headers are compared.
+
+    >>> type_family("Chương trình hành động"), type_family("CHƯƠNG TRÌNH"), type_family(None)
+    ('chuong trinh', 'chuong trinh', None)
+    """
+    if not doc_type:
+        return None
+    t = " ".join(fold(normalize_text(doc_type)).lower().split())
+    return _FAMILIES.get(t, t)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A document a reference may point to: a loaded one or a catalog entry."""
+
+    id: str
+    year: str | None
+    family: str | None
+    place: str | None
+    issuer: str | None
+    loaded: bool
+
+
+def _key(name: str | None) -> str | None:
+    """A place or an issuer compared without case, diacritics or extra spaces."""
+    return " ".join(fold(normalize_text(name)).lower().split()) if name else None
+
+
+class Resolver:
+    """Loaded documents and catalog entries by number: full numbers ("88-CTr/TU") and short
+    ones (a type and the number's leading digits: "Chương trình … số 88")."""
+
+    def __init__(self, engine: Engine):
+        self.full: dict[str, list[Target]] = defaultdict(list)
+        self.short: dict[tuple[str | None, str], list[Target]] = defaultdict(list)
+        for d in engine.documents.values():
+            h = d.header
+            self._add(h.number if h.number_known else None, Target(
+                d.id, (h.date or "")[:4] or None, type_family(h.doc_type), _key(h.place), _key(h.issuer), True))
+        for e in engine.catalog.entries.values():
+            if e.id not in engine.documents:
+                self._add(e.number if e.number_known else None, Target(
+                    e.id, (e.date or "")[:4] or None, type_family(e.type), None, _key(e.issuer), False))
+
+    def _add(self, number: str | None, t: Target) -> None:
+        if not number or number.startswith("…"):
+            return
+        self.full[number_key(number)].append(t)
+        if m := re.match(r"\d+", number):
+            self.short[(t.family, m.group())].append(t)
+
+    def resolve(self, ref: Reference, citing: Document) -> str | None:
+        """The id of the one document ``ref`` names, or None (unknown or ambiguous)."""
+        if re.fullmatch(r"\d+", ref.number):
+            candidates = self.short.get((type_family(ref.doc_type), ref.number), [])
+        else:
+            candidates = self.full.get(number_key(ref.number), [])
+            family = type_family(ref.doc_type)
+            if family and any(c.family == family for c in candidates):
+                candidates = [c for c in candidates if c.family in (family, None)]
+        candidates = [c for c in candidates if c.id != citing.id]
+        year = (ref.date or "")[:4]
+        place, issuer = _key(citing.header.place), _key(citing.header.issuer)
+        for keep in (lambda c: bool(year) and c.year == year,  # the date written beside the reference
+                     lambda c: c.issuer is not None and c.issuer == issuer,  # a body citing its own document
+                     lambda c: c.place is not None and c.place == place,
+                     lambda c: c.loaded):
+            narrowed = [c for c in candidates if keep(c)]
+            if narrowed:
+                candidates = narrowed
+        ids = {c.id for c in candidates}
+        return ids.pop() if len(ids) == 1 else None
+
+
+def relation(doc: Document, ref: Reference) -> str:
+    """'implements' when the words just before the reference say the document carries it out."""
+    before = fold(normalize_text(doc.source[max(0, ref.start - 40) : ref.start])).lower()
+    return "implements" if _IMPLEMENTS_CUE.search(before) else "cites"
+
+
+def graph(engine: Engine) -> dict:
+    """Nodes (every catalog entry and loaded document) and typed edges, with the citing clauses.
+
+    Made once per engine (an engine serves one immutable generation)."""
+    cached = engine.__dict__.get("_graph")
+    if cached is not None:
+        return cached
+    cat = engine.catalog.entries
+    nodes = {e.id: {"id": e.id, "number": e.number, "type": e.type, "loaded": e.id in engine.documents,
+                    "title": e.title} for e in cat.values()}
+    for d in engine.documents.values():
+        nodes.setdefault(d.id, {"id": d.id, "number": d.header.number, "type": d.header.doc_type, "loaded": True,
+                                "title": d.header.title})
+    edges: dict[tuple[str, str], dict] = {}
+    for e in cat.values():
+        for rel in ("implements", "cites"):
+            for target in getattr(e, rel):
+                edges[(e.id, target)] = {"from": e.id, "to": target, "type": rel, "source": "catalog", "clauses": []}
+    resolver = Resolver(engine)
+    for d in engine.documents.values():
+        for ref in d.references:
+            target = resolver.resolve(ref, d)
+            if target is None:
+                continue
+            edge = edges.setdefault((d.id, target), {"from": d.id, "to": target, "type": relation(d, ref),
+                                                     "source": "text", "clauses": []})
+            if edge["source"] == "text" and edge["type"] == "cites" and relation(d, ref) == "implements":
+                edge["type"] = "implements"  # a later mention says what an earlier one did not
+            if ref.clause_id and ref.clause_id not in edge["clauses"]:
+                edge["clauses"].append(ref.clause_id)
+    out = {"nodes": list(nodes.values()), "edges": list(edges.values())}
+    engine.__dict__["_graph"] = out
+    return out
