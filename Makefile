@@ -63,10 +63,12 @@ eval: install-dev
 # keeps the corpora and indexes, so later runs only re-check them and measure. Then the scale
 # figures: ingest against e5's own speed on real text, open time and memory at 1,000 / 10,000 /
 # 100,000 clauses (indexes embedded by a hashing embedder, about 7 minutes to build the first
-# time), upload to first answer.
+# time), upload to first answer. Last, the 521 real documents of ../shared/corpus: parse, index
+# (hashing embedder), open, search and ask; and one e5 build of 300 of them (about an hour).
 bench: install-dev wrk
 	$(PY) -m tests.bench.run --sizes 1000,10000,100000 --chroma-server --keep bench-data
 	$(PY) -m tests.bench.scale --sizes 1000,10000,100000 --keep bench-data
+	$(PY) -m tests.bench.corpus --keep bench-data --e5-sample 300
 
 clean:
 	rm -rf data test-output .pytest_cache
