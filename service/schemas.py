@@ -11,6 +11,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, Field
 
 from index.answers.answer import Answer
+from index.answers.citation import of_clause, official
 from index.engine import Hit
 from ingest.models import Clause
 
@@ -26,6 +27,7 @@ class SearchResult(BaseModel):
     score: float
     agencies: list[str] = Field(description="Agencies responsible for this clause (names as the document writes them)")
     url: str
+    citation: str = Field("", description="Official citation: 'khoản 8 Mục III Kế hoạch số …/KH-UBND ngày … của …'")
 
 
 class SearchResponse(BaseModel):
@@ -50,6 +52,9 @@ class Citation(BaseModel):
     start: int
     end: int
     url: str
+    citation: str = Field("", description="Official citation: 'điểm a khoản 2 Mục III Kế hoạch số …/KH-UBND ngày … "
+                                          "tháng 4 năm 2024 của UBND tỉnh Bình Thuận' (empty only when built without "
+                                          "the engine)")
 
 
 class AskResponse(BaseModel):
@@ -65,12 +70,13 @@ def clause_url(c: Clause) -> str:
     return f"/documents/{quote(c.doc_id)}#{quote(c.path, safe='/.')}"
 
 
-def search_out(query: str, hits: list[Hit], agencies_of) -> SearchResponse:
+def search_out(query: str, hits: list[Hit], agencies_of, catalog=None) -> SearchResponse:
     results = [
         SearchResult(
             id=h.clause.id, doc_id=h.clause.doc_id, doc_number=h.doc.header.number, section=h.clause.path,
             label=h.clause.label, heading=h.clause.heading or _parent_heading(h), text=h.clause.text,
             score=round(h.score, 6), agencies=agencies_of(h.clause), url=clause_url(h.clause),
+            citation=official(h.doc, h.clause, catalog.entries.get(h.doc.id) if catalog else None),
         )
         for h in hits
     ]
@@ -81,14 +87,16 @@ def _parent_heading(h: Hit) -> str:
     return h.unit.get("context", "").rsplit(" › ", 1)[-1] if h.unit else ""
 
 
-def ask_out(a: Answer) -> AskResponse:
+def ask_out(a: Answer, engine=None) -> AskResponse:
+    """``engine``: to name each citation's document officially (``citation``)."""
     return AskResponse(
         question=a.question,
         answer=a.text,
         agencies=[AgencyRole(name=n, role=r, id=a.ids.get(n)) for n, r in a.agencies],
         citations=[
             Citation(doc_id=c.clause.doc_id, doc_number=c.doc_number, section=c.clause.path, label=c.clause.label,
-                     heading=c.clause.heading or c.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause))
+                     heading=c.clause.heading or c.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause),
+                     citation=of_clause(engine, c.clause) if engine is not None else "")
             for c in a.citations
         ],
         supported=a.supported,
