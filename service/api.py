@@ -118,7 +118,7 @@ def search(engine: EngineDep, q: QueryText, k: Annotated[int, Query(ge=1, le=50)
     """The best clauses for a query (hybrid BM25 + dense), optionally within a document,
     a section path prefix ("III", "III.8") or the tasks of an agency (id or name)."""
     hits = engine.search(q, k, doc=doc or None, section=section or None, agency=agency_id_of(engine, agency))
-    return search_out(q, hits, engine.agencies_of, engine.catalog)
+    return search_out(q, hits, engine.agencies_of)
 
 
 @router.get("/ask", response_model=AskResponse)

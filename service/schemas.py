@@ -11,7 +11,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, Field
 
 from index.answers.answer import Answer
-from index.answers.citation import of_clause, official
+from index.answers.citation import of_clause
 from index.engine import Hit
 from ingest.models import Clause
 
@@ -27,7 +27,6 @@ class SearchResult(BaseModel):
     score: float
     agencies: list[str] = Field(description="Agencies responsible for this clause (names as the document writes them)")
     url: str
-    citation: str = Field("", description="Official citation: 'khoản 8 Mục III Kế hoạch số …/KH-UBND ngày … của …'")
 
 
 class SearchResponse(BaseModel):
@@ -70,13 +69,12 @@ def clause_url(c: Clause) -> str:
     return f"/documents/{quote(c.doc_id)}#{quote(c.path, safe='/.')}"
 
 
-def search_out(query: str, hits: list[Hit], agencies_of, catalog=None) -> SearchResponse:
+def search_out(query: str, hits: list[Hit], agencies_of) -> SearchResponse:
     results = [
         SearchResult(
             id=h.clause.id, doc_id=h.clause.doc_id, doc_number=h.doc.header.number, section=h.clause.path,
             label=h.clause.label, heading=h.clause.heading or _parent_heading(h), text=h.clause.text,
             score=round(h.score, 6), agencies=agencies_of(h.clause), url=clause_url(h.clause),
-            citation=official(h.doc, h.clause, catalog.entries.get(h.doc.id) if catalog else None),
         )
         for h in hits
     ]

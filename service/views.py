@@ -158,8 +158,10 @@ def _task_note(engine: Engine, d: Digest, t: Task) -> str:
     doc = engine.documents[t.row.doc_id]
     in_doc = f"tên trong {doc.header.doc_type or 'văn bản'}"
     if t.why in ("predecessor", "partial"):
+        chain = engine.matrix.succession_of(t.row, d.agency_id)
         verb = "nay thuộc" if t.why == "predecessor" else "có thể thuộc"
-        return f"Nhiệm vụ giao cho {t.row.agency_name} ({in_doc}), {verb} {d.name}."
+        source = f", theo {chain.source}" if chain and chain.source else ""
+        return f"Nhiệm vụ giao cho {t.row.agency_name} ({in_doc}), {verb} {d.name}{source}."
     if t.why == "catch-all":
         return f"Nhiệm vụ giao chung cho “{t.row.agency_name}” ({in_doc})."
     return ""
