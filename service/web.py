@@ -263,7 +263,7 @@ def document_page(request: Request, engine: EngineDep, doc_id: str) -> HTMLRespo
         c["head"], _, c["body"] = c["text"].partition("\n") if c["kind"] == "section" else ("", "", c["text"])
         c["citation"] = cited.get(c["path"], "")
         quote = collapse_spaces(c["clause"].own_text)  # the "trích dẫn" action: the citation and the clause's words
-        c["copy"] = copy_text(c["citation"], c["clause"], quote) if quote and c["citation"] else ""
+        c["copy_text"] = copy_text(c["citation"], c["clause"], quote) if quote and c["citation"] else ""  # not "copy"
     xref = crossref_view(engine, doc_id, crossrefs_of(engine, doc_id))
     related = [] if xref else [(rel, i, doc_name(engine, i)) for rel, ids in (("Thực hiện", d.implements),
                                                                                 ("Dẫn chiếu", d.cites)) for i in ids]
