@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from index.answers.answer import Answer
 from index.answers.answer import ask as answer
 from index.answers.citation import citations_of, copy_text, dmy, doc_name, of_clause, of_document
-from index.answers.digest import agency_id_of
+from index.answers.digest import agency_id_of, successor_note
 from index.engine import Engine, Hit
 from index.errors import TracuuError
 from index.retrieval.query import analyze
@@ -125,6 +125,18 @@ def plain_message(text: str) -> str:
     return _EXCEPTION_NAME.sub("", text)
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def iso_dates_read(text: str) -> str:
+    """Dates as staff read them: "từ 2025-02-28" → "từ 28/02/2025".
+
+    >>> iso_dates_read("nay thuộc Sở Tài chính từ 2025-02-28, theo …")
+    'nay thuộc Sở Tài chính từ 28/02/2025, theo …'
+    """
+    return _ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", text)
+
+
 _env.filters["highlight"] = highlight
 _env.filters["mark_exact"] = mark_exact
 _env.filters["dmy"] = dmy
@@ -148,14 +160,20 @@ def _answer_view(engine: Engine, a: Answer) -> dict:
             agencies[name] = {"name": name, "roles": [], "id": found}
         if role not in agencies[name]["roles"]:
             agencies[name]["roles"].append(role)
+    for entry in agencies.values():  # an agency that no longer exists: who holds its tasks today
+        gone = engine.registry.agencies.get(entry["id"]) if entry["id"] else None
+        entry["now"] = [(s.to_id, engine.registry.agencies[s.to_id].name)
+                        for s in engine.registry.successors(gone.id)] if gone is not None and not gone.active else []
+    succession = [f"{e['name']} không còn: {successor_note(engine, e['id'])[1]}." for e in agencies.values() if e["now"]]
     cites = []
     for c in a.citations:  # "copy_text", not "copy": in the template, ``c.copy`` would be the dict's method
         official = of_clause(engine, c.clause)
         cites.append({"url": clause_url(c.clause), "label": c.clause.label, "section": c.clause.path, "quote": c.quote,
                       "heading": c.heading, "doc": doc_name(engine, c.clause.doc_id), "citation": official,
                       "copy_text": copy_text(official, c.clause, c.quote)})
-    notes = [n for n in dict.fromkeys(a.notes) if n not in a.text]  # the extractive text may already say them
-    return {"text": a.text, "supported": a.supported, "kind": a.kind, "agencies": list(agencies.values()),
+    # the extractive text may already say a note
+    notes = [iso_dates_read(n) for n in dict.fromkeys([*succession, *a.notes]) if n not in a.text]
+    return {"text": iso_dates_read(a.text), "supported": a.supported, "kind": a.kind, "agencies": list(agencies.values()),
             "citations": cites, "notes": notes}
 
 

@@ -213,7 +213,7 @@ def test_csv_tasks_lose_their_bullet_and_only_formulas_are_guarded(client):
 # --- words a user should never see ----------------------------------------------------------------
 
 
-PAGES = ["/", "/?q=Sở nào bố trí kinh phí?", "/agencies", "/agencies/so-nn-mt", "/agencies/ubnd-cac-xa",
+PAGES = ["/", "/?q=Sở nào bố trí kinh phí?", "/?q=Sở Nông nghiệp và Môi trường phải làm gì?", "/agencies", "/agencies/so-nn-mt", "/agencies/ubnd-cac-xa",
          "/documents", "/documents/kh-ubnd-2024-cnsh", "/documents/nq-36-tw-2023", "/admin/upload",
          "/documents/kh-ubnd-2024-cnsh/coverage"]
 
@@ -237,3 +237,10 @@ def test_an_error_page_hides_the_exception_name():
     from service.web import plain_message
 
     assert plain_message("Tệp .docx bị hỏng hoặc không phải .docx (BadZipFile).") == "Tệp .docx bị hỏng hoặc không phải .docx."
+
+
+def test_an_answer_about_an_agency_that_no_longer_exists_says_who_holds_its_tasks(client):
+    html = client.get("/", params={"q": "Sở Nông nghiệp phải làm gì?"}).text
+    notes = re.search(r'<ul class="answer-notes".*?</ul>', html, re.S)
+    assert notes and "Sở Nông nghiệp và Phát triển nông thôn không còn: nay là Sở Nông nghiệp và Môi trường" in notes.group()
+    assert 'nay là <a href="/agencies/so-nn-mt">' in html
