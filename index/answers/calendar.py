@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event
 
@@ -190,7 +190,7 @@ def _event(engine: Engine, d: Digest, task: Task, due: dict, w: When, base_url: 
     e.add("dtstart", w.start)
     e.add("dtend", w.start + timedelta(days=1))
     created = engine.manifest.get("created", "2024-01-01T00:00:00")
-    e.add("dtstamp", datetime.fromisoformat(created).replace(tzinfo=timezone.utc))
+    e.add("dtstamp", datetime.fromisoformat(created).replace(tzinfo=UTC))
     if w.rrule:
         e.add("rrule", w.rrule)
     alarm = Alarm()

@@ -106,7 +106,7 @@ class Source:
 def source_of(doc: Document | None, entry=None) -> Source:
     """The catalog entry's facts first (edited by hand), then the document header's."""
     h = doc.header if doc else None
-    pick = lambda a, b: a or b  # noqa: E731
+    pick = lambda a, b: a or b
     number = pick(entry.number if entry else None, h.number if h else None)
     return Source(pick(entry.type if entry else None, h.doc_type if h else None), number,
                   pick(entry.issuer if entry else None, h.issuer if h else None),
