@@ -288,6 +288,9 @@ def test_mobile_agency_pages_fit_the_screen(page, live_server):
 
 SHOT_PAGES = [("trang-chu", "/"), ("tra-loi", "/?q=Sở nào bố trí kinh phí?"), ("co-quan", "/agencies/so-nn-mt"),
               ("doc-van-ban", "/documents/kh-ubnd-2024-cnsh#III.8")]
+# A question no test asked before at that width: its answer is computed, not taken from the query cache.
+COLD = {1366: "/?q=Cơ quan nào tổng hợp báo cáo kết quả thực hiện hằng năm?",
+        390: "/?q=Ai hướng dẫn doanh nghiệp khởi nghiệp ứng dụng công nghệ sinh học?"}
 
 
 def test_screenshots_and_load_times(browser, live_server):
@@ -299,7 +302,7 @@ def test_screenshots_and_load_times(browser, live_server):
     for width in (1366, 390):
         context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900 if width > 400 else 844})
         pg = context.new_page()
-        for name, path in SHOT_PAGES:
+        for name, path in [*SHOT_PAGES, ("cau-hoi-moi", COLD[width])]:
             pg.goto(live_server.url + path, wait_until="load")
             ms = pg.evaluate("(() => { const n = performance.getEntriesByType('navigation')[0];"
                              " return Math.round(n.loadEventEnd - n.startTime); })()")
@@ -307,6 +310,6 @@ def test_screenshots_and_load_times(browser, live_server):
             no_internal_words(pg)
             pg.screenshot(path=str(out / f"{width}-{name}.png"), full_page=False)
             lines.append(f"{width}px {path} {ms} ms")
-            assert ms < 3000, lines[-1]
+            assert ms < (20_000 if name == "cau-hoi-moi" else 3000), lines[-1]  # a new question on a shared machine
         context.close()
     (out / "load-times.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
