@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel
 from pydantic_core import PydanticCustomError
 
 from index.answers.answer import ask as answer
+from index.answers.digest import agency_id_of
 from index.engine import Engine
 from index.errors import NotFound, TracuuError
 from index.retrieval.query import MAX_QUERY_CHARS
@@ -111,15 +112,6 @@ def healthz(slot: SlotDep) -> JSONResponse:
     return JSONResponse(body)
 
 
-def agency_id_of(engine: Engine, agency: str | None) -> str | None:
-    if not agency:
-        return None
-    a = engine.registry.agencies.get(agency) or engine.registry.resolve(agency)
-    if a is None:
-        raise NotFound(f"Không có cơ quan '{agency}' trong danh mục cơ quan.")
-    return a.id
-
-
 @router.get("/search", response_model=SearchResponse)
 def search(engine: EngineDep, q: QueryText, k: Annotated[int, Query(ge=1, le=50)] = 10,
            doc: str | None = None, section: str | None = None, agency: str | None = None) -> SearchResponse:
@@ -137,7 +129,7 @@ def ask(engine: EngineDep, settings: SettingsDep, q: QueryText, doc: str | None 
     optionally from one document, within a section path prefix ("III", "III.8"), or from
     the tasks of one agency (id or name), as ``/api/search`` filters."""
     return ask_out(answer(engine, q, settings.phraser(), doc=doc or None, section=(section or "").strip() or None,
-                          agency=agency_id_of(engine, agency)))
+                          agency=agency_id_of(engine, agency)), engine)
 
 
 @router.get("/suggest", response_model=SuggestResponse)
@@ -153,11 +145,11 @@ def agencies(engine: EngineDep) -> list[AgencySummary]:
 
 
 @router.get("/agencies/{agency_id}.ics", response_class=Response)
-def agency_calendar(engine: EngineDep, agency_id: str) -> Response:
+def agency_calendar(engine: EngineDep, request: Request, agency_id: str) -> Response:
     """The agency's dated tasks and periodic reports as an iCalendar feed, to subscribe to."""
     from index.answers.calendar import agency_calendar as ics
 
-    return Response(ics(engine, agency_id), media_type="text/calendar; charset=utf-8",
+    return Response(ics(engine, agency_id, str(request.base_url).rstrip("/")), media_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{agency_id}.ics"'})
 
 

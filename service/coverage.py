@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from index.answers.citation import doc_name
 from index.engine import Engine
 from index.errors import NotFound
 from service.schemas import clause_url
-from service.views import doc_name
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RELATIONS = {"implements": "văn bản được thực hiện", "cites": "văn bản được dẫn chiếu"}

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, Field
 
 from index.answers.answer import Answer
+from index.answers.citation import of_clause
 from index.engine import Hit
 from ingest.models import Clause
 
@@ -50,6 +51,9 @@ class Citation(BaseModel):
     start: int
     end: int
     url: str
+    citation: str = Field("", description="Official citation: 'điểm a khoản 2 Mục III Kế hoạch số …/KH-UBND ngày … "
+                                          "tháng 4 năm 2024 của UBND tỉnh Bình Thuận' (empty only when built without "
+                                          "the engine)")
 
 
 class AskResponse(BaseModel):
@@ -81,14 +85,16 @@ def _parent_heading(h: Hit) -> str:
     return h.unit.get("context", "").rsplit(" › ", 1)[-1] if h.unit else ""
 
 
-def ask_out(a: Answer) -> AskResponse:
+def ask_out(a: Answer, engine=None) -> AskResponse:
+    """``engine``: to name each citation's document officially (``citation``)."""
     return AskResponse(
         question=a.question,
         answer=a.text,
         agencies=[AgencyRole(name=n, role=r, id=a.ids.get(n)) for n, r in a.agencies],
         citations=[
             Citation(doc_id=c.clause.doc_id, doc_number=c.doc_number, section=c.clause.path, label=c.clause.label,
-                     heading=c.clause.heading or c.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause))
+                     heading=c.clause.heading or c.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause),
+                     citation=of_clause(engine, c.clause) if engine is not None else "")
             for c in a.citations
         ],
         supported=a.supported,

@@ -8,17 +8,19 @@ render the same objects, so a page and its ``/api`` twin cannot disagree.
 from __future__ import annotations
 
 from dataclasses import asdict
-from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
 from index.answers.answer import cite
-from index.answers.digest import Digest, Task, agency_list, digest
+from index.answers.calendar import events
+from index.answers.citation import citing_clauses as citing
+from index.answers.citation import clause_words, doc_name, of_clause  # noqa: F401 (doc_name: for the pages)
+from index.answers.digest import Digest, Task, agency_list, digest, succession_box, successor_note
+from index.answers.suggest import suggest
 from index.engine import Engine
 from index.errors import NotFound
 from ingest.catalog import Entry
-from ingest.models import Clause, Document
-from ingest.normalize import fold, normalize_text
+from ingest.models import Document
 from service.schemas import clause_url
 
 
@@ -49,7 +51,7 @@ class TaskOut(BaseModel):
     section: str = Field(description="Section path, e.g. III.6/2")
     label: str
     heading: str = Field(description="Heading of the numbered item the task sits under")
-    roles: list[str]
+    roles: list[str] = Field(description="Every role the agency has in this clause (a clause is listed once)")
     text: str = Field(description="The task, normalised on one line")
     quote: str = Field(description="Verbatim source text at [start, end)")
     start: int
@@ -60,8 +62,11 @@ class TaskOut(BaseModel):
     reporting: bool
     why: str = Field(description="own | predecessor | partial | catch-all")
     name_in_document: str = Field(description="The agency's name as the document writes it")
+    names_in_document: list[str] = Field(default_factory=list, description="Every name that brings the task here")
     note: str = Field("", description="Why the task is listed here when it is not the agency's own")
     url: str
+    citation: str = Field("", description="Official citation of the clause")
+    units: str = Field("", description="The citation's units without the document: 'khoản 8 Mục III'")
 
 
 class RoleGroup(BaseModel):
@@ -78,10 +83,11 @@ class AgencyDigestOut(BaseModel):
     tasks: int
     successors: list[SuccessionOut]
     predecessors: list[SuccessionOut]
-    predecessor_notes: list[str]
+    predecessor_notes: list[str] = Field(description="The succession box: whose tasks are listed here, by which source")
     roles: list[RoleGroup]
-    deadlines: list[TaskOut]
+    deadlines: list[TaskOut] = Field(description="Tasks with a date or a period: the events of its calendar (.ics)")
     reporting: list[TaskOut]
+    calendar_events: int = Field(0, description="Events in the agency's calendar; 0: nothing dated")
 
 
 class DocumentSummary(BaseModel):
@@ -121,6 +127,7 @@ class CitingClause(BaseModel):
     mention: str = Field(description="The words of the mention, verbatim")
     quote: str
     url: str
+    citation: str = Field("", description="Official citation of the citing clause")
 
 
 class DocumentDetail(DocumentSummary):
@@ -137,17 +144,10 @@ LOADED, NOT_LOADED = "đã có toàn văn", "chưa có toàn văn"
 # --- agencies -------------------------------------------------------------------------------
 
 
-def _successor_note(engine: Engine, agency_id: str) -> tuple[list[str], str]:
-    succ = engine.registry.successors(agency_id)
-    names = [engine.registry.agencies[s.to_id].name for s in succ]
-    note = f"nay là {', '.join(names)}, theo {succ[0].source}" if succ else ""
-    return names, note
-
-
 def agencies_out(engine: Engine) -> list[AgencySummary]:
     out = []
     for d in agency_list(engine):
-        names, note = _successor_note(engine, d.agency_id)
+        names, note = successor_note(engine, d.agency_id)
         gone = not d.active
         out.append(AgencySummary(id=d.agency_id, name=d.name, kind=d.kind, level=d.level, active=d.active,
                                  tasks=d.count, successors=names if gone else [], successor_note=note if gone else ""))
@@ -157,15 +157,11 @@ def agencies_out(engine: Engine) -> list[AgencySummary]:
 def _task_note(engine: Engine, d: Digest, t: Task) -> str:
     doc = engine.documents[t.row.doc_id]
     in_doc = f"tên trong {doc.header.doc_type or 'văn bản'}"
-    if t.why == "predecessor":
-        chain = next((s for s in engine.registry.predecessors(d.agency_id) if s.from_id == t.row.agency_id), None)
-        source = f" theo {chain.source}" if chain and chain.source else ""
-        return f"Nhiệm vụ giao cho {t.row.agency_name} ({in_doc}), nay thuộc {d.name}{source}."
-    if t.why == "partial":
-        chain = next((s for s in engine.registry.predecessors(d.agency_id) if s.from_id == t.row.agency_id), None)
-        part = f" — phần: {chain.note}" if chain and chain.note else ""
-        source = f" (theo {chain.source})" if chain and chain.source else ""
-        return f"Nhiệm vụ giao cho {t.row.agency_name} ({in_doc}), có thể thuộc {d.name}{part}{source}."
+    if t.why in ("predecessor", "partial"):
+        chain = engine.matrix.succession_of(t.row, d.agency_id)
+        verb = "nay thuộc" if t.why == "predecessor" else "có thể thuộc"
+        source = f", theo {chain.source}" if chain and chain.source else ""
+        return f"Nhiệm vụ giao cho {t.row.agency_name} ({in_doc}), {verb} {d.name}{source}."
     if t.why == "catch-all":
         return f"Nhiệm vụ giao chung cho “{t.row.agency_name}” ({in_doc})."
     return ""
@@ -176,30 +172,28 @@ def _task_out(engine: Engine, d: Digest, t: Task) -> TaskOut:
     c = cite(engine, clause)
     return TaskOut(
         clause_id=clause.id, doc_id=clause.doc_id, doc_number=t.doc_number, section=t.url_path, label=t.label,
-        heading=c.heading, roles=t.row.roles, text=t.row.task, quote=c.quote, start=c.start, end=c.end,
-        deadlines=t.row.deadlines, due=[{k: v for k, v in d.items() if k not in ("start", "end")} for d in t.row.due],
-        reporting=t.row.reporting, why=t.why, name_in_document=t.row.agency_name,
-        note=_task_note(engine, d, t), url=clause_url(clause),
+        heading=c.heading, roles=t.roles, text=t.row.task, quote=c.quote, start=c.start, end=c.end,
+        deadlines=t.deadlines, due=[{k: v for k, v in x.items() if k not in ("start", "end")} for x in t.due],
+        reporting=t.reporting, why=t.why, name_in_document=t.row.agency_name, names_in_document=t.names,
+        note=_task_note(engine, d, t), url=clause_url(clause), citation=of_clause(engine, clause),
+        units=clause_words(engine.documents[clause.doc_id], clause),
     )
 
 
 def agency_out(engine: Engine, agency_id: str) -> AgencyDigestOut:
     d = digest(engine, agency_id)
-    tasks = {id(t): _task_out(engine, d, t) for ts in d.by_role.values() for t in ts}
-    inherited = {t.row.agency_id for ts in d.by_role.values() for t in ts if t.why == "predecessor"}
-    notes = []
-    for p in d.predecessors:
-        if p["id"] in inherited and p["scope"] == "full":
-            doc_names = sorted({t.row.agency_name for ts in d.by_role.values() for t in ts if t.row.agency_id == p["id"]})
-            written = ", ".join(f"“{n}”" for n in doc_names)
-            notes.append(f"Gồm nhiệm vụ giao cho {p['name']} (tên trong văn bản: {written}), nay thuộc {d.name} "
-                         f"theo {p['source']}.")
+    tasks = {id(t): _task_out(engine, d, t) for t in d.tasks}
+    dated = events(engine, d)
+    for t, due, _ in dated:  # the periodic phrases the calendar reads beyond the ingest's deadlines
+        if due.get("text") not in tasks[id(t)].deadlines:
+            tasks[id(t)].deadlines.append(due.get("text"))
     return AgencyDigestOut(
         id=d.agency_id, name=d.name, kind=d.kind, level=d.level, active=d.active, tasks=d.count,
         successors=[SuccessionOut(**s) for s in d.successors], predecessors=[SuccessionOut(**p) for p in d.predecessors],
-        predecessor_notes=notes,
+        predecessor_notes=succession_box(d),
         roles=[RoleGroup(role=r, tasks=[tasks[id(t)] for t in ts]) for r, ts in d.by_role.items()],
-        deadlines=[tasks[id(t)] for t in d.deadlines], reporting=[tasks[id(t)] for t in d.reporting],
+        deadlines=[tasks[i] for i in dict.fromkeys(id(t) for t, _, _ in dated)],
+        reporting=[tasks[id(t)] for t in d.reporting], calendar_events=len(dated),
     )
 
 
@@ -229,16 +223,6 @@ def documents_out(engine: Engine) -> list[DocumentSummary]:
     return out
 
 
-def doc_name(engine: Engine, doc_id: str) -> str:
-    """"Kế hoạch triển khai Chương trình 64-CTr/TU" (catalog short name), else type + number."""
-    entry = engine.catalog.entries.get(doc_id)
-    if entry and entry.short:
-        return entry.short
-    doc = engine.documents.get(doc_id)
-    h = doc.header if doc else None
-    return " ".join(x for x in ((h.doc_type, h.number) if h else ()) if x) or doc_id
-
-
 def outline_of(doc: Document) -> list[OutlineClause]:
     return [OutlineClause(id=c.id, path=c.path, label=c.label, heading=c.heading, kind=c.kind, depth=c.depth,
                           parent=c.parent, start=c.start, end=c.end, text=c.text) for c in doc.clauses]
@@ -246,24 +230,10 @@ def outline_of(doc: Document) -> list[OutlineClause]:
 
 def citing_clauses(engine: Engine, entry: Entry) -> list[CitingClause]:
     """Where the loaded texts mention the document of ``entry`` (by its number)."""
-    out: list[CitingClause] = []
-    seen: set[tuple[str, str | None]] = set()
-    for doc in engine.documents.values():
-        for ref in doc.references:
-            target = engine.catalog.by_number(ref.number)
-            if target is None or target.id != entry.id or (doc.id, ref.clause_id) in seen:
-                continue
-            seen.add((doc.id, ref.clause_id))
-            clause: Clause | None = engine.clauses.get(ref.clause_id) if ref.clause_id else None
-            mention = doc.source[ref.start:ref.end]
-            if clause is None:
-                out.append(CitingClause(doc_id=doc.id, doc_number=doc.header.number, section=None, label="Phần đầu văn bản",
-                                        mention=mention, quote=mention, url=f"/documents/{doc.id}"))
-                continue
-            quote = cite(engine, clause, (ref.start, ref.end)).quote
-            out.append(CitingClause(doc_id=doc.id, doc_number=doc.header.number, section=clause.path, label=clause.label,
-                                    mention=mention, quote=quote, url=clause_url(clause)))
-    return out
+    return [CitingClause(doc_id=c.doc_id, doc_number=c.doc_number, section=c.clause.path if c.clause else None,
+                         label=c.clause.label if c.clause else "Phần đầu văn bản", mention=c.mention, quote=c.quote,
+                         url=clause_url(c.clause) if c.clause else f"/documents/{c.doc_id}", citation=c.citation)
+            for c in citing(engine, entry.id)]
 
 
 def document_out(engine: Engine, doc_id: str) -> DocumentDetail:
@@ -303,38 +273,7 @@ class SuggestResponse(BaseModel):
     suggestions: list[Suggestion]
 
 
-@lru_cache(maxsize=4096)
-def _folded(text: str) -> str:
-    return " ".join(fold(normalize_text(text)).split())
-
-
-def _candidates(engine: Engine) -> list[Suggestion]:
-    out = []
-    for a in engine.registry.agencies.values():
-        out += [Suggestion(text=t, kind="cơ quan", id=a.id) for t in [a.name, *a.aliases]]
-    for e in engine.catalog.entries.values():
-        texts = [e.number if e.number_known else None, e.short, *e.aliases]
-        out += [Suggestion(text=t, kind="văn bản", id=e.id) for t in texts if t]
-    return out
-
-
 def suggest_out(engine: Engine, q: str, limit: int = 10) -> SuggestResponse:
     """Agency names/aliases and document numbers/aliases that contain what was typed
-    (case and diacritics ignored): whole-name prefixes first, then word prefixes."""
-    key = _folded(q)
-    if not key:
-        return SuggestResponse(query=q, suggestions=[])
-    ranked = []
-    for s in _candidates(engine):
-        f = _folded(s.text)
-        pos = f.find(key)
-        if pos == -1:
-            continue
-        rank = 0 if pos == 0 else 1 if f[pos - 1] in " -/(" else 2
-        ranked.append((rank, len(s.text), s.text, s))
-    seen, out = set(), []
-    for *_, s in sorted(ranked, key=lambda r: r[:3]):
-        if s.text not in seen:
-            seen.add(s.text)
-            out.append(s)
-    return SuggestResponse(query=q, suggestions=out[:limit])
+    (``index.answers.suggest``)."""
+    return SuggestResponse(query=q, suggestions=[Suggestion(text=t, kind=k, id=i) for t, k, i in suggest(engine, q, limit)])

@@ -24,14 +24,16 @@ from markupsafe import Markup, escape
 
 from index.answers.answer import Answer
 from index.answers.answer import ask as answer
+from index.answers.citation import citations_of, copy_text, dmy, doc_name, of_clause, of_document
+from index.answers.digest import agency_id_of, successor_note
 from index.engine import Engine, Hit
 from index.errors import TracuuError
 from index.retrieval.query import analyze
 from ingest.normalize import collapse_spaces, fold, normalize_text
-from service.api import EngineDep, SettingsDep, agency_id_of
+from service.api import EngineDep, SettingsDep
 from service.coverage import coverage_out, coverage_view
 from service.schemas import clause_url
-from service.views import agencies_out, agency_out, crossrefs_of, doc_name, document_out, documents_out
+from service.views import agencies_out, agency_out, crossrefs_of, document_out, documents_out
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -111,8 +113,35 @@ def mark_exact(text: str, needle: str) -> Markup:
                             escape(text[i + len(needle):])])
 
 
+_EXCEPTION_NAME = re.compile(r"\s*\((?:[A-Z][a-z]+){2,}\)|\s*\([A-Za-z]*(?:Error|Exception)\)")
+
+
+def plain_message(text: str) -> str:
+    """A message for staff without the name of a program's exception.
+
+    >>> plain_message("tệp .docx bị hỏng (BadZipFile)"), plain_message("Sở Y tế (Sở Y Tế)")
+    ('tệp .docx bị hỏng', 'Sở Y tế (Sở Y Tế)')
+    """
+    return _EXCEPTION_NAME.sub("", text)
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def iso_dates_read(text: str) -> str:
+    """Dates as staff read them: "từ 2025-02-28" → "từ 28/02/2025".
+
+    >>> iso_dates_read("nay thuộc Sở Tài chính từ 2025-02-28, theo …")
+    'nay thuộc Sở Tài chính từ 28/02/2025, theo …'
+    """
+    return _ISO_DATE.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", text)
+
+
 _env.filters["highlight"] = highlight
 _env.filters["mark_exact"] = mark_exact
+_env.filters["dmy"] = dmy
+_env.filters["plain"] = plain_message
+_env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]  # Jinja's ``capitalize`` lowers the rest
 
 
 # --- helpers for the templates --------------------------------------------------------------
@@ -131,12 +160,20 @@ def _answer_view(engine: Engine, a: Answer) -> dict:
             agencies[name] = {"name": name, "roles": [], "id": found}
         if role not in agencies[name]["roles"]:
             agencies[name]["roles"].append(role)
-    cites = [{"url": clause_url(c.clause), "label": c.clause.label, "section": c.clause.path, "quote": c.quote,
-              "heading": c.heading, "doc": doc_name(engine, c.clause.doc_id)} for c in a.citations]
-    for c in cites:  # not "copy": in the template, ``c.copy`` would be the dict's method
-        c["copy_text"] = f"{c['doc']}, {c['label']}: “{collapse_spaces(c['quote'])}”"
-    notes = [n for n in dict.fromkeys(a.notes) if n not in a.text]  # the extractive text may already say them
-    return {"text": a.text, "supported": a.supported, "kind": a.kind, "agencies": list(agencies.values()),
+    for entry in agencies.values():  # an agency that no longer exists: who holds its tasks today
+        gone = engine.registry.agencies.get(entry["id"]) if entry["id"] else None
+        entry["now"] = [(s.to_id, engine.registry.agencies[s.to_id].name)
+                        for s in engine.registry.successors(gone.id)] if gone is not None and not gone.active else []
+    succession = [f"{e['name']} không còn: {successor_note(engine, e['id'])[1]}." for e in agencies.values() if e["now"]]
+    cites = []
+    for c in a.citations:  # "copy_text", not "copy": in the template, ``c.copy`` would be the dict's method
+        official = of_clause(engine, c.clause)
+        cites.append({"url": clause_url(c.clause), "label": c.clause.label, "section": c.clause.path, "quote": c.quote,
+                      "heading": c.heading, "doc": doc_name(engine, c.clause.doc_id), "citation": official,
+                      "copy_text": copy_text(official, c.clause, c.quote)})
+    # the extractive text may already say a note
+    notes = [iso_dates_read(n) for n in dict.fromkeys([*succession, *a.notes]) if n not in a.text]
+    return {"text": iso_dates_read(a.text), "supported": a.supported, "kind": a.kind, "agencies": list(agencies.values()),
             "citations": cites, "notes": notes}
 
 
@@ -144,6 +181,7 @@ def _result_view(engine: Engine, h: Hit) -> dict:
     text = collapse_spaces(h.clause.text)
     return {"url": clause_url(h.clause), "label": h.clause.label, "heading": h.clause.heading,
             "doc": doc_name(engine, h.clause.doc_id), "agencies": engine.agencies_of(h.clause),
+            "citation": of_clause(engine, h.clause),
             "text": text if len(text) <= RESULT_CHARS else text[:RESULT_CHARS].rsplit(" ", 1)[0] + " …"}
 
 
@@ -223,7 +261,8 @@ def agencies_page(request: Request, engine: EngineDep) -> HTMLResponse:
 def agency_page(request: Request, engine: EngineDep, agency_id: str) -> HTMLResponse:
     d = agency_out(engine, agency_id)
     docs = {t.doc_id: doc_name(engine, t.doc_id) for g in d.roles for t in g.tasks}
-    return render(request, "agency.html", a=d, docs=docs)
+    copies = {t.clause_id: copy_text(t.citation, engine.clauses[t.clause_id], t.quote) for g in d.roles for t in g.tasks}
+    return render(request, "agency.html", a=d, docs=docs, copies=copies)
 
 
 @router.get("/documents", response_class=HTMLResponse)
@@ -236,14 +275,19 @@ def document_page(request: Request, engine: EngineDep, doc_id: str) -> HTMLRespo
     d = document_out(engine, doc_id)
     doc = engine.documents.get(doc_id)
     clauses = [{"path": c.path, "label": c.label, "kind": c.kind, "depth": c.depth, "heading": c.heading,
-                "text": display_text(c.own_text)} for c in doc.clauses] if doc else []
+                "text": display_text(c.own_text), "clause": c} for c in doc.clauses] if doc else []
+    cited = citations_of(doc, engine.catalog.entries.get(doc_id)) if doc else {}
     for c in clauses:  # a section's heading line is set apart from the paragraphs under it
         c["head"], _, c["body"] = c["text"].partition("\n") if c["kind"] == "section" else ("", "", c["text"])
+        c["citation"] = cited.get(c["path"], "")
+        quote = collapse_spaces(c["clause"].own_text)  # the "trích dẫn" action: the citation and the clause's words
+        c["copy_text"] = copy_text(c["citation"], c["clause"], quote) if quote and c["citation"] else ""  # not "copy"
     xref = crossref_view(engine, doc_id, crossrefs_of(engine, doc_id))
     related = [] if xref else [(rel, i, doc_name(engine, i)) for rel, ids in (("Thực hiện", d.implements),
                                                                                 ("Dẫn chiếu", d.cites)) for i in ids]
     names = {c.doc_id: doc_name(engine, c.doc_id) for c in d.cited_by}
-    return render(request, "document.html", d=d, clauses=clauses, related=related, xref=xref, names=names)
+    return render(request, "document.html", d=d, clauses=clauses, related=related, xref=xref, names=names,
+                  citation=of_document(engine, doc_id))
 
 
 @router.get("/documents/{doc_id}/coverage", response_class=HTMLResponse)

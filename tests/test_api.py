@@ -15,7 +15,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 PLAN_ID = "kh-ubnd-2024-cnsh"
 CATALOG_ONLY = {"ctr-64-tu-2023", "nq-36-tw-2023", "nq-189-cp-2023"}
 SEARCH_KEYS = {"id", "doc_id", "doc_number", "section", "label", "heading", "text", "score", "agencies", "url"}
-CITATION_KEYS = {"doc_id", "doc_number", "section", "label", "heading", "quote", "start", "end", "url"}
+CITATION_KEYS = {"doc_id", "doc_number", "section", "label", "heading", "quote", "start", "end", "url", "citation"}
 
 
 @pytest.fixture
@@ -62,6 +62,7 @@ def test_ask_who_pays(api):
     assert set(top) == CITATION_KEYS
     assert top["section"] == "III.8" and top["doc_id"] == PLAN_ID
     assert top["url"] == f"/documents/{PLAN_ID}#III.8"
+    assert top["citation"] == "khoản 8 Mục III Kế hoạch số …/KH-UBND ngày … tháng 4 năm 2024 của UBND tỉnh Bình Thuận"
     assert plan_text()[top["start"]:top["end"]] == top["quote"]
     for c in body["citations"]:  # every quote is verbatim
         assert plan_text()[c["start"]:c["end"]] == c["quote"]

@@ -40,7 +40,7 @@
         var text = button.getAttribute("data-copy");
         var label = button.textContent;
         var done = function () {
-          button.textContent = "Đã sao chép";
+          button.textContent = button.getAttribute("data-done") || "Đã sao chép";
           setTimeout(function () { button.textContent = label; }, 1500);
         };
         if (navigator.clipboard && navigator.clipboard.writeText) {

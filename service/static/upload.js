@@ -33,6 +33,11 @@
     if (node) node.textContent = (value === undefined || value === null || value === "") ? "—" : String(value);
   }
 
+  // A message for staff, without the name of a program's exception ("… (BadZipFile)").
+  function plainMessage(text) {
+    return String(text || "").replace(/\s*\((?:[A-Z][a-z]+){2,}\)/g, "").replace(/\s*\([A-Za-z]*(?:Error|Exception)\)/g, "");
+  }
+
   function viDate(iso) {  // "2099-01-01" → "01/01/2099", "2024-04" → "04/2024"
     return iso ? String(iso).split("-").reverse().join("/") : "";
   }
@@ -106,7 +111,7 @@
   };
 
   UploadForm.prototype.showError = function (message) {
-    $("upload-error-text").textContent = message;
+    $("upload-error-text").textContent = plainMessage(message);
     this.error.hidden = false;
     this.error.scrollIntoView({ block: "nearest" });
   };
@@ -198,9 +203,9 @@
     match.replaceChildren();
     if (data.catalog) {
       var name = data.catalog.short || [data.catalog.type, data.catalog.number].filter(Boolean).join(" ") || data.doc_id;
-      match.append("Khớp danh mục văn bản: ", el("strong", null, name), " (id ", el("code", null, data.doc_id), ").");
+      match.append("Khớp danh mục văn bản: ", el("strong", null, name), ".");
     } else {
-      match.append("Tài liệu mới, id ", el("code", null, data.doc_id), " (chưa có trong danh mục văn bản).");
+      match.append("Văn bản mới (chưa có trong danh mục văn bản).");
     }
     if (data.already_loaded) match.append(" ", el("span", "badge badge-warn", "Đã có trong chỉ mục: nạp sẽ cập nhật"));
 
@@ -225,11 +230,8 @@
 
   UploadForm.prototype.renderReport = function (data, fileName) {
     var r = this.report, mine = (data.files || []).filter(function (f) { return f.file === fileName; })[0] || {};
-    setField(r, "generation", data.generation);
     setField(r, "documents", data.documents);
     setField(r, "clauses", data.clauses);
-    setField(r, "embedded", data.embedded);
-    setField(r, "reused", data.reused);
     setField(r, "seconds", typeof data.seconds === "number" ? data.seconds.toFixed(1).replace(".", ",") + " giây" : "");
     var summary = data.built
       ? "Tệp " + fileName + " (" + (STATUS[mine.status] || mine.status || "") + ", " + (mine.clauses || 0) +
