@@ -23,6 +23,7 @@ Nothing here runs at import of the service: only code that imports this module l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import httpx
 
@@ -170,7 +171,7 @@ class RemoteSource:
 
     def document(self, doc_id: str, fresh: bool = False) -> dict:
         if fresh or doc_id not in self._documents:
-            self._documents[doc_id] = self._get(f"/api/documents/{httpx.URL(path=doc_id).raw_path.decode()}")
+            self._documents[doc_id] = self._get(f"/api/documents/{quote(doc_id, safe='')}")
         return self._documents[doc_id]
 
     def _clause(self, doc_id: str, clause_id: str, text: str) -> dict:
