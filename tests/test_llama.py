@@ -17,21 +17,19 @@ import httpx
 import pytest
 import yaml
 
-pytest.importorskip("llama_index.core", reason="pip install 'tracuu[llama]'")
+# The test install has the extra (make install-dev: .[st,test,llama]); without it this module fails to import.
+from llama_index.core import Settings as LlamaSettings
+from llama_index.core.embeddings import MockEmbedding
+from llama_index.core.llms import MockLLM
+from llama_index.core.query_engine import RouterQueryEngine
+from llama_index.core.schema import NodeRelationship
+from llama_index.core.selectors import EmbeddingSingleSelector
+from llama_index.core.tools import QueryEngineTool
+from llama_index.core.vector_stores.types import FilterCondition, FilterOperator, MetadataFilter, MetadataFilters
 
-from llama_index.core import Settings as LlamaSettings  # noqa: E402
-from llama_index.core.embeddings import MockEmbedding  # noqa: E402
-from llama_index.core.llms import MockLLM  # noqa: E402
-from llama_index.core.query_engine import RouterQueryEngine  # noqa: E402
-from llama_index.core.schema import NodeRelationship  # noqa: E402
-from llama_index.core.selectors import EmbeddingSingleSelector  # noqa: E402
-from llama_index.core.tools import QueryEngineTool  # noqa: E402
-from llama_index.core.vector_stores.types import (FilterCondition, FilterOperator, MetadataFilter,  # noqa: E402
-                                                  MetadataFilters)
-
-from index.errors import NotFound  # noqa: E402
-from service.evaluate import Question, ranking_figures, retrieval, retrieval_cases, retrieval_line  # noqa: E402
-from service.llama import TracuuQueryEngine, TracuuRetriever, UnsupportedFilter, evaluate_retriever  # noqa: E402
+from index.errors import NotFound
+from service.evaluate import Question, ranking_figures, retrieval, retrieval_cases, retrieval_line
+from service.llama import TracuuQueryEngine, TracuuRetriever, UnsupportedFilter, evaluate_retriever
 
 pytestmark = pytest.mark.slow
 
