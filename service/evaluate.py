@@ -38,8 +38,7 @@ from ingest.normalize import collapse_spaces, fold, normalize_text
 
 RETRIEVAL_K = 10
 KINDS = ("agency", "nodiac", "task", "partner", "deadline")
-AGENCY_RETRIEVAL_K = 10
-KINDS = ("agency", "nodiac", "task", "partner")
+AGENCY_KINDS = ("agency", "nodiac", "task", "partner")
 
 
 class QuestionsError(ValueError):

@@ -93,7 +93,9 @@ def scope_of(filters: MetadataFilters | None) -> Scope:
 
 
 class LocalSource:
-    """An engine in this process; its records are those of the HTTP API, plus what the matrix knows."""
+    """An engine in this process: the records of the HTTP API (built by the same functions), plus what the
+    matrix knows of each clause (its agencies' roles, their deadlines). The service's modules are imported
+    here, not at the top, so an app that only talks to a server does not load the engine's."""
 
     def __init__(self, engine):
         from service.api import agency_id_of
@@ -104,9 +106,12 @@ class LocalSource:
         self._summary = _loaded_summary
 
     def search(self, q: str, k: int, scope: Scope) -> list[dict]:
+        from service.schemas import search_out
+
         e = self.engine
         hits = e.search(q, k, doc=scope.doc, section=scope.section, agency=self._agency_id(e, scope.agency))
-        return [self._record(h.clause, h.score) for h in hits]
+        results = search_out(q, hits, e.agencies_of).results
+        return [self._record(r.model_dump(), h.clause) for r, h in zip(results, hits)]
 
     def ask(self, q: str, scope: Scope) -> dict:
         from index.answers.answer import ask
@@ -119,9 +124,8 @@ class LocalSource:
     def document(self, doc_id: str) -> dict:
         return self._summary(self.engine, self.engine.document(doc_id)).model_dump()
 
-    def _record(self, clause, score: float) -> dict:
-        from service.schemas import clause_url
-
+    def _record(self, result: dict, clause) -> dict:
+        """``/api/search``'s result, with the clause's offsets and parent, and its agencies with their roles."""
         agencies, deadlines = {}, []
         for row in self.engine.matrix.rows_of(clause):
             role = row.roles[0] if row.roles else ""
@@ -131,10 +135,8 @@ class LocalSource:
                 a["jurisdiction"] = known.jurisdiction
             agencies.setdefault((row.agency_name, role), a)
             deadlines += [d for d in row.deadlines if d not in deadlines]
-        return {"id": clause.id, "doc_id": clause.doc_id, "section": clause.path, "label": clause.label,
-                "heading": clause.heading, "text": clause.text, "start": clause.start, "end": clause.end,
-                "parent": clause.parent, "score": score, "agencies": list(agencies.values()), "deadlines": deadlines,
-                "url": clause_url(clause)}
+        return {**result, "start": clause.start, "end": clause.end, "parent": clause.parent,
+                "agencies": list(agencies.values()), "deadlines": deadlines}
 
 
 class RemoteSource:

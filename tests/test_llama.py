@@ -162,7 +162,9 @@ def test_over_a_server_the_nodes_are_the_same_clauses(live_server, plan_engine):
             assert doc.source[n.node.start_char_idx:n.node.end_char_idx] == n.node.text == r["text"]
             assert n.score == r["score"] and n.node.metadata["label"] == r["label"]
             assert [a["name"] for a in n.node.metadata["agencies"]] == r["agencies"]
-        assert [n.node.metadata["issuer"] for n in remote] == [n.node.metadata["issuer"] for n in local]
+        same = ("doc_number", "issuer", "doc_type", "date", "section", "label", "heading", "url")
+        assert [[n.node.metadata[m] for m in same] for n in remote] == [[n.node.metadata[m] for m in same] for n in local]
+        assert [n.score for n in remote] == [n.score for n in local]
     filtered = TracuuRetriever(url=live_server.url, similarity_top_k=10, filters=only(section="II")).retrieve(BUDGET)
     assert filtered and all(n.node.metadata["section"].split(".")[0].split("/")[0] == "II" for n in filtered)
 
