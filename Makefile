@@ -19,7 +19,7 @@ $(VENV)/.base: pyproject.toml | $(PY)
 # One resolve for everything (the dev install includes the base one). torch pinned: the CPU
 # build lies on this machine's disk; an unpinned torch pulls CUDA.
 $(VENV)/.dev: pyproject.toml | $(PY)
-	$(PIP) torch==2.13.0 -e '.[st,test]'
+	$(PIP) torch==2.13.0 -e '.[st,test,llama]'
 	touch $@ $(VENV)/.base
 
 install: $(VENV)/.base

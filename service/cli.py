@@ -238,12 +238,14 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary and every outcome as JSON")] = False,
     misses: Annotated[bool, typer.Option("--misses/--no-misses", help="List the questions answered wrongly")] = True,
     only: Annotated[str | None, typer.Option(help="Only the files whose names start with this (a half of a set)")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, help="Search results scored for hit rate and MRR")] = 10,
 ):
-    """Answer quality on a folder of documents: agency, first citation, document; per kind and per file."""
+    """Answer quality on a folder of documents: agency, first citation, document; per kind and per file;
+    the search's hit rate and MRR (and LlamaIndex's, with tracuu[llama])."""
     from service.evaluate import QuestionsError, evaluate as run_eval, format_report
 
     try:
-        out = run_eval(docs_dir, questions, get_settings(), only=only)
+        out = run_eval(docs_dir, questions, get_settings(), only=only, k=k)
     except (TracuuError, QuestionsError) as e:
         _fail(e)
     typer.echo(json.dumps(out, ensure_ascii=False, indent=2) if as_json else format_report(out, misses))

@@ -18,6 +18,10 @@ Figures, per kind and per file:
   deadline: a citation holding the anchor).
 
 Names match ignoring case, diacritics and punctuation.
+
+Retrieval, beside them: **hit rate** and **MRR** of the top ``k`` search results (``/api/search``)
+against the clauses that answer (those whose own text holds the anchor), computed here and, when
+``tracuu[llama]`` is installed, by LlamaIndex's ``RetrieverEvaluator`` over ``TracuuRetriever``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from pathlib import Path
 
 from ingest.normalize import collapse_spaces, fold, normalize_text
 
+RETRIEVAL_K = 10
 KINDS = ("agency", "nodiac", "task", "partner", "deadline")
 AGENCY_KINDS = ("agency", "nodiac", "task", "partner")
 
@@ -158,7 +163,7 @@ def run(engine, questions: list[Question], phraser=None) -> dict:
     from index.answers.answer import ask
     from service.schemas import ask_out
 
-    files = {meta.get("file"): doc_id for doc_id, meta in engine.manifest.get("documents", {}).items()}
+    files = _files(engine)
     outcomes = []
     for q in questions:
         t = time.perf_counter()
@@ -168,8 +173,69 @@ def run(engine, questions: list[Question], phraser=None) -> dict:
             "missing_files": sorted({q.file for q in questions} - set(files))}
 
 
+def _files(engine) -> dict[str, str]:
+    """File name (as in the questions) -> document id."""
+    return {meta.get("file"): doc_id for doc_id, meta in engine.manifest.get("documents", {}).items()}
+
+
+def answering_clauses(doc, anchor: str) -> list[str]:
+    """Ids of the clauses of ``doc`` whose own text (before their first child) holds ``anchor``,
+    whitespace collapsed; failing that, the smallest clause whose whole text holds it."""
+    key = _text_key(anchor)
+    if not key:
+        return []
+    own = [c.id for c in doc.clauses if key in _text_key(doc.source[c.start:c.own_end])]
+    if own:
+        return own
+    holding = [c for c in doc.clauses if key in _text_key(c.text)]
+    return [min(holding, key=lambda c: c.end - c.start).id] if holding else []
+
+
+def retrieval_cases(engine, questions: list[Question]) -> list[tuple[str, list[str]]]:
+    """(question, ids of the clauses that answer it) for the questions whose anchor is found in their document."""
+    files = _files(engine)
+    cases = []
+    for q in questions:
+        doc_id = files.get(q.file)
+        ids = answering_clauses(engine.documents[doc_id], q.anchor) if doc_id in engine.documents else []
+        if ids:
+            cases.append((q.q, ids))
+    return cases
+
+
+def ranking_figures(engine, cases: list[tuple[str, list[str]]], k: int = RETRIEVAL_K) -> dict:
+    """Hit rate (an answering clause among the top ``k`` results) and MRR (1 / rank of the first one)."""
+    per = []
+    for q, expected in cases:
+        ids = [h.clause.id for h in engine.search(q, k)]
+        rank = next((i for i, cid in enumerate(ids, 1) if cid in expected), None)
+        per.append({"hit_rate": 1.0 if rank else 0.0, "mrr": 1.0 / rank if rank else 0.0})
+    n = len(per)
+    return {"n": n, **{m: round(sum(p[m] for p in per) / n, 3) if n else None for m in ("hit_rate", "mrr")},
+            "per_question": per}
+
+
+def retrieval(engine, questions: list[Question], k: int = RETRIEVAL_K) -> dict:
+    """The search's hit rate and MRR, ours and LlamaIndex's (``None`` without ``tracuu[llama]``)."""
+    cases = retrieval_cases(engine, questions)
+    from index.errors import MissingExtra
+
+    try:
+        from service.llama import evaluate_retriever
+    except MissingExtra:
+        llama = None
+    else:
+        llama = evaluate_retriever(engine, cases, k)
+    return {"k": k, "without_clause": len(questions) - len(cases), "ours": _totals(ranking_figures(engine, cases, k)),
+            "llamaindex": _totals(llama)}
+
+
+def _totals(figures: dict | None) -> dict | None:
+    return {key: v for key, v in figures.items() if key != "per_question"} if figures else None
+
+
 def evaluate(docs_dir: Path, questions_path: Path, settings, data_dir: Path | None = None, progress=None,
-             only: str | None = None) -> dict:
+             only: str | None = None, k: int = RETRIEVAL_K) -> dict:
     """Build a scratch index of ``docs_dir`` and run the questions on it.
 
     ``only``: a file-name prefix ("a", "b"): index only those files and ask only their
@@ -192,9 +258,22 @@ def evaluate(docs_dir: Path, questions_path: Path, settings, data_dir: Path | No
         built = time.perf_counter() - t
         engine = Engine.open(replace(settings.options(), data_dir=data, chroma_url=None), embedder)
         out = run(engine, questions, None)
+        out["retrieval"] = retrieval(engine, questions, k)
     out["index"] = {"documents": report.documents, "clauses": report.clauses, "seconds": round(built, 1),
                     "failed": [f.error for f in report.failed]}
     return out
+
+
+def retrieval_line(r: dict) -> str:
+    """"Tìm kiếm, top 10 …: hit rate 0.85, MRR 0.62; LlamaIndex RetrieverEvaluator: hit rate 0.85, MRR 0.62"."""
+    def figures(f: dict) -> str:
+        return f"hit rate {f['hit_rate']:.2f}, MRR {f['mrr']:.2f}" if f and f["n"] else "–"
+
+    llama = (f"LlamaIndex RetrieverEvaluator: {figures(r['llamaindex'])}" if r["llamaindex"] is not None
+             else "LlamaIndex: chưa cài (pip install 'tracuu[llama]')")
+    skipped = f", {r['without_clause']} câu không tìm thấy câu trích mẫu" if r["without_clause"] else ""
+    return (f"Tìm kiếm, top {r['k']} ({r['ours']['n']} câu hỏi có điều khoản trả lời{skipped}): "
+            f"{figures(r['ours'])}; {llama}")
 
 
 def format_report(out: dict, misses: bool = True) -> str:
@@ -214,6 +293,8 @@ def format_report(out: dict, misses: bool = True) -> str:
                              (("pass", 5), ("agency", 6), ("cite", 5), ("doc", 5)))
             lines.append(f"{name[:58]:58} {r['n']:>3}  {cells}")
 
+    if "retrieval" in out:
+        lines.append(retrieval_line(out["retrieval"]))
     table("theo loại câu hỏi", {**s["by_kind"], "tất cả": s["all"]})
     table("theo văn bản", s["by_file"])
     if misses:
