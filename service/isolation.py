@@ -127,16 +127,21 @@ def read_for_index(data: bytes, name: str, catalog, gazetteer, limits: Limits) -
 @dataclass
 class IsolatedReader:
     """``read_for_index`` run by ``run_isolated``: called as ``index.build.builder`` calls its
-    ``parse``; ``units(doc)`` then hands the build the units the child made."""
+    ``parse``; ``units(doc)`` then hands the build the units the child made. Reading and
+    making the units are given ``timeout`` seconds each; ``preview``: reading only."""
 
     limits: Limits
     timeout: float
     memory_mb: int
+    preview: bool = False
     made: dict[str, list[Unit]] = field(default_factory=dict)
 
     def __call__(self, data: bytes, name: str, catalog: Catalog | None = None, gazetteer=None) -> Document:
-        doc, units = run_isolated(read_for_index, (data, name, catalog, gazetteer, self.limits), name, self.timeout,
-                                  self.memory_mb)
+        if self.preview:
+            return run_isolated(parse_bytes, (data, name, catalog, gazetteer, self.limits), name, self.timeout,
+                                self.memory_mb)
+        doc, units = run_isolated(read_for_index, (data, name, catalog, gazetteer, self.limits), name,
+                                  2 * self.timeout, self.memory_mb)
         self.made[doc.id] = units
         return doc
 

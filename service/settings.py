@@ -30,7 +30,7 @@ class Settings(BaseSettings):
                                                 "'*' = any (behind a proxy that checks the name itself).")
     admin_token: SecretStr | None = Field(None, description="Required by the upload endpoints; unset = they are off.")
     max_upload_mb: int = Field(20, ge=1, description="Largest upload accepted, in MB; a .docx may unpack to twice that.")
-    parse_timeout: float = Field(8.0, gt=0, description="Seconds an upload may take to be read (in a child process) before it is refused; `tracuu ingest` has no such limit.")
+    parse_timeout: float = Field(8.0, gt=0, description="Seconds an upload may take to be read (in a child process), and as many to be cut into index units, before it is refused; `tracuu ingest` has no such limit.")
     parse_memory_mb: int = Field(1024, ge=256, description="Memory (address space, MB) of the child process that reads an upload.")
     build_timeout: float = Field(120.0, gt=0, description="Seconds the build of an upload (reading, embedding, writing) may take before it is abandoned and the upload refused; the abandoned build never publishes. `tracuu ingest` has no such limit.")
     upload_queue: int = Field(4, ge=1, description="Write requests (previews, uploads, handed-over builds) taken at once; more get 503, so waiting uploads cannot hold every worker thread.")

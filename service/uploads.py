@@ -12,7 +12,8 @@
   file name, and file systems count bytes).
 - Every file a build in this server reads (the upload, the corpus's other files, a
   handed-over build's) is read, and made into index units, in a child process with a memory
-  limit and a timeout (``service.isolation``); the preview reads it the same way. The build
+  limit and a timeout (``service.isolation``); the preview reads it the same way (without
+  making units). The build
   of an upload is abandoned after ``TRACUU_BUILD_TIMEOUT`` seconds, and an abandoned build
   never publishes.
 - One upload at a time per data dir: the check for another file of the same name, the save
@@ -29,6 +30,7 @@ import fcntl
 import logging
 import os
 import secrets
+import threading
 import time
 import unicodedata
 from collections.abc import AsyncIterator, Iterator
@@ -167,8 +169,8 @@ def corpus_catalog(settings: Settings) -> Catalog:
     return load_catalog(settings.corpus_dir / "catalog.yaml")
 
 
-def isolated_reader(settings: Settings) -> IsolatedReader:
-    return IsolatedReader(settings.limits(), settings.parse_timeout, settings.parse_memory_mb)
+def isolated_reader(settings: Settings, preview: bool = False) -> IsolatedReader:
+    return IsolatedReader(settings.limits(), settings.parse_timeout, settings.parse_memory_mb, preview)
 
 
 @router.post("/documents/preview", openapi_extra=_UPLOAD_BODY, responses=errors(400, 401, 403, 413, 422, 503))
@@ -176,7 +178,7 @@ async def preview(request: Request, _: WriteTurn, settings: SettingsDep, engine:
     """Parse an uploaded file without touching the index: header, catalog match, outline, warnings."""
     name, data = await read_upload(request, settings)
     catalog = corpus_catalog(settings)
-    doc = await run_in_threadpool(isolated_reader(settings), data, name, catalog)
+    doc = await run_in_threadpool(isolated_reader(settings, preview=True), data, name, catalog)
     entry = catalog.entries.get(doc.id)
     return {
         "file": name, "doc_id": doc.id, "header": asdict(doc.header),
@@ -198,33 +200,69 @@ async def upload(request: Request, _: WriteTurn, settings: SettingsDep, slot: Sl
 
 
 def add_document(settings: Settings, slot: EngineSlot, name: str, data: bytes):
-    """Stage, build, and move the staged file into the corpus once the index holds it."""
-    target = settings.corpus_dir / name
-    reader = isolated_reader(settings)
-    with _one_upload_at_a_time(settings.data_dir):
-        if target.exists() and target.read_bytes() != data:
-            raise HTTPException(409, f"Kho văn bản đã có tệp '{name}' với nội dung khác; hãy đổi tên tệp.")
-        staged = _stage(settings.corpus_dir, name, data)
+    """Stage, build, and move the staged file into the corpus once the index holds it.
+
+    The work runs in a thread of its own, so that the answer leaves at the deadline even
+    while the build finishes a step; that build stops at its next step and never publishes."""
+    deadline = Deadline(name, settings.build_timeout)
+    outcome: dict = {}
+
+    def work() -> None:
         try:
-            report = build_and_swap(settings, slot, uploads={name: data}, parse=reader, units=reader.units,
-                                    progress=_deadline(name, settings.build_timeout))
-        finally:
-            _settle(settings, staged)
+            outcome["report"] = _add(settings, slot, name, data, deadline)
+        except BaseException as e:  # noqa: BLE001 - handed to the request below
+            outcome["error"] = e
+
+    worker = threading.Thread(target=work, name="tracuu-tai-len", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        if worker.is_alive() and deadline.passed(grace=0.2):
+            raise deadline.error()
+    if "error" in outcome:
+        raise outcome["error"]
+    report = outcome["report"]
     failed = next((f for f in report.failed if f.file == name), None)
     if failed is not None:  # its message already names the file
         raise IngestError(name, (failed.error or "không đọc được tệp").removeprefix(f"{name}: "))
     return report
 
 
-def _deadline(name: str, seconds: float):
-    """A build's ``progress`` that abandons it once ``seconds`` have passed."""
-    end = time.monotonic() + seconds
+def _add(settings: Settings, slot: EngineSlot, name: str, data: bytes, deadline: Deadline):
+    target = settings.corpus_dir / name
+    reader = isolated_reader(settings)
+    with _one_upload_at_a_time(settings.data_dir):
+        deadline.start()  # the upload's time counts from its turn
+        if target.exists() and target.read_bytes() != data:
+            raise HTTPException(409, f"Kho văn bản đã có tệp '{name}' với nội dung khác; hãy đổi tên tệp.")
+        staged = _stage(settings.corpus_dir, name, data)
+        try:
+            return build_and_swap(settings, slot, uploads={name: data}, parse=reader, units=reader.units,
+                                  progress=deadline)
+        finally:
+            _settle(settings, staged)
 
-    def step(*_) -> None:
-        if time.monotonic() > end:
-            raise TookTooLong(name, f"lập chỉ mục quá {seconds:g} giây nên đã dừng; tệp chưa được thêm (hãy tách thành "
-                                    "nhiều tệp, hoặc nạp bằng lệnh tracuu ingest)")
-    return step
+
+class Deadline:
+    """An upload's build time: started when its turn comes; called as the build's ``progress``,
+    it abandons the build once the time has passed."""
+
+    def __init__(self, name: str, seconds: float):
+        self.name, self.seconds, self.end = name, seconds, None
+
+    def start(self) -> None:
+        self.end = time.monotonic() + self.seconds
+
+    def passed(self, grace: float = 0.0) -> bool:
+        return self.end is not None and time.monotonic() > self.end + grace
+
+    def error(self) -> TookTooLong:
+        return TookTooLong(self.name, f"lập chỉ mục quá {self.seconds:g} giây nên đã dừng; tệp chưa được thêm (hãy "
+                                      "tách thành nhiều tệp, hoặc nạp bằng lệnh tracuu ingest)")
+
+    def __call__(self, *_) -> None:
+        if self.passed():
+            raise self.error()
 
 
 @contextmanager

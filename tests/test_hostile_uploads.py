@@ -43,7 +43,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 OUT = ROOT / "test-output" / "hostile-uploads.md"
 SECONDS, MEMORY_MB = 10.0, 1024
 PREVIEW, ADD, REINDEX = "/api/documents/preview", "/api/documents", "/api/reindex"
-BUILD_TIMEOUT, HEADER_TIMEOUT = 5.0, 3.0
+BUILD_TIMEOUT, HEADER_TIMEOUT = 8.0, 3.0
 DATES_BRANCH = "dates that cannot exist are validated where they are read, on branch whowhat (ingest/deadlines.py)"
 
 
@@ -88,6 +88,7 @@ class Row:
 
 
 PLAN_TEXT = h.text_lines(h.PLAN_LINES)
+PROVINCE = ["ỦY BAN NHÂN DÂN", "TỈNH BÌNH THUẬN"]  # so that "các sở, ban, ngành" are the registry's
 ROWS = [
     # decompression bombs and broken zips
     Row("docx-bomb-preview", "fixture-bom-giai-nen.docx", h.bomb_docx, 422, "giải nén ra 201 MB, quá giới hạn 40 MB"),
@@ -178,21 +179,23 @@ ROWS = [
     Row("docx-bzip2-bomb", "fixture-bom-bzip2.docx", h.bzip2_bomb_docx, 422, "phương thức"),
     Row("docx-external-entity", "fixture-thuc-the-ngoai.docx", h.external_entity_docx, 422, "doctype"),
     Row("txt-control-characters", "fixture-ky-tu-dieu-khien.txt", h.control_characters_txt, 200, ""),
-    Row("pdf-400-wrong-offsets", "fixture-400-trang-sai-vi-tri.pdf", h.pdf_wrong_offsets, 200, ""),
+    Row("pdf-400-missing-objects", "fixture-400-trang-thieu-doi-tuong.pdf", h.pdf_missing_objects, 200, ""),
     Row("name-with-folder", "thu-muc/fixture-ke-hoach.txt", lambda: PLAN_TEXT, 422, "thư mục", ADD),
     # slow clients and many uploads at once
     Row("headers-sent-slowly", "", None, 0, "", "/healthz", send=lambda s, c, r, b: _slow_headers(s)),
-    Row("40-uploads-at-once", "fixture-day-co-quan.txt", lambda: h.dense_text(60_000), 503, "thử lại",
+    Row("40-uploads-at-once", "fixture-day-co-quan.txt", lambda: h.dense_text(10_000), 503, "thử lại",
         send=lambda s, c, r, b: _many_at_once(s, r, b, 40)),
     # dates that cannot exist, in a calendar
-    *[Row(f"ics-{rid}", f"fixture-ngay-{rid}.txt", lambda line=line: h.text_lines(h.PLAN_LINES[:2] + [line]), 200, "",
-          ADD, adds=True, send=lambda s, c, r, b, agency=agency: _calendar(c, r, b, agency),
-          marks=(pytest.mark.xfail(strict=True, reason=DATES_BRANCH),))
-      for rid, line, agency in [
-          ("29-02-2025", "1. Sở Y tế báo cáo kết quả trước ngày 29/02/2025.", "so-y-te"),
-          ("31-4-hang-nam", "1. Sở Y tế báo cáo vào ngày 31/4 hằng năm.", "so-y-te"),
-          ("nam-0001", "1. Sở Y tế hoàn thành việc mẫu trước năm 0001.", "so-y-te"),
-          ("31-6-2025-moi-so", "1. Các sở, ban, ngành hoàn thành việc mẫu trước ngày 31/6/2025.", "so-tai-chinh")]],
+    *[Row(f"ics-{rid}", f"fixture-ngay-{rid}.txt", lambda line=line: h.text_lines(PROVINCE + h.PLAN_LINES[:2] + [line]),
+          200, "", ADD, adds=True, send=lambda s, c, r, b, agency=agency: _calendar(c, r, b, agency),
+          marks=(pytest.mark.xfail(strict=True, reason=DATES_BRANCH),) if elsewhere else ())
+      for rid, line, agency, elsewhere in [
+          ("29-02-2025", "1. Sở Y tế báo cáo kết quả trước ngày 29/02/2025.", "so-y-te", True),
+          ("31-4-hang-nam", "1. Sở Y tế báo cáo vào ngày 31/4 hằng năm.", "so-y-te", True),
+          ("nam-0001", "1. Sở Y tế hoàn thành việc mẫu trước năm 0001.", "so-y-te", True),
+          # answers here already: the group's task reaches the Finance Department's feed without its date
+          ("31-6-2025-moi-so", "1. Các sở, ban, ngành chủ trì hoàn thành việc mẫu trước ngày 31/6/2025.",
+           "so-tai-chinh", False)]],
     # what joins the index, and what may not
     Row("id-collision", "kh-ubnd-2024-cnsh.txt", lambda: PLAN_TEXT, 422, "đã dùng cho tệp khác", ADD),
     Row("docx-valid", "fixture-ke-hoach-bang-nhiem-vu.docx", fixture("fixture-ke-hoach-bang-nhiem-vu.docx"), 200, "",
@@ -386,7 +389,7 @@ def _many_at_once(server, row: Row, body: bytes, count: int) -> Seen:
     detail = (f"{busy} trong {count} yêu cầu nhận 503 (hãy thử lại), {answers.count(200)} đọc xong; tìm kiếm trong "
               f"lúc đó trả lời sau {search_seconds:.2f} giây")
     assert searched.status_code == 200 and search_seconds < 3.0, detail
-    assert busy and answers.count(200) and busy + answers.count(200) == count, answers
+    assert busy >= count - 4 and answers.count(200) and set(answers) <= {200, 422, 503}, answers  # 422: read too late
     return Seen(503, detail)
 
 
@@ -398,6 +401,13 @@ def _calendar(c: httpx.Client, row: Row, body: bytes, agency: str) -> Seen:
     feed = c.get(f"/api/agencies/{agency}.ics")
     assert feed.status_code == 200, feed.text[:300]
     return Seen(200, "", feed.text)
+
+
+def _wait_for_builds(settings, seconds: float = 120) -> None:
+    """Until no upload is staged (an upload answered at its deadline ends its build meanwhile)."""
+    staging, end = settings.corpus_dir / ".staging", time.monotonic() + seconds
+    while staging.exists() and any(p.is_file() for p in staging.rglob("*")) and time.monotonic() < end:
+        time.sleep(0.2)
 
 
 def _agreeing(settings) -> list[str]:
@@ -443,6 +453,7 @@ def test_hostile_upload(server, admin_token, row):
         if row.id == "txt-control-characters":
             assert not any(ch in seen.text for ch in ("\x1b", "\x07", "\u2028", "\\u001b", "\\u0007", "\\u2028")), seen.text
 
+        _wait_for_builds(server.settings)  # an abandoned build stops at its next step, and never publishes
         after = c.get("/healthz").json()
         assert after["status"] == "ok"
         assert (after["generation"] != before["generation"]) == row.adds
