@@ -33,6 +33,8 @@ MB = 1024 * 1024
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARAGRAPH, _TEXT, _STYLE = f"{_W}p", f"{_W}t", f"{_W}style"
 _XML = (".xml", ".rels")
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}  # what Word writes
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,15 @@ def check_text_bytes(data: bytes, name: str, limits: Limits) -> None:
 
 
 def check_docx(data: bytes, name: str, limits: Limits) -> None:
-    """A .docx's zip: number of parts, their declared uncompressed sizes together, then
-    paragraphs and characters counted while streaming its XML (constant memory)."""
+    """A .docx's zip: number of parts, their compression, their declared uncompressed sizes
+    together, then paragraphs, characters and styles counted while streaming every part
+    python-docx would parse as XML (constant memory).
+
+    Which parts are XML is read from ``[Content_Types].xml``, as python-docx reads it, not
+    from the names: a document part may be called ``document.dat``. Only the two compression
+    methods Word writes are read (bzip2 and lzma inflate without a bound on memory), and a
+    part that declares a DOCTYPE is refused (Word never writes one; an entity reference would
+    silently cut its paragraph short)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -88,21 +97,62 @@ def check_docx(data: bytes, name: str, limits: Limits) -> None:
     if len(infos) > limits.parts:
         raise TooLarge(name, f"tệp .docx có {vi_number(len(infos))} thành phần, quá giới hạn {vi_number(limits.parts)} "
                              "(tệp nén bất thường)")
-    xml = sum(i.file_size for i in infos if i.filename.lower().endswith(_XML))
+    odd = next((i for i in infos if i.compress_type not in _METHODS), None)
+    if odd is not None:
+        raise CorruptFile(name, f"tệp .docx bị hỏng hoặc bất thường: phần {odd.filename} nén bằng phương thức "
+                                f"{odd.compress_type}, Word chỉ dùng stored hoặc deflate")
+    xml_parts = _xml_parts(archive, infos, name, limits)
+    xml = sum(i.file_size for i in xml_parts)
     for what, size, cap in (("", sum(i.file_size for i in infos), limits.unpacked_bytes),
                             (" phần XML", xml, limits.xml_bytes)):
         if size > cap:
             raise TooLarge(name, f"tệp .docx giải nén ra{what} {vi_number(-(-size // MB))} MB, quá giới hạn "
                                  f"{vi_number(cap // MB)} MB (tệp nén bất thường hoặc quá lớn)")
     counts = [0, 0, 0]  # paragraphs, characters, styles, over every XML part
-    for info in infos:
-        if info.filename.lower().endswith(_XML):
-            try:
-                with archive.open(info) as part:
-                    _count(part, counts, name, limits)
-            except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
-                    NotImplementedError) as exc:  # damaged, encrypted or an unknown compression
-                raise docx_unreadable(name, exc, f"tệp .docx bị hỏng: phần {info.filename} không đọc được") from exc
+    for info in xml_parts:
+        try:
+            with archive.open(info) as part:
+                if _declares_doctype(part):
+                    raise CorruptFile(name, f"tệp .docx bị hỏng hoặc bất thường: phần {info.filename} có khai báo "
+                                            "DOCTYPE (Word không tạo ra)")
+            with archive.open(info) as part:
+                _count(part, counts, name, limits)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+                NotImplementedError) as exc:  # damaged, encrypted or an unknown compression
+            raise docx_unreadable(name, exc, f"tệp .docx bị hỏng: phần {info.filename} không đọc được") from exc
+
+
+def _xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> list:
+    """The entries python-docx would parse as XML: named .xml or .rels, or given an XML
+    content type in ``[Content_Types].xml`` (by name or by extension)."""
+    types = next((i for i in infos if i.filename == "[Content_Types].xml"), None)
+    defaults, overrides = {}, {}
+    if types is not None and types.file_size <= limits.xml_bytes:
+        try:
+            with archive.open(types) as part:
+                for _, element in etree.iterparse(part, events=("end",), resolve_entities=False, no_network=True):
+                    if element.tag == f"{_CT}Default":
+                        defaults[(element.get("Extension") or "").lower()] = element.get("ContentType") or ""
+                    elif element.tag == f"{_CT}Override":
+                        overrides[(element.get("PartName") or "").lstrip("/").lower()] = element.get("ContentType") or ""
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            raise docx_unreadable(name, exc, "tệp .docx bị hỏng: phần [Content_Types].xml không đọc được") from exc
+
+    def is_xml(info: zipfile.ZipInfo) -> bool:
+        entry = info.filename.lower()
+        kind = overrides.get(entry) or defaults.get(entry.rpartition(".")[2] if "." in entry else "", "")
+        return entry.endswith(_XML) or "xml" in kind
+
+    return [i for i in infos if not i.is_dir() and is_xml(i)]
+
+
+def _declares_doctype(part) -> bool:
+    """Whether an XML part has a DOCTYPE (read up to its root element only)."""
+    for _, element in etree.iterparse(part, events=("start",), resolve_entities=False, no_network=True,
+                                      load_dtd=False):
+        docinfo = element.getroottree().docinfo
+        return bool(docinfo.doctype) or docinfo.internalDTD is not None
+    return False
 
 
 def docx_unreadable(name: str, exc: Exception, what: str) -> CorruptFile | TooLarge:

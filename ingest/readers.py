@@ -2,8 +2,9 @@
 
 Readers decode and extract; they do not clean up. The text they return becomes
 ``Document.source`` and clause offsets point into it, so it is kept as decoded or
-extracted, with exactly one transformation for every format: line endings ``\\r\\n``
-and ``\\r`` become ``\\n``. (Unicode normalisation happens later, in another module.)
+extracted, with exactly two transformations for every format: line endings ``\\r\\n``
+and ``\\r`` become ``\\n``, and control characters are taken out (``without_controls``).
+(Unicode normalisation happens later, in another module.)
 Every reader keeps within ``ingest.limits.Limits`` (size, lines, characters, pages).
 
 >>> read_bytes("Kế hoạch mẫu\\r\\nthư viện số\\r\\n".encode("utf-8"), "mau.txt").text
@@ -67,11 +68,26 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> Source:
         source = _read_pdf(data, name, limits)
     else:
         check_format(name)
-    source.text = source.text.replace("\r\n", "\n").replace("\r", "\n")
+    source.text = without_controls(source.text.replace("\r\n", "\n").replace("\r", "\n"))
     check_text(source.text, name, limits)
     if not source.text.strip():
         raise EmptyDocument(name, "tệp không có nội dung văn bản (empty document)")
     return source
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_SEPARATORS = re.compile("[\u2028\u2029]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` without control characters (ESC, BEL, the C1 range: a terminal that prints a
+    stored clause would obey them), tab, newline and form feed kept; the Unicode line and
+    paragraph separators become newlines.
+
+    >>> without_controls("Sở Y tế\\x1b]0;x\\x07 chủ trì\\u2028phối hợp")
+    'Sở Y tế]0;x chủ trì\\nphối hợp'
+    """
+    return _SEPARATORS.sub("\n", _CONTROLS.sub("", text))
 
 
 def check_format(name: str) -> None:

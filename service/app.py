@@ -184,6 +184,12 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     return render_error(request, status, message, headers)
 
 
+def quiet_libraries() -> None:
+    """pypdf logs a warning for every damaged object it repairs (22,000 lines for one
+    900 KB PDF); the reader already says what matters about a file in its warnings."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
 def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
     """Build the app for ``settings`` (default: from ``TRACUU_*`` environment variables);
     ``embedder``: an already loaded model to use instead of loading one."""
@@ -203,6 +209,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             if not settings.chroma_url:
                 app.state.holder = await run_in_threadpool(
                     held.enter_context, lease.serve(settings.data_dir, settings.host, settings.port))
+            from service.uploads import settle_staged
+
+            await run_in_threadpool(settle_staged, settings)  # what a killed server left mid-upload
             try:
                 await run_in_threadpool(warm_up)
             except TracuuError as e:
@@ -220,13 +229,17 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.state.settings = settings
     app.state.engines = EngineSlot(settings.options(), embedder)
     app.state.holder = None  # this app's lease on an embedded data dir (service.lease), once started
+    quiet_libraries()
     for exc_type in (TracuuError, IngestError, RequestValidationError, StarletteHTTPException, Exception):
         app.add_exception_handler(exc_type, handle_error)
     app.add_middleware(TrustedHosts, hosts=settings.trusted_hosts())
     app.add_middleware(SecurityHeaders)
 
     from service.api import health, router
+    from service.uploads import WriteQueue
     from service.uploads import router as uploads_router
+
+    app.state.writes = WriteQueue(settings.upload_queue)  # write requests being served (service.uploads)
     from service.web import router as web_router
 
     app.include_router(health)

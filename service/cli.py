@@ -269,7 +269,8 @@ def serve(
     # so that on embedded Chroma it can say so to a `tracuu ingest` that hands it a build.
     os.environ.update(TRACUU_HOST=host, TRACUU_PORT=str(port))
     get_settings.cache_clear()
-    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    uvicorn.run("service.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="info",
+                http="service.protocol:HeaderTimeoutProtocol")  # a deadline on request headers
 
 
 def main() -> None:

@@ -8,6 +8,11 @@ file costs a fork, not an import, and the server's threads are never forked. Eac
 gets ``RLIMIT_AS`` (its address space, so also its resident memory) of ``memory_mb`` and
 is killed after ``timeout`` seconds. One file is read at a time per server process.
 
+The child also makes the document's index units and checks them against the caps on one
+document (``index.build.units.units_for``), so the segmenting a build does for an upload is
+bounded like the reading, and a document too big to index is refused before anything is
+embedded.
+
 What the child raises comes back as it was (``IngestError`` subclasses pickle); running
 out of memory, dying or running late become ``TooLarge``/``TookTooLong``, and an
 unexpected error in the parser becomes ``CorruptFile`` (logged with its traceback): an
@@ -22,9 +27,10 @@ import resource
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing import forkserver
 
+from index.build.units import Unit, units_for
 from ingest.catalog import Catalog
 from ingest.errors import CorruptFile, IngestError, TookTooLong, TooLarge
 from ingest.limits import MB, Limits
@@ -112,13 +118,33 @@ def run_isolated(fn: Callable, args: tuple, name: str, timeout: float, memory_mb
     raise CorruptFile(name, f"không đọc được tệp do lỗi của bộ phân tích ({value.splitlines()[0]})")
 
 
-@dataclass(frozen=True)
-class IsolatedParser:
-    """``parse_bytes`` run by ``run_isolated``, with the same signature ``index.build.builder`` calls."""
+def read_for_index(data: bytes, name: str, catalog, gazetteer, limits: Limits) -> tuple[Document, list[Unit]]:
+    """A file's document and its index units, within the caps (run in the child)."""
+    doc = parse_bytes(data, name, catalog, gazetteer, limits)
+    return doc, units_for(doc, capped_as=name)
+
+
+@dataclass
+class IsolatedReader:
+    """``read_for_index`` run by ``run_isolated``: called as ``index.build.builder`` calls its
+    ``parse``; ``units(doc)`` then hands the build the units the child made. Reading and
+    making the units are given ``timeout`` seconds each; ``preview``: reading only."""
 
     limits: Limits
     timeout: float
     memory_mb: int
+    preview: bool = False
+    made: dict[str, list[Unit]] = field(default_factory=dict)
 
     def __call__(self, data: bytes, name: str, catalog: Catalog | None = None, gazetteer=None) -> Document:
-        return run_isolated(parse_bytes, (data, name, catalog, gazetteer, self.limits), name, self.timeout, self.memory_mb)
+        if self.preview:
+            return run_isolated(parse_bytes, (data, name, catalog, gazetteer, self.limits), name, self.timeout,
+                                self.memory_mb)
+        doc, units = run_isolated(read_for_index, (data, name, catalog, gazetteer, self.limits), name,
+                                  2 * self.timeout, self.memory_mb)
+        self.made[doc.id] = units
+        return doc
+
+    def units(self, doc: Document) -> list[Unit]:
+        made = self.made.pop(doc.id, None)
+        return units_for(doc) if made is None else made

@@ -47,7 +47,7 @@ class Holder:
     key: str
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -63,7 +63,7 @@ def holder(data_dir: Path) -> Holder | None:
         h = Holder(**json.loads((data_dir / INFO).read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
-    return h if h.pid != os.getpid() and _alive(h.pid) else None
+    return h if h.pid != os.getpid() and alive(h.pid) else None
 
 
 def _try_lock(data_dir: Path):

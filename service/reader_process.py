@@ -6,6 +6,8 @@ by the server itself: what every child needs is loaded here, before the fork.
   hides those two packages, so underthesea leaves ``translate`` unset, as it does where
   they are not installed: the forkserver is ready in 4 s and a child starts at 150 MB.
 - The readers are imported and one short text is parsed, so underthesea's models are loaded.
+- pypdf's warnings are silenced here as in the server (``service.app.quiet_libraries``): the
+  children read the PDFs, and their log is the server's.
 - ``service.cli``: the server's main module, which multiprocessing imports again in every
   child; its imports are loaded here once.
 """
@@ -30,5 +32,8 @@ sys.meta_path.insert(0, _Hide())
 from ingest.pipeline import parse_bytes  # noqa: E402 - after the finder above
 
 import service.cli  # noqa: E402, F401
+from service.app import quiet_libraries  # noqa: E402
+
+quiet_libraries()
 
 parse_bytes("KẾ HOẠCH\nI. NHIỆM VỤ\n1. Sở Tài chính chủ trì bố trí kinh phí.\n".encode(), "khoi-dong.txt")

@@ -1,44 +1,59 @@
 """Uploads (admin): preview a file, add it to the corpus and the index; and the build that a
 ``tracuu ingest`` hands over to this server.
 
-- The body is counted as it arrives: beyond ``TRACUU_MAX_UPLOAD_MB`` the request is refused
-  (413) before more is read or spooled, with or without a Content-Length.
-- The file name is checked (422): a plain name, of a supported format, at most
+- The credentials are checked before the body is read (a request without them is refused
+  unread); then the body is counted as it arrives: beyond ``TRACUU_MAX_UPLOAD_MB`` (or, for a
+  handed-over build, ``REINDEX_BODY_BYTES``) the request is refused (413) before more is read
+  or spooled, with or without a Content-Length.
+- At most ``TRACUU_UPLOAD_QUEUE`` write requests are taken at once; more get 503, so
+  uploads waiting their turn cannot hold every worker thread and starve searches.
+- The file name is checked (422): a plain name (no folder), of a supported format, at most
   ``MAX_NAME_CHARS`` characters and ``MAX_NAME_BYTES`` bytes (the corpus keeps it as a
   file name, and file systems count bytes).
-- The file is read once, by the build, in a child process with a memory limit and a
-  timeout (``service.isolation``); the preview reads it the same way.
+- Every file a build in this server reads (the upload, the corpus's other files, a
+  handed-over build's) is read, and made into index units, in a child process with a memory
+  limit and a timeout (``service.isolation``); the preview reads it the same way (without
+  making units). The build
+  of an upload is abandoned after ``TRACUU_BUILD_TIMEOUT`` seconds, and an abandoned build
+  never publishes.
 - One upload at a time per data dir: the check for another file of the same name, the save
   and the build decide together, so two uploads of one name cannot interleave.
-- The file is saved into the corpus before the build publishes a generation that holds it,
-  and kept only if the index then holds these very bytes under this name: the corpus and
-  the index never disagree about it.
+- The file waits in a staging folder (``corpus/.staging/<process>/``, which corpus scans
+  skip) while its generation is built, and becomes corpus only once that generation is
+  published and holds these very bytes under this name. A server that starts settles what a
+  killed one left there (``settle_staged``): published, into the corpus; else deleted.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import secrets
+import threading
+import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from index.build.builder import corpus_files
 from index.build.store import read_manifest
 from ingest.catalog import Catalog, load_catalog
-from ingest.errors import IngestError
+from ingest.errors import IngestError, TookTooLong
 from ingest.limits import MB
 from ingest.pipeline import sha256
 from ingest.readers import check_format
 from service.api import AdminDep, EngineDep, SettingsDep, SlotDep, errors
-from service.isolation import IsolatedParser
+from service.isolation import IsolatedReader
+from service.lease import alive
 from service.settings import Settings
 from service.state import EngineSlot
 from service.views import outline_of
@@ -46,9 +61,12 @@ from service.views import outline_of
 MAX_NAME_CHARS = 120
 MAX_NAME_BYTES = 200  # UTF-8; a Vietnamese letter takes 2 or 3 (ext4 allows 255 for the whole name)
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
+REINDEX_BODY_BYTES = 1 * MB  # a handed-over build's JSON: a list of paths
+STAGING = ".staging"  # in the corpus dir; hidden, so corpus scans skip it
 _RESERVED = set('/\\:*?"<>|')  # not allowed in file names on one system or another
 
 router = APIRouter(prefix="/api", tags=["api"])
+log = logging.getLogger(__name__)
 
 _UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
@@ -58,10 +76,13 @@ _UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-da
 
 def file_name(raw: str | None) -> str:
     """The name an upload is kept under, or 422 saying what is wrong with it."""
-    name = unicodedata.normalize("NFC", Path((raw or "").replace("\\", "/")).name.strip())
+    name = unicodedata.normalize("NFC", (raw or "").strip())
+    if "/" in name or "\\" in name:
+        raise HTTPException(422, "Tên tệp không hợp lệ: chỉ gửi tên tệp, không kèm thư mục (có dấu / hoặc \\).")
     if not name or name.startswith(".") or name.endswith("."):
         raise HTTPException(422, "Tên tệp không hợp lệ: cần một tên tệp, không bắt đầu hay kết thúc bằng dấu chấm.")
-    odd = sorted({ch for ch in name if ch in _RESERVED or unicodedata.category(ch)[0] == "C"})
+    odd = sorted({ch for ch in name if ch in _RESERVED or unicodedata.category(ch)[0] == "C"
+                  or unicodedata.category(ch) in ("Zl", "Zp")})
     if odd:
         shown = ", ".join(repr(ch) for ch in odd)
         raise HTTPException(422, f"Tên tệp không hợp lệ: có ký tự không dùng được trong tên tệp ({shown}).")
@@ -73,15 +94,11 @@ def file_name(raw: str | None) -> str:
     return name
 
 
-async def read_upload(request: Request, settings: Settings) -> tuple[str, bytes]:
-    """The uploaded file's name and bytes; 413 beyond ``max_upload_mb``.
-
-    Read after the token check, through a receive that counts: a body that grows past
-    the limit is refused as the bytes arrive, chunked or not, before it is spooled."""
-    limit = settings.max_upload_mb * MB
-    too_big = HTTPException(413, f"Tệp quá lớn; tối đa {settings.max_upload_mb} MB.")
+def _counted(request: Request, limit: int, too_big: HTTPException) -> Request:
+    """``request`` whose body is refused with ``too_big`` once more than ``limit`` bytes are
+    announced or have arrived."""
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit + MULTIPART_SLACK:
+    if length.isdigit() and int(length) > limit:
         raise too_big
     received = 0
 
@@ -89,11 +106,21 @@ async def read_upload(request: Request, settings: Settings) -> tuple[str, bytes]
         nonlocal received
         message = await request.receive()
         received += len(message.get("body", b""))
-        if received > limit + MULTIPART_SLACK:
+        if received > limit:
             raise too_big
         return message
 
-    counted = Request(request.scope, receive)
+    return Request(request.scope, receive)
+
+
+async def read_upload(request: Request, settings: Settings) -> tuple[str, bytes]:
+    """The uploaded file's name and bytes; 413 beyond ``max_upload_mb``.
+
+    Read after the token check, through a receive that counts: a body that grows past
+    the limit is refused as the bytes arrive, chunked or not, before it is spooled."""
+    limit = settings.max_upload_mb * MB
+    too_big = HTTPException(413, f"Tệp quá lớn; tối đa {settings.max_upload_mb} MB.")
+    counted = _counted(request, limit + MULTIPART_SLACK, too_big)
     form = await counted.form(max_files=1, max_fields=5)  # malformed multipart: Starlette answers 400
     try:
         upload = form.get("file")
@@ -107,21 +134,51 @@ async def read_upload(request: Request, settings: Settings) -> tuple[str, bytes]
     return file_name(upload.filename), data
 
 
+class WriteQueue:
+    """How many write requests are being served; beyond ``size``, 503 at once (the app's one
+    instance is ``app.state.writes``; counted on the event loop, so no lock)."""
+
+    def __init__(self, size: int):
+        self.size, self.taken = size, 0
+
+    def enter(self) -> None:
+        if self.taken >= self.size:
+            raise HTTPException(503, f"Máy chủ đang xử lý {self.taken} yêu cầu tải lên hoặc nạp văn bản; hãy thử lại sau "
+                                     "ít phút.", headers={"Retry-After": "30"})
+        self.taken += 1
+
+    def leave(self) -> None:
+        self.taken -= 1
+
+
+async def write_turn(request: Request, _: AdminDep) -> AsyncIterator[None]:
+    """A place among the write requests being served, after the token check (503 when full)."""
+    queue: WriteQueue = request.app.state.writes
+    queue.enter()
+    try:
+        yield
+    finally:
+        queue.leave()
+
+
+WriteTurn = Annotated[None, Depends(write_turn)]
+
+
 def corpus_catalog(settings: Settings) -> Catalog:
     """The corpus's catalog as the next build will read it (the engine's copy may be older)."""
     return load_catalog(settings.corpus_dir / "catalog.yaml")
 
 
-def isolated_parser(settings: Settings) -> IsolatedParser:
-    return IsolatedParser(settings.limits(), settings.parse_timeout, settings.parse_memory_mb)
+def isolated_reader(settings: Settings, preview: bool = False) -> IsolatedReader:
+    return IsolatedReader(settings.limits(), settings.parse_timeout, settings.parse_memory_mb, preview)
 
 
-@router.post("/documents/preview", openapi_extra=_UPLOAD_BODY, responses=errors(400, 401, 403, 413, 422))
-async def preview(request: Request, _: AdminDep, settings: SettingsDep, engine: EngineDep) -> dict:
+@router.post("/documents/preview", openapi_extra=_UPLOAD_BODY, responses=errors(400, 401, 403, 413, 422, 503))
+async def preview(request: Request, _: WriteTurn, settings: SettingsDep, engine: EngineDep) -> dict:
     """Parse an uploaded file without touching the index: header, catalog match, outline, warnings."""
     name, data = await read_upload(request, settings)
     catalog = corpus_catalog(settings)
-    doc = await run_in_threadpool(isolated_parser(settings), data, name, catalog)
+    doc = await run_in_threadpool(isolated_reader(settings, preview=True), data, name, catalog)
     entry = catalog.entries.get(doc.id)
     return {
         "file": name, "doc_id": doc.id, "header": asdict(doc.header),
@@ -131,43 +188,81 @@ async def preview(request: Request, _: AdminDep, settings: SettingsDep, engine: 
     }
 
 
-@router.post("/documents", openapi_extra=_UPLOAD_BODY, responses=errors(400, 401, 403, 409, 413, 422))
-async def upload(request: Request, _: AdminDep, settings: SettingsDep, slot: SlotDep) -> dict:
-    """Add a document: keep the file in the corpus, build a new index generation that holds it.
+@router.post("/documents", openapi_extra=_UPLOAD_BODY, responses=errors(400, 401, 403, 409, 413, 422, 503))
+async def upload(request: Request, _: WriteTurn, settings: SettingsDep, slot: SlotDep) -> dict:
+    """Add a document: build a new index generation that holds it, then keep the file in the corpus.
 
-    A file that cannot be read → 422 and the index and the corpus are unchanged. The answer
-    comes once this app serves the new generation; other requests are served by the
-    previous one meanwhile."""
+    A file that cannot be read or indexed in time → 422 and the index and the corpus are
+    unchanged. The answer comes once this app serves the new generation; other requests are
+    served by the previous one meanwhile."""
     name, data = await read_upload(request, settings)
     return report_out(await run_in_threadpool(add_document, settings, slot, name, data))
 
 
 def add_document(settings: Settings, slot: EngineSlot, name: str, data: bytes):
-    """Save, build, and keep the saved file only if the index now holds it (see the module's note)."""
-    target = settings.corpus_dir / name
-    isolated = isolated_parser(settings)
-    local = settings.file_parser()
+    """Stage, build, and move the staged file into the corpus once the index holds it.
 
-    def parse(data_: bytes, file: str, catalog=None, gazetteer=None):
-        """The upload in a child process; the corpus's other files, read again when the
-        registry or the catalog changed, as ``tracuu ingest`` reads them."""
-        return (isolated if file == name else local)(data_, file, catalog, gazetteer)
+    The work runs in a thread of its own, so that the answer leaves at the deadline even
+    while the build finishes a step; that build stops at its next step and never publishes."""
+    deadline = Deadline(name, settings.build_timeout)
+    outcome: dict = {}
 
-    with _one_upload_at_a_time(settings.data_dir):
-        existed = target.exists()
-        if existed and target.read_bytes() != data:
-            raise HTTPException(409, f"Kho văn bản đã có tệp '{name}' với nội dung khác; hãy đổi tên tệp.")
-        if not existed:
-            _save(target, data)
+    def work() -> None:
         try:
-            report = build_and_swap(settings, slot, uploads={name: data}, parse=parse)
-        finally:
-            if not existed and not _indexed(settings.data_dir, name, data):
-                target.unlink(missing_ok=True)
+            outcome["report"] = _add(settings, slot, name, data, deadline)
+        except BaseException as e:  # noqa: BLE001 - handed to the request below
+            outcome["error"] = e
+
+    worker = threading.Thread(target=work, name="tracuu-tai-len", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.1)
+        if worker.is_alive() and deadline.passed(grace=0.2):
+            raise deadline.error()
+    if "error" in outcome:
+        raise outcome["error"]
+    report = outcome["report"]
     failed = next((f for f in report.failed if f.file == name), None)
     if failed is not None:  # its message already names the file
         raise IngestError(name, (failed.error or "không đọc được tệp").removeprefix(f"{name}: "))
     return report
+
+
+def _add(settings: Settings, slot: EngineSlot, name: str, data: bytes, deadline: Deadline):
+    target = settings.corpus_dir / name
+    reader = isolated_reader(settings)
+    with _one_upload_at_a_time(settings.data_dir):
+        deadline.start()  # the upload's time counts from its turn
+        if target.exists() and target.read_bytes() != data:
+            raise HTTPException(409, f"Kho văn bản đã có tệp '{name}' với nội dung khác; hãy đổi tên tệp.")
+        staged = _stage(settings.corpus_dir, name, data)
+        try:
+            return build_and_swap(settings, slot, uploads={name: data}, parse=reader, units=reader.units,
+                                  progress=deadline)
+        finally:
+            _settle(settings, staged)
+
+
+class Deadline:
+    """An upload's build time: started when its turn comes; called as the build's ``progress``,
+    it abandons the build once the time has passed."""
+
+    def __init__(self, name: str, seconds: float):
+        self.name, self.seconds, self.end = name, seconds, None
+
+    def start(self) -> None:
+        self.end = time.monotonic() + self.seconds
+
+    def passed(self, grace: float = 0.0) -> bool:
+        return self.end is not None and time.monotonic() > self.end + grace
+
+    def error(self) -> TookTooLong:
+        return TookTooLong(self.name, f"lập chỉ mục quá {self.seconds:g} giây nên đã dừng; tệp chưa được thêm (hãy "
+                                      "tách thành nhiều tệp, hoặc nạp bằng lệnh tracuu ingest)")
+
+    def __call__(self, *_) -> None:
+        if self.passed():
+            raise self.error()
 
 
 @contextmanager
@@ -185,12 +280,48 @@ def _indexed(data_dir: Path, name: str, data: bytes) -> bool:
     return any(m.get("file") == name and m.get("sha256") == digest for m in documents.values())
 
 
-def _save(target: Path, data: bytes) -> None:
-    """Write atomically (a hidden temp file, which corpus scans skip, then a rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.upload")
+def _stage(corpus_dir: Path, name: str, data: bytes) -> Path:
+    """Write the upload into this process's staging folder (a temp name, then a rename)."""
+    folder = corpus_dir / STAGING / str(os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp, staged = folder / f".{name}.part", folder / name
     tmp.write_bytes(data)
-    os.replace(tmp, target)
+    os.replace(tmp, staged)
+    return staged
+
+
+def _settle(settings: Settings, staged: Path) -> None:
+    """A staged file into the corpus if the published generation holds it, else deleted."""
+    data = staged.read_bytes()
+    target = settings.corpus_dir / staged.name
+    if _indexed(settings.data_dir, staged.name, data) and not (target.exists() and target.read_bytes() == data):
+        os.replace(staged, target)
+    else:
+        staged.unlink()
+
+
+def settle_staged(settings: Settings) -> list[str]:
+    """At start-up: settle the files that processes no longer running left staged (killed
+    mid-upload), then name the corpus files the index does not hold (logged: they are not
+    served until ``tracuu ingest`` or an upload indexes them)."""
+    root = settings.corpus_dir / STAGING
+    for folder in sorted(root.glob("*")) if root.is_dir() else []:
+        if folder.name.isdigit() and int(folder.name) != os.getpid() and alive(int(folder.name)):
+            continue  # another worker's upload under way
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                path.unlink()  # written only in part
+            else:
+                _settle(settings, path)
+                log.warning("upload left staged by a stopped process settled: %s", path.name)
+        folder.rmdir()
+    manifest = read_manifest(settings.data_dir) or {}
+    held = {m.get("file") for m in manifest.get("documents", {}).values()}
+    unknown = [p.name for p in corpus_files([settings.corpus_dir]) if p.name not in held] if settings.corpus_dir.is_dir() else []
+    if unknown and manifest:
+        log.warning("%d file(s) in %s are not in the index and are not served until `tracuu ingest` reads them: %s",
+                    len(unknown), settings.corpus_dir, ", ".join(unknown[:20]))
+    return unknown
 
 
 class ReindexIn(BaseModel):
@@ -198,17 +329,34 @@ class ReindexIn(BaseModel):
 
 
 @router.post("/reindex", include_in_schema=False)
-def reindex(request: Request, body: ReindexIn, settings: SettingsDep, slot: SlotDep) -> dict:
+async def reindex(request: Request, settings: SettingsDep, slot: SlotDep) -> dict:
     """``tracuu ingest`` handed over by a command line while this server holds the embedded
     data dir (``service.lease``): authorised by the key in ``serve.json``, which only a user
-    who can read the data dir has; answered once this app serves the new generation. The
-    files are the corpus's own, read as ``tracuu ingest`` reads them."""
+    who can read the data dir has, checked before the body is read; answered once this app
+    serves the new generation. The files are the corpus's own, each read in a child process
+    as uploads are (a file that runs away is reported failed, the others are indexed)."""
     holder = request.app.state.holder
     _, _, given = request.headers.get("authorization", "").partition(" ")
     if holder is None or not secrets.compare_digest(given.strip().encode(), holder.key.encode()):
         raise HTTPException(403, "Không có quyền giao việc nạp cho máy chủ này.")
+    queue: WriteQueue = request.app.state.writes
+    queue.enter()
+    try:
+        too_big = HTTPException(413, f"Yêu cầu nạp quá lớn; tối đa {REINDEX_BODY_BYTES // 1024} KB.")
+        raw = b"".join([chunk async for chunk in _counted(request, REINDEX_BODY_BYTES, too_big).stream()])
+        return report_out(await run_in_threadpool(_reindex, settings, slot, raw))
+    finally:
+        queue.leave()
+
+
+def _reindex(settings: Settings, slot: EngineSlot, raw: bytes):
+    try:
+        body = ReindexIn.model_validate_json(raw or b"{}")
+    except ValidationError:
+        raise HTTPException(422, "Yêu cầu nạp không hợp lệ: cần JSON dạng {\"paths\": [\"…\"]} hoặc {}.") from None
     paths = [Path(p) for p in body.paths] if body.paths else None
-    return report_out(build_and_swap(settings, slot, paths=paths, parse=settings.file_parser()))
+    reader = isolated_reader(settings)
+    return build_and_swap(settings, slot, paths=paths, parse=reader, units=reader.units)
 
 
 def build_and_swap(settings: Settings, slot: EngineSlot, **what):

@@ -182,3 +182,90 @@ def dense_text(chars: int) -> bytes:
     line = "- Sở Tài chính chủ trì, Sở Y tế và Sở Nội vụ phối hợp thực hiện nhiệm vụ mẫu."
     body = [PLAN_LINES[0], PLAN_LINES[1]] + [line] * ((chars - 60) // (len(line) + 1))
     return text_lines(body)
+
+
+def long_heading_bullets(heading_chars: int = 50_000, bullets: int = 300) -> bytes:
+    """``bullets`` bullets under one heading ``heading_chars`` long: every unit carried the
+    whole heading (a 25 MB units.json for 58 KB, 90 s of segmenting) before the caps."""
+    heading = "I. " + ("NHIỆM VỤ MẪU " * (heading_chars // 13))[:heading_chars]
+    return text_lines([PLAN_LINES[0], heading] + [f"- Sở Y tế thực hiện việc mẫu số {i}." for i in range(bullets)])
+
+
+def dense_table_txt(kilobytes: int = 62) -> bytes:
+    """Table rows of figures: few words, many model tokens per character."""
+    row = "| " + " | ".join(f"{i * 7919 % 100000:05d},{i % 97:02d}" for i in range(12)) + " |"
+    return text_lines([PLAN_LINES[0], PLAN_LINES[1], "1. Sở Tài chính tổng hợp số liệu sau:"]
+                      + [row] * (kilobytes * 1024 // (len(row) + 1)))
+
+
+def renamed_parts_docx(styles: int = 150_000) -> bytes:
+    """The document and styles parts named ``document.dat`` and ``styles.dat`` (their content
+    types say what they are, as python-docx reads them), with ``styles`` styles."""
+    style = b'<w:style w:type="paragraph" w:styleId="s"><w:name w:val="s"/></w:style>'
+    head = f'<?xml version="1.0" encoding="UTF-8"?><w:styles xmlns:w="{W}">'.encode()
+    parts = _base_parts()
+    renamed = {"word/document.xml": "word/document.dat", "word/styles.xml": "word/styles.dat",
+               "word/_rels/document.xml.rels": "word/_rels/document.dat.rels"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            if name == "word/styles.xml":
+                with z.open(renamed[name], "w") as f:
+                    f.write(head)
+                    for _ in range(styles):
+                        f.write(style)
+                    f.write(b"</w:styles>")
+                continue
+            if name == "word/document.xml":
+                data = BODY_START + b"".join(_paragraph(line) for line in PLAN_LINES) + BODY_END
+            for old, new in renamed.items():
+                data = data.replace(old.encode(), new.encode()).replace(old.removeprefix("word/").encode(),
+                                                                        new.removeprefix("word/").encode())
+            z.writestr(renamed.get(name, name), data)
+    return out.getvalue()
+
+
+def bzip2_bomb_docx(megabytes: int = 200) -> bytes:
+    """A .docx whose document part is compressed with bzip2 and inflates to ``megabytes`` MB."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in _base_parts().items():
+            if name != "word/document.xml":
+                z.writestr(name, data)
+        info = zipfile.ZipInfo("word/document.xml")
+        info.compress_type = zipfile.ZIP_BZIP2
+        with z.open(info, "w") as f:
+            f.write(BODY_START)
+            chunk = _paragraph("a" * 1000)
+            for _ in range(megabytes * 1024 * 1024 // len(chunk)):
+                f.write(chunk)
+            f.write(BODY_END)
+    return out.getvalue()
+
+
+def external_entity_docx() -> bytes:
+    """A paragraph with an external entity reference in the middle (XXE)."""
+    doctype = b'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>'
+    start = BODY_START.replace(b"?><w:document", b"?>" + doctype + b"<w:document", 1)
+    body = [_paragraph(line) for line in PLAN_LINES[:2]] + [_paragraph("1. Sở Tài chính &xxe; chủ trì bố trí kinh phí.")]
+    return docx_with(parts={"word/document.xml": [start, *body, BODY_END]})
+
+
+def control_characters_txt() -> bytes:
+    """The plan with terminal escapes (colour, a window title, a bell) and a Unicode line separator."""
+    return text_lines([PLAN_LINES[0], PLAN_LINES[1],
+                       "1. Sở Tài chính \x1b[31mchủ trì\x1b[0m bố trí kinh phí \x1b]0;tieu-de\x07cho thư viện số.\u2028"
+                       "Sở Y tế phối hợp."])
+
+
+def pdf_missing_objects(pages: int = 400) -> bytes:
+    """``pages`` pages whose fonts each name an object the file does not hold: pypdf logs a
+    warning for every one it looks up (400 lines; 22,000 for a real damaged 900 KB PDF)."""
+    kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
+    stream = b"BT /F1 12 Tf 72 720 Td (Trang mau) Tj /F2 12 Tf (x) Tj ET"
+    font = b"/F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+               b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font << "
+                + font + b" /F2 %d 0 R >> >> >>" % (100_000 + i) for i in range(pages)]
+    return _pdf(objects)

@@ -10,7 +10,10 @@
   or changed clauses are embedded. Each generation keeps its vectors beside its units
   (``vectors.npy``), so re-use does not depend on the Chroma that held them: moving an
   index from embedded Chroma to a ``chroma run`` server re-embeds nothing.
-- The new generation becomes visible only when the manifest is swapped.
+- The new generation becomes visible only when the manifest is swapped. ``progress`` is
+  called between steps (each file read, each batch embedded, and just before the swap); an
+  exception it raises abandons the build, so a caller with a deadline (an upload) can stop a
+  build that ran late, and that build never publishes.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from index.retrieval.lexical import LexicalIndex
 from index.retrieval.diacritics import Restorer
 from index.build.rows import document_rows, previous_rows, save_rows
 from index.build.store import RESTORE, VECTORS, gen_dir, index_id, load_document, prune, read_manifest, write_json_atomic
-from index.build.units import embed_text, units_for
+from index.build.units import Unit, embed_text, units_for
 from index.retrieval.vector import VectorStore, open_client, shared_name
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
@@ -79,7 +82,8 @@ def corpus_files(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED and not q.name.startswith("."))
+            out += sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in SUPPORTED
+                          and not any(part.startswith(".") for part in q.relative_to(p).parts))  # nor .staging/
         else:
             out.append(p)
     return out
@@ -94,6 +98,7 @@ def build(
     progress: Callable[[str, int, int], None] | None = None,
     uploads: dict[str, bytes] | None = None,
     parse: Callable[..., Document] = parse_bytes,
+    units: Callable[[Document], list[Unit]] = units_for,
 ) -> BuildReport:
     """Bring the index in line with ``paths`` (default: the whole ``corpus_dir``).
 
@@ -103,15 +108,16 @@ def build(
     ``paths`` add or update files on top of what is indexed; the default run also drops
     documents whose files left the corpus. ``uploads`` maps file names to bytes (API).
     ``embedder`` may be a factory, so an unchanged corpus never loads a model. ``parse(data,
-    name, catalog, gazetteer)`` reads one file (the API reads uploads in a child process).
+    name, catalog, gazetteer)`` reads one file (the API reads uploads in a child process);
+    ``units(doc)`` makes a document's units (the API's child process has made them already).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
-        return _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse)
+        return _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse, units)
 
 
-def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse) -> BuildReport:
+def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse, units) -> BuildReport:
     t0 = time.perf_counter()
     step = progress or (lambda *_: None)
     manifest = read_manifest(data_dir) or {}
@@ -132,7 +138,7 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads,
             report.documents, report.seconds = len(previous), time.perf_counter() - t0
             report.clauses = sum(m.get("clauses", 0) for m in previous.values())
             return report
-        _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step)
+        _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step, units)
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)
         raise
@@ -184,7 +190,8 @@ def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step,
     return docs, results
 
 
-def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step) -> None:
+def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step,
+                      units_of=units_for) -> None:
     out = gen_dir(data_dir, generation)
     client = open_client(data_dir, chroma_url)
     owner = index_id(data_dir)
@@ -218,7 +225,7 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
             if doc is None:  # kept, but its units are made again (what they are made with changed)
                 doc = load_document(data_dir, manifest["generation"], doc_id)
             (out / "docs" / f"{doc_id}.json").write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
-            for unit in units_for(doc):
+            for unit in units_of(doc):
                 d = unit.to_dict()
                 terms.append(d.pop("terms"))
                 units.append(d)
@@ -249,6 +256,7 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
             "inputs": inputs, "documents": doc_meta, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "units": len(units), "chroma_url": chroma_url or None,
         }
+        step("công bố", 0, 1)  # the last moment a caller may still abandon the build
         write_json_atomic(data_dir / "manifest.json", new_manifest)  # the swap
     except BaseException:
         if added:  # vectors no generation in service uses
@@ -328,11 +336,28 @@ def _vectors(old, old_units, client, manifest, model, units: list[dict], report,
     for i, u in enumerate(units):
         if u["hash"] in cache:
             vectors[i] = cache[u["hash"]]
-    batch = 64
-    for k in range(0, len(todo), batch):
-        idx = todo[k : k + batch]
-        step("nhúng", k, len(todo))
+    done = 0
+    for idx in _batches(todo, units):
+        step("nhúng", done, len(todo))
         vectors[idx] = model.passages([embed_text(units[i]) for i in idx])
+        done += len(idx)
     step("nhúng", len(todo), len(todo))
     report.embedded, report.reused = len(todo), len(units) - len(todo)
     return vectors
+
+
+BATCH_UNITS, BATCH_CHARS = 64, 16_000  # a batch embeds in a few seconds, so a deadline is noticed soon
+
+
+def _batches(todo: list[int], units: list[dict]):
+    """``todo`` in batches of at most ``BATCH_UNITS`` units and about ``BATCH_CHARS`` characters."""
+    batch, size = [], 0
+    for i in todo:
+        length = len(embed_text(units[i]))
+        if batch and (len(batch) == BATCH_UNITS or size + length > BATCH_CHARS):
+            yield batch
+            batch, size = [], 0
+        batch.append(i)
+        size += length
+    if batch:
+        yield batch

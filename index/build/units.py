@@ -9,7 +9,14 @@ Each character of a document is embedded about once: a parent is embedded with i
 text, not its children's, and the headings a clause is embedded with are cut short
 (``short_heading``: the nearest to 120 characters, the others to 60), or a law's "Điều 1.
 Phê duyệt Đề án … với các nội dung như sau:" would be embedded again with every point under
-it. The lexical terms keep the whole headings.
+it. The lexical terms keep the whole headings, up to ``CONTEXT_CHARS`` of them (the nearest
+first): a file of 300 bullets under one 50,000-character heading would otherwise be segmented
+and stored 300 times over (25 MB of units, 90 s). The real directives' longest heading path is
+about 330 characters, so the caps change none of their units.
+
+What one document may make is capped too (``units_for(doc, capped_as=name)``: units, characters
+to segment, lexical tokens), so that
+the build of an upload is refused with a sentence rather than left to run for minutes.
 
 What units hold depends on this module and on the analyser (``ingest``, its word lists in
 ``ingest/data/``, underthesea); ``index.build.inputs`` hashes all of them into the manifest, so a
@@ -19,8 +26,10 @@ change to any of them rebuilds every unit at the next ingest.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from ingest.errors import TooLarge
+from ingest.limits import vi_number
 from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, normalize_text
 from ingest.expand import expand
@@ -86,6 +95,11 @@ def heading_line(c: Clause) -> str:
 
 HEADING_CHARS = 60  # of each heading above the nearest one, as embedded
 NEAREST_CHARS = 120  # of the nearest heading
+CONTEXT_CHARS = 1_000  # of the heading path a unit is matched with (the development sets' longest: 327)
+EMBED_CONTEXT_CHARS = 600  # of the heading path a unit is embedded with (their longest: 293)
+MAX_UNITS = 3_000  # units of one document (their most: 595, in 100,000 characters)
+MAX_INDEXED_CHARS = 500_000  # of one document's units, headings included, together (their most: about 135,000)
+MAX_TERMS = 300_000  # lexical tokens of one document's units together (their most: 75,026)
 
 
 def short_heading(line: str, limit: int) -> str:
@@ -97,6 +111,52 @@ def short_heading(line: str, limit: int) -> str:
     '8. Sở Tài chính'
     """
     return line if len(line) <= limit else line[:limit].rsplit(" ", 1)[0]
+
+
+def capped_path(heads: list[str], limit: int) -> str:
+    """The heading path within ``limit`` characters: the nearest headings kept, the farthest
+    dropped first, the last one kept cut at a word.
+
+    >>> capped_path(["I. NHIỆM VỤ", "8. Sở Tài chính"], 100)
+    'I. NHIỆM VỤ › 8. Sở Tài chính'
+    >>> capped_path(["I. NHIỆM VỤ", "8. Sở Tài chính"], 20)
+    '8. Sở Tài chính'
+    >>> capped_path(["I. NHIỆM VỤ", "8. Sở Tài chính chủ trì bố trí kinh phí"], 20)
+    '8. Sở Tài chính chủ'
+    """
+    kept, size = [], 0
+    for head in reversed(heads):
+        room = limit - size - (3 if kept else 0)
+        if len(head) > room:
+            if not kept:
+                kept.append(short_heading(head, room))
+            break
+        kept.append(head)
+        size += len(head) + (3 if len(kept) > 1 else 0)
+    return " › ".join(reversed(kept))
+
+
+def _refuse(name: str, found: str, cap: str) -> TooLarge:
+    return TooLarge(name, f"{found}, quá giới hạn {cap}; hãy tách thành nhiều tệp")
+
+
+def _check_drafts(drafts: list[tuple], name: str) -> None:
+    """Units and characters to segment, before any is segmented."""
+    if len(drafts) > MAX_UNITS:
+        raise _refuse(name, f"văn bản tách ra {vi_number(len(drafts))} điều khoản để lập chỉ mục",
+                      vi_number(MAX_UNITS))
+    size = sum(len(body) for _, body in drafts)
+    if size > MAX_INDEXED_CHARS:
+        raise _refuse(name, f"văn bản cần lập chỉ mục {vi_number(size)} ký tự (tính cả tiêu đề các mục của từng "
+                            "điều khoản)", f"{vi_number(MAX_INDEXED_CHARS)} ký tự")
+
+
+def check_units(units: list[Unit], name: str) -> None:
+    """``TooLarge`` when one document's units hold more lexical tokens than a build is given."""
+    count = sum(len(u.terms) for u in units)
+    if count > MAX_TERMS:
+        raise _refuse(name, f"văn bản có {vi_number(count)} từ cần lập chỉ mục (tính cả tiêu đề các mục)",
+                      vi_number(MAX_TERMS))
 
 
 def _listed_tasks(doc: Document, by_id: dict[str, Clause]) -> dict[str, str]:
@@ -114,10 +174,23 @@ def _listed_tasks(doc: Document, by_id: dict[str, Clause]) -> dict[str, str]:
     return out
 
 
-def units_for(doc: Document) -> list[Unit]:
+def units_for(doc: Document, capped_as: str | None = None) -> list[Unit]:
+    """The document's units. With ``capped_as`` (a file name), a document beyond ``MAX_UNITS``
+    or ``MAX_INDEXED_CHARS`` (both checked before the costly segmenting) or ``MAX_TERMS`` is
+    refused with ``TooLarge`` naming that file."""
+    drafts = list(_drafts(doc))
+    if capped_as is not None:
+        _check_drafts(drafts, capped_as)
+    units = [replace(unit, terms=terms(expand(body))) for unit, body in drafts]
+    if capped_as is not None:
+        check_units(units, capped_as)
+    return units
+
+
+def _drafts(doc: Document):
+    """(unit without its terms, the text its terms are taken from) for each clause with text."""
     by_id = {c.id: c for c in doc.clauses}
     listed = _listed_tasks(doc, by_id)
-    out = []
     for c in doc.clauses:
         text = collapse_spaces(normalize_text(c.own_text))
         if not text:
@@ -128,18 +201,15 @@ def units_for(doc: Document) -> list[Unit]:
             chain.append(heading_line(parent))
             p = parent.parent
         heads = [h for h in reversed(chain) if h]
-        context = " › ".join(heads)
-        short = " › ".join([short_heading(h, HEADING_CHARS) for h in heads[:-1]] + [short_heading(h, NEAREST_CHARS) for h in heads[-1:]])
+        context = capped_path(heads, CONTEXT_CHARS)
+        short = capped_path([short_heading(h, HEADING_CHARS) for h in heads[:-1]]
+                            + [short_heading(h, NEAREST_CHARS) for h in heads[-1:]], EMBED_CONTEXT_CHARS)
         if c.id in listed:
             context = f"{context} › {listed[c.id]}" if context else listed[c.id]
             short = f"{short} › {listed[c.id]}" if short else listed[c.id]
         body = f"{context}: {text}" if context else text
         embedded = f"{short}: {text}" if short else text
-        out.append(
-            Unit(
-                id=c.id, doc_id=doc.id, path=c.path, item=item_of(c.path), section=section_of(c.path),
-                context=context, text=text, hash=hashlib.sha1(embedded.encode()).hexdigest(),
-                terms=terms(expand(body)), embed_context=short,
-            )
-        )
-    return out
+        unit = Unit(id=c.id, doc_id=doc.id, path=c.path, item=item_of(c.path), section=section_of(c.path),
+                    context=context, text=text, hash=hashlib.sha1(embedded.encode()).hexdigest(), terms=[],
+                    embed_context=short)
+        yield unit, body
