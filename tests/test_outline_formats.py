@@ -53,7 +53,7 @@ def test_decree_header(decree):
     assert h.number == "99/2099/NĐ-CP" and h.number_known is True
     assert h.symbol == "NĐ-CP"
     assert h.date == "2099-02-01"
-    assert h.place == "Hà Nội"
+    assert h.place == "national" and h.signed_in == "Hà Nội"  # a national issuer, signed in Hà Nội
     assert h.doc_type == "Nghị định"
     assert h.issuer == "Chính phủ"
     assert h.title == "Quy định mẫu về thư viện số của Tỉnh Mẫu"
