@@ -39,7 +39,7 @@ _LABEL = re.compile(r"^(?P<label>Số hiệu|Loại văn bản|Nơi ban hành|Ng
 _BANNER = re.compile(r"^(?:Bản dịch này thuộc quyền sở hữu|THƯ VIỆN PHÁP LUẬT\b|Click vào phần bôi vàng|Đang tải văn bản"
                      r"|CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI, HƯỚNG DẪN)")
 _SUMMARY_END = re.compile(r"^Xem chi tiết(?: tại)?\b")
-_LAYOUT_LINE = re.compile(r"^(?:CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]|Số\b|V/v\b"
+_LAYOUT_LINE = re.compile(r"^(?:CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]|Số\s*(?:[:\d…/_-]|$)|V/v\b"
                           r"|(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\.? [A-ZĐ])|^[^,]{0,40}, ngày\b.*\bnăm \d{4}$")
 _LONE = re.compile(r"^[*_#]+$|^-{3,}$|^_{3,}$")  # emphasis marks and rules on lines of their own
 _MAX_UNIT = 6  # lines an open emphasis may join: a stray "**" does not swallow a paragraph
@@ -229,22 +229,24 @@ def capture_lines(text: str):
         out.append(Line(" | ".join(t for t in texts if t), first_line.start, last_line.end, first_line.number, texts,
                         " | ".join(" ".join(ln.raw for ln in c) for c in kept), last_line.number - first_line.number + 1))
 
+    def run_line(run: list[list[Raw]]) -> None:
+        if _is_layout(run):  # a header's or a signature's two columns: each cell its own lines
+            for cell in run:
+                emit(cell, layout=True)
+        else:
+            row_line(run)
+
     for kind, block in _blocks(lines[first:]):
         if kind == "text":
             emit(block, free=True)
             continue
-        row = block
-        if len(row) == 1 or _is_layout(row):
-            for cell in row:
-                emit(cell, layout=_is_layout(row))
-            continue
         run: list[list[Raw]] = []
-        for cell in row:
-            if _is_body(cell):
-                row_line(run)
+        for cell in block:
+            if _is_body(cell):  # the document's body, put by the page in a cell of its layout table
+                run_line(run)
                 run = []
                 emit(cell)
             else:
                 run.append(cell)
-        row_line(run)
+        run_line(run)
     return out

@@ -289,6 +289,8 @@ def parse_header(lines: list[str]) -> Header:
     h = Header()
     issuer_lines: list[str] = []
     for i, line in enumerate(lines):
+        if _MOTTO.fullmatch(line):
+            continue
         dated = line
         if (m := _NUMBER_LINE.match(line)) and h.number is None:
             rest = re.sub(r"(?<=[\d….])\s+(?=[/-])|(?<=[/-])\s+(?=[A-ZĐ])", "", m["rest"])  # "7432 /UBND-XD"
