@@ -32,6 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.header import MOTTO
+
 BODY_CHARS = 2500  # a table cell longer than this is body text the portal wrapped in a table
 _BAR = "|"
 _LABEL = re.compile(r"^(?P<label>Số hiệu|Loại văn bản|Nơi ban hành|Người ký|Ngày ban hành|Ngày hiệu lực|Ngày công báo"
@@ -39,7 +41,9 @@ _LABEL = re.compile(r"^(?P<label>Số hiệu|Loại văn bản|Nơi ban hành|Ng
 _BANNER = re.compile(r"^(?:Bản dịch này thuộc quyền sở hữu|THƯ VIỆN PHÁP LUẬT\b|Click vào phần bôi vàng|Đang tải văn bản"
                      r"|CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI, HƯỚNG DẪN)")
 _SUMMARY_END = re.compile(r"^Xem chi tiết(?: tại)?\b")
-_LAYOUT_LINE = re.compile(r"^(?:CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]|Số\s*(?:[:\d…/_-]|$)|V/v\b"
+# A line of a header's or a signature's layout table: the motto, the number, the subject of a letter, the place and
+# date, "TM. ỦY BAN NHÂN DÂN".
+_LAYOUT_LINE = re.compile(rf"^(?:{MOTTO}|CỘNG H(?:ÒA|OÀ) XÃ HỘI|Độc lập\s*[-–]|Số\s*(?:[:\d…/_-]|$)|V/v\b"
                           r"|(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\.? [A-ZĐ])|^[^,]{0,40}, ngày\b.*\bnăm \d{4}$")
 _LONE = re.compile(r"^[*_#]+$|^-{3,}$|^_{3,}$")  # emphasis marks and rules on lines of their own
 _MAX_UNIT = 6  # lines an open emphasis may join: a stray "**" does not swallow a paragraph

@@ -186,8 +186,9 @@ _TWO_WORD_HEADS = {"văn phòng", "tổng cục", "chi cục", "trung tâm", "th
 # The head of a body that sits below the one named on the line above it.
 _SUBORDINATE = re.compile(r"^(?:SỞ|CỤC|TỔNG CỤC|CHI CỤC|VỤ|VĂN PHÒNG|BAN|TRUNG TÂM|THANH TRA|KHO BẠC|THUẾ|HẢI QUAN|BỘ CHỈ HUY"
                           r"|CÔNG AN|ĐẢNG ỦY|ĐẢNG UỶ|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|HỘI ĐỒNG|BAN QUẢN LÝ|ĐÀI|BẢO HIỂM)\b")
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
-                    r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc|-{3,}|_+|\*+|(?<=\S) (?=Số\s*:)")
+# The national motto of a State header, the name of the Party over a Party header.
+MOTTO = r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
+_MOTTO = re.compile(rf"{MOTTO}|-{{3,}}|_+|\*+|(?<=\S) (?=Số\s*:)")
 _MARKER = re.compile(r"^(?:[IVX]{1,5}(?:\.|\s?-)\s|Chương\s+[IVXLC\d]|Điều\s+\d|PHỤ LỤC|\d{1,2}\.\s)")
 _TITLE_THEN_SUBJECT = re.compile(r"^(%s) (?=(?:Về|Quy định|Ban hành|Hướng dẫn|Sửa đổi|Phê duyệt|Thực hiện|Triển khai)\b)"
                                  % "|".join(map(re.escape, sorted(DOC_TYPES, key=len, reverse=True))))
