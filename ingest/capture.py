@@ -14,9 +14,13 @@ HTML into Markdown) differs from a plain text in three ways:
 - the body's paragraphs are wrapped at about 80 columns, and some are one very long line.
 
 ``capture_lines`` turns such a text into ``ingest.lines.Line`` s: the furniture dropped,
-each table row one line whose cells are joined by " | " (a cell that holds body text —
-a title, a section, the closing block, or more than ``BODY_CHARS`` characters — is read
-as lines of its own); ``metadata`` reads the metadata block for the header.
+each table row one line whose cells are joined by " | " (the form ``ingest.tables``
+reads). A cell that holds body text (a title, a section, the closing block, or more than
+``BODY_CHARS`` characters) is read as lines of its own, and so are the cells of a header's
+layout table (issuer | motto, number | place and date), as a .txt copy writes them. A bold
+or italic run wrapped onto the next line is one line again ("**ỦY BAN NHÂN" / "DÂN**"), and
+so is a paragraph when the capture separates paragraphs by empty lines. ``metadata``
+reads the metadata block, which completes the header (``ingest.identity.apply_metadata``).
 
 >>> text = "|\\n**Số hiệu:**\\n|\\n12/KH-UBND\\n|\\n|\\n**Nơi ban hành:**\\n|\\nTỉnh Mẫu\\n|\\n|\\n" \\
 ...        "**ỦY BAN NHÂN DÂN**\\n|\\n**CỘNG HÒA XÃ HỘI**\\n|\\n|\\nSố: 12/KH-UBND\\n|\\nTỉnh Mẫu, ngày 2\\n" \\

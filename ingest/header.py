@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.models import NATIONAL, Header
+from ingest.models import Header
 
 DOC_TYPES = {
     "KẾ HOẠCH": "Kế hoạch",
@@ -42,8 +42,9 @@ DOC_TYPES = {
     "LỆNH": "Lệnh",
 }
 TITLE_LINE = re.compile(r"^(%s)$" % "|".join(map(re.escape, DOC_TYPES)))
-_TITLE_START = re.compile(r"^(%s) (?:VỀ|V/V|PHÊ|BAN HÀNH|QUY ĐỊNH|SỬA ĐỔI|CỦA|HƯỚNG DẪN|THỰC HIỆN|TRIỂN KHAI|TĂNG CƯỜNG)\b[^:]*$"
-                          % "|".join(map(re.escape, sorted(DOC_TYPES, key=len, reverse=True))))
+_TYPES_LONGEST_FIRST = "|".join(map(re.escape, sorted(DOC_TYPES, key=len, reverse=True)))
+_TITLE_START = re.compile(rf"^({_TYPES_LONGEST_FIRST}) (?:VỀ|V/V|PHÊ|BAN HÀNH|QUY ĐỊNH|SỬA ĐỔI|CỦA|HƯỚNG DẪN|THỰC HIỆN"
+                          r"|TRIỂN KHAI|TĂNG CƯỜNG)\b[^:]*$")
 
 # "36-NQ/TW", "64-CTr/TU", "189/NQ-CP", "45/2025/NĐ-CP", "…/KH-UBND"
 _SYM = r"[A-ZĐ][A-Za-zĐđ]*\d*"
@@ -133,18 +134,18 @@ def _known_casing(line: str) -> str | None:
     return g.written(line) if g.exact(line) else None
 
 
-def _issuer(lines: list[str]) -> str | None:
+def issuer_name(lines: list[str]) -> str | None:
     """'UỶ BAN NHÂN DÂN' + 'TỈNH BÌNH THUẬN' → 'Ủy ban nhân dân tỉnh Bình Thuận';
     'BAN CHẤP HÀNH TRUNG ƯƠNG' → 'Ban Chấp hành Trung ương'; 'TỈNH ỦY TỈNH MẪU' → 'Tỉnh ủy tỉnh Mẫu';
     'ĐẢNG BỘ TỈNH MẪU' + 'BAN THƯỜNG VỤ TỈNH ỦY' → 'Ban Thường vụ Tỉnh ủy tỉnh Mẫu'.
 
-    >>> _issuer(["ĐẢNG BỘ TỈNH MẪU", "BAN THƯỜNG VỤ TỈNH ỦY"])
+    >>> issuer_name(["ĐẢNG BỘ TỈNH MẪU", "BAN THƯỜNG VỤ TỈNH ỦY"])
     'Ban Thường vụ Tỉnh ủy tỉnh Mẫu'
-    >>> _issuer(["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"])
+    >>> issuer_name(["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"])
     'Bộ Nông nghiệp và Môi trường'
-    >>> _issuer(["BỘ TÀI CHÍNH", "CỤC THUẾ"]), _issuer(["ỦY BAN NHÂN DÂN", "TỈNH MẪU", "SỞ XÂY DỰNG"])
+    >>> issuer_name(["BỘ TÀI CHÍNH", "CỤC THUẾ"]), issuer_name(["ỦY BAN NHÂN DÂN", "TỈNH MẪU", "SỞ XÂY DỰNG"])
     ('Cục Thuế', 'Sở Xây dựng tỉnh Mẫu')
-    >>> _issuer(["BAN CHẤP HÀNH", "TRUNG ƯƠNG", "VĂN PHÒNG"])
+    >>> issuer_name(["BAN CHẤP HÀNH", "TRUNG ƯƠNG", "VĂN PHÒNG"])
     'Văn phòng Trung ương Đảng'
 
     """
@@ -155,16 +156,16 @@ def _issuer(lines: list[str]) -> str | None:
     if len(lines) > 1 and _SUBORDINATE.match(lines[-1]) and (central or not _SUBORDINATE.match(lines[0])) \
             and not re.match(r"đảng bộ ", lines[0].lower()):
         # "BỘ TÀI CHÍNH" / "CỤC THUẾ": the body below its superior issues; "UBND TỈNH MẪU" / "SỞ TÀI CHÍNH": of its place
-        own = _issuer(lines[-1:])
-        above = _issuer(lines[:-1]) or ""
+        own = issuer_name(lines[-1:])
+        above = issuer_name(lines[:-1]) or ""
         if above == "Ban Chấp hành Trung ương":  # "BAN CHẤP HÀNH TRUNG ƯƠNG" / "VĂN PHÒNG"
             return f"{own} Trung ương{' Đảng' if own == 'Văn phòng' else ''}"
-        place = _PROVINCE.search(above)
+        place = PROVINCE.search(above)
         return f"{own} {'thành phố' if 'THÀNH PHỐ' in ' '.join(lines[:-1]) else 'tỉnh'} {place['name']}" \
-            if place and not _PROVINCE.search(own) else own
+            if place and not PROVINCE.search(own) else own
     if len(lines) > 1 and (party := re.match(r"đảng bộ (?P<place>.+)$", " ".join(lines[0].lower().split()))):
         # "ĐẢNG BỘ TỈNH MẪU" / "BAN THƯỜNG VỤ TỈNH ỦY": the issuer is the second line, of that place
-        issuer = _issuer(lines[1:])
+        issuer = issuer_name(lines[1:])
         place = [w if w in PLACE_WORDS else w.capitalize() for w in party["place"].split()]
         return f"{issuer} {' '.join(place)}" if issuer else None
     known = next((k for k in sorted(ISSUERS, key=len, reverse=True) if text == k or text.startswith(k + " ")), None)
@@ -183,6 +184,8 @@ def _issuer(lines: list[str]) -> str | None:
 
 _TWO_WORD_HEADS = {"văn phòng", "tổng cục", "chi cục", "trung tâm", "thanh tra", "kho bạc", "ủy ban", "uỷ ban", "hội đồng",
                    "bảo hiểm", "ban quản", "đảng ủy", "đảng uỷ", "công an"}
+# "… tỉnh Bình Thuận", "… thành phố Hà Nội" at the end of an issuer's name: its province or city.
+PROVINCE = re.compile(r"\b(?:tỉnh|thành phố)\s+(?P<name>[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^,;()]*?)\s*$")
 # The head of a body that sits below the one named on the line above it.
 _SUBORDINATE = re.compile(r"^(?:SỞ|CỤC|TỔNG CỤC|CHI CỤC|VỤ|VĂN PHÒNG|BAN|TRUNG TÂM|THANH TRA|KHO BẠC|THUẾ|HẢI QUAN|BỘ CHỈ HUY"
                           r"|CÔNG AN|ĐẢNG ỦY|ĐẢNG UỶ|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|HỘI ĐỒNG|BAN QUẢN LÝ|ĐÀI|BẢO HIỂM)\b")
@@ -190,8 +193,8 @@ _SUBORDINATE = re.compile(r"^(?:SỞ|CỤC|TỔNG CỤC|CHI CỤC|VỤ|VĂN PHÒ
 MOTTO = r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
 _MOTTO = re.compile(rf"{MOTTO}|-{{3,}}|_+|\*+|(?<=\S) (?=Số\s*:)")
 _MARKER = re.compile(r"^(?:[IVX]{1,5}(?:\.|\s?-)\s|Chương\s+[IVXLC\d]|Điều\s+\d|PHỤ LỤC|\d{1,2}\.\s)")
-_TITLE_THEN_SUBJECT = re.compile(r"^(%s) (?=(?:Về|Quy định|Ban hành|Hướng dẫn|Sửa đổi|Phê duyệt|Thực hiện|Triển khai)\b)"
-                                 % "|".join(map(re.escape, sorted(DOC_TYPES, key=len, reverse=True))))
+_TITLE_THEN_SUBJECT = re.compile(rf"^({_TYPES_LONGEST_FIRST}) "
+                                 r"(?=(?:Về|Quy định|Ban hành|Hướng dẫn|Sửa đổi|Phê duyệt|Thực hiện|Triển khai)\b)")
 _NUMBER_LINE = re.compile(r"^(?:Luật |Nghị quyết |Pháp lệnh |Lệnh )?[Ss]ố\s*:?\s*(?P<rest>(?:\d|…|\.\.\.|/|-|_).*|)$")
 _DATE_LINE = re.compile(r"^[^,\d]{0,40},?\s*ngày\b.*\bnăm\s*\d{4}\b")
 _SUBJECT = re.compile(r"^V/v\b\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -311,152 +314,5 @@ def parse_header(lines: list[str]) -> Header:
             break
         if line.isupper() and h.number is None and not m:
             issuer_lines.append(line)
-    h.issuer = _issuer(issuer_lines)
-    h.place = place_of(h.issuer, h.symbol)
+    h.issuer = issuer_name(issuer_lines)
     return h
-
-
-def apply_metadata(h: Header, meta: dict[str, str]) -> Header:
-    """Fill what the text left unread from a capture's metadata block (``ingest.capture.metadata``):
-    "Số hiệu", "Loại văn bản", "Nơi ban hành" (an issuer, or a province: "Tỉnh Hà Tĩnh"),
-    "Người ký", "Ngày ban hành" ("20/11/2025"). A number the copy leaves blank is taken from the
-    portal when the portal has it.
-
-    >>> h = apply_metadata(Header(number="…/KH-UBND", symbol="KH-UBND"),
-    ...     {"Số hiệu": "12/KH-UBND", "Nơi ban hành": "Tỉnh Hà Tĩnh", "Người ký": "Nguyễn Văn A", "Ngày ban hành": "02/07/2099"})
-    >>> h.number, h.number_known, h.place, h.signer, h.date, h.issuer
-    ('12/KH-UBND', True, 'Hà Tĩnh', 'Nguyễn Văn A', '2099-07-02', None)
-    """
-    number = meta.get("Số hiệu", "")
-    if (found := NUMBER.fullmatch(number.replace(" ", ""))) and not h.number_known:
-        h.number, h.number_known = canonical_number(found.group("num")), True
-        h.symbol = symbol_of(h.number)
-    kind = meta.get("Loại văn bản", "")
-    if h.doc_type is None and kind.upper() in DOC_TYPES:
-        h.doc_type = DOC_TYPES[kind.upper()]
-    where = " ".join(meta.get("Nơi ban hành", "").split())
-    province = re.match(r"^(?:Tỉnh|Thành phố|TP\.?)\s+(?P<name>\S.*)$", where)
-    if province:
-        h.place = h.place or province["name"]
-    elif where and not h.issuer and where not in ("Đang cập nhật", "Không xác định"):
-        h.issuer = where
-        h.place = h.place or place_of(where, h.symbol)
-    signer = " ".join(meta.get("Người ký", "").split())
-    if signer and signer not in ("Đang cập nhật", "Đã biết", "***"):
-        h.signer = h.signer or signer
-    if h.date is None and (d := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", meta.get("Ngày ban hành", "").strip())):
-        h.date = f"{d[3]}-{int(d[2]):02d}-{int(d[1]):02d}"
-    return h
-
-
-_NATIONAL = re.compile(r"^(?:Bộ (?!Chỉ huy)|Chính phủ|Thủ tướng|Quốc hội|Ủy ban Thường vụ Quốc hội|Văn phòng Chính phủ"
-                       r"|Văn phòng Quốc hội|Văn phòng Chủ tịch nước|Chủ tịch nước|Ban Chấp hành Trung ương|Bộ Chính trị"
-                       r"|Ban Bí thư|Tổng cục|Cục |Ngân hàng Nhà nước|Kiểm toán [Nn]hà nước|Tòa án nhân dân tối cao"
-                       r"|Viện [Kk]iểm sát nhân dân tối cao|Thanh tra Chính phủ|Ủy ban Dân tộc|Đảng ủy Chính phủ|Đảng ủy Quốc hội)"
-                       r"|Trung ương")
-_NATIONAL_SYMBOL = re.compile(r"(?:/TW|/VPTW|/BTGDVTW|/ĐUCP|/ĐUQH|-TTg|-CP|/QH\d*|-VPCP|-UBTVQH\d*|-NHNN|-KTNN|-TTCP)$"
-                              r"|^[A-ZĐ]+-B[A-ZĐ]+$")
-_PROVINCE = re.compile(r"\b(?:tỉnh|thành phố)\s+(?P<name>[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^,;()]*?)\s*$")
-
-
-def place_of(issuer: str | None, symbol: str | None) -> str | None:
-    """The jurisdiction of a document (``Header.place``) from its issuer, else its symbol.
-
-    >>> place_of("Ủy ban nhân dân tỉnh Bình Thuận", "KH-UBND"), place_of("Sở Tài chính thành phố Hà Nội", None)
-    ('Bình Thuận', 'Hà Nội')
-    >>> place_of("Bộ Tài chính", None), place_of("Ban Chấp hành Trung ương", None), place_of(None, "QĐ-TTg")
-    ('national', 'national', 'national')
-    >>> place_of("Ủy ban nhân dân", "KH-UBND") is None
-    True
-    """
-    if issuer:
-        if m := _PROVINCE.search(issuer):
-            return m["name"]
-        if _NATIONAL.search(issuer):
-            return NATIONAL
-    if symbol and _NATIONAL_SYMBOL.search(symbol):
-        return NATIONAL
-    return None
-
-
-# The authority that enacts, on its own line below the title ("CHÍNH PHỦ", "BỘ TRƯỞNG BỘ Y TẾ"): the issuer
-# of a copy that has no issuer block.
-_AUTHORITY = re.compile(r"^(?:BỘ TRƯỞNG (?=BỘ )|CHỦ TỊCH (?=ỦY BAN|UỶ BAN))?(?P<body>CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG CHÍNH PHỦ"
-                        r"|ỦY BAN THƯỜNG VỤ QUỐC HỘI|UỶ BAN THƯỜNG VỤ QUỐC HỘI|BỘ CHÍNH TRỊ|BAN BÍ THƯ|BAN CHẤP HÀNH TRUNG ƯƠNG"
-                        r"|BỘ [A-ZĐÀ-Ỹ ,]+|(?:ỦY|UỶ) BAN NHÂN DÂN [A-ZĐÀ-Ỹ ]+|HỘI ĐỒNG NHÂN DÂN [A-ZĐÀ-Ỹ ]+)$")
-
-
-def authority(lines: list[str]) -> str | None:
-    """The issuer named by the enacting authority's line, among the first lines of the body.
-
-    >>> authority(["Căn cứ Luật Tổ chức Chính phủ", "BỘ TRƯỞNG BỘ Y TẾ"]), authority(["CHÍNH PHỦ"])
-    ('Bộ Y tế', 'Chính phủ')
-    """
-    for line in lines:
-        if m := _AUTHORITY.match(line):
-            return _issuer([m["body"]])
-    return None
-
-
-_ADOPTED = re.compile(r"(?:thông qua|ký ban hành|ban hành)\s+ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})")
-
-
-def adopted_on(text: str) -> str | None:
-    """The date a resolution or a law was adopted, from its closing formula ("Nghị quyết này
-    được Quốc hội … thông qua ngày 12 tháng 6 năm 2025"): the last such date in the text.
-
-    >>> adopted_on("Luật này được Quốc hội khóa XV thông qua ngày 12 tháng 6 năm 2099.")
-    '2099-06-12'
-    """
-    found = list(_ADOPTED.finditer(text))
-    if not found:
-        return None
-    d, m, y = found[-1].groups()
-    return f"{y}-{int(m):02d}-{int(d):02d}"
-
-
-_LOCAL = re.compile(r"^(?:Ủy ban nhân dân|Hội đồng nhân dân|Tỉnh ủy|Thành ủy|Ban Thường vụ (?:Tỉnh|Thành) ủy|Sở |Văn phòng "
-                    r"(?:Ủy ban|Hội đồng|Tỉnh ủy|Thành ủy|Đoàn))")
-
-
-def finish(h: Header) -> Header:
-    """The jurisdiction of a provincial issuer whose block names no place ("ỦY BAN NHÂN DÂN"
-    alone), from the date line ("Bình Thuận, ngày …").
-
-    >>> finish(Header(issuer="Ủy ban nhân dân", signed_in="Bình Thuận")).place
-    'Bình Thuận'
-    """
-    if h.place is None:
-        h.place = place_of(h.issuer, h.symbol)
-    if h.place is None and h.issuer and h.signed_in and _LOCAL.match(h.issuer):
-        h.place = h.signed_in
-    return h
-
-
-_SHORT = (("Ủy ban nhân dân", "UBND"), ("Hội đồng nhân dân", "HĐND"))
-
-
-def display_name(h: Header) -> str:
-    """A document's name for users, from its header only (never its file name).
-
-    >>> display_name(Header(doc_type="Kế hoạch", number="12/KH-UBND", number_known=True))
-    'Kế hoạch 12/KH-UBND'
-    >>> display_name(Header(doc_type="Kế hoạch", number="…/KH-UBND", issuer="Ủy ban nhân dân tỉnh Mẫu", date="2099-07"))
-    'Kế hoạch (chưa ghi số) của UBND tỉnh Mẫu, tháng 7/2099'
-    >>> display_name(Header(issuer="Bộ Tài chính", title="Về việc thử nghiệm"))
-    'Văn bản (chưa rõ số) của Bộ Tài chính: Về việc thử nghiệm'
-    """
-    kind = h.doc_type or "Văn bản"
-    if h.number and h.number_known:
-        return f"{kind} {h.number}"
-    issuer = h.issuer
-    for long, short in _SHORT:
-        issuer = issuer.replace(long, short) if issuer else issuer
-    name = f"{kind} ({'chưa ghi số' if h.number else 'chưa rõ số'})" + (f" của {issuer}" if issuer else "")
-    if h.date:
-        y, *md = (int(x) for x in h.date.split("-"))
-        name += f", ngày {md[1]}/{md[0]}/{y}" if len(md) == 2 else f", tháng {md[0]}/{y}" if md else f", năm {y}"
-    elif h.title:
-        title = " ".join(h.title.split())
-        name += f": {title[:80]}{'…' if len(title) > 80 else ''}"
-    return name

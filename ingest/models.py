@@ -66,8 +66,8 @@ class Header:
 
     def display_name(self) -> str:
         """How the document is named to a user: "Kế hoạch 12/KH-UBND", "Kế hoạch (chưa ghi số)
-        của UBND tỉnh Mẫu" (``ingest.header.display_name``); never a file name."""
-        from ingest.header import display_name
+        của UBND tỉnh Mẫu" (``ingest.identity.display_name``); never a file name."""
+        from ingest.identity import display_name
 
         return display_name(self)
 

@@ -13,8 +13,8 @@ from ingest.bodies import Gazetteer
 from ingest.capture import metadata
 from ingest.catalog import Catalog, slug
 from ingest.errors import EmptyDocument
+from ingest.identity import adopted_on, apply_metadata, authority, finish
 from ingest.limits import Limits
-from ingest.header import adopted_on, apply_metadata, authority, finish
 from ingest.lines import lines_of
 from ingest.models import Document
 from ingest.normalize import normalize
@@ -24,7 +24,7 @@ from ingest.readers import read_bytes
 
 def identify(doc: Document) -> Document:
     """Complete the header the text gave with a page capture's metadata block and the
-    jurisdiction (``ingest.header.apply_metadata``, ``finish``)."""
+    jurisdiction (``ingest.identity``)."""
     text = normalize(doc.source).text
     if doc.header.issuer is None:
         doc.header.issuer = authority([ln.text for ln in lines_of(text)[:80]])

@@ -491,6 +491,8 @@ def test_capture_number_from_the_portal_when_the_copy_leaves_it_blank():
      "…/KH-UBND", "Ủy ban nhân dân tỉnh Mẫu", "Mẫu"),
 ])
 def test_identity_from_headers(lines, number, issuer, place):
-    h = parse_header(lines)
+    from ingest.identity import finish
+
+    h = finish(parse_header(lines))
     assert (h.number, h.issuer, h.place) == (number, issuer, place)
     assert h.date and h.date.startswith("2099-0")
