@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip install -q --no-compile
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test eval bench install install-dev browser wrk serve ingest clean
+.PHONY: run test eval audit bench install install-dev browser wrk serve ingest clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ eval: install-dev
 	@if [ -d "$(DEV2_EVAL)/docs" ]; then for half in a b; do echo "== dev2, half $$half"; \
 	  $(VENV)/bin/tracuu eval $(DEV2_EVAL)/docs $(DEV2_EVAL)/questions.jsonl --only $$half; done; \
 	else echo "($(DEV2_EVAL) not found: second development set skipped)"; fi
+
+# What the parser reads in 521 real page captures (no labels, no index): identity, bodies, failures.
+CORPUS_TAR ?= ../shared/corpus/directives-2025.tar.xz
+audit: install
+	@if [ -f "$(CORPUS_TAR)" ]; then dir=$$(mktemp -d); tar -xJf "$(CORPUS_TAR)" -C "$$dir" \
+	  && $(VENV)/bin/tracuu audit "$$dir/directives-2025"; status=$$?; rm -rf "$$dir"; exit $$status; \
+	else echo "($(CORPUS_TAR) not found: audit skipped)"; fi
 
 # The first run embeds 111,000 generated clauses (about 80 minutes on 2 cores); bench-data/
 # keeps the corpora and indexes, so later runs only re-check them and measure. Then the scale

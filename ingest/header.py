@@ -37,8 +37,14 @@ DOC_TYPES = {
     "CÔNG VĂN": "Công văn",
     "NGHỊ QUYẾT LIÊN TỊCH": "Nghị quyết liên tịch",
     "THÔNG TƯ LIÊN TỊCH": "Thông tư liên tịch",
+    "CÔNG ĐIỆN": "Công điện",
+    "TỜ TRÌNH": "Tờ trình",
+    "LỆNH": "Lệnh",
 }
 TITLE_LINE = re.compile(r"^(%s)$" % "|".join(map(re.escape, DOC_TYPES)))
+_TYPES_LONGEST_FIRST = "|".join(map(re.escape, sorted(DOC_TYPES, key=len, reverse=True)))
+_TITLE_START = re.compile(rf"^({_TYPES_LONGEST_FIRST}) (?:VỀ|V/V|PHÊ|BAN HÀNH|QUY ĐỊNH|SỬA ĐỔI|CỦA|HƯỚNG DẪN|THỰC HIỆN"
+                          r"|TRIỂN KHAI|TĂNG CƯỜNG)\b[^:]*$")
 
 # "36-NQ/TW", "64-CTr/TU", "189/NQ-CP", "45/2025/NĐ-CP", "…/KH-UBND"
 _SYM = r"[A-ZĐ][A-Za-zĐđ]*\d*"
@@ -128,22 +134,38 @@ def _known_casing(line: str) -> str | None:
     return g.written(line) if g.exact(line) else None
 
 
-def _issuer(lines: list[str]) -> str | None:
+def issuer_name(lines: list[str]) -> str | None:
     """'UỶ BAN NHÂN DÂN' + 'TỈNH BÌNH THUẬN' → 'Ủy ban nhân dân tỉnh Bình Thuận';
     'BAN CHẤP HÀNH TRUNG ƯƠNG' → 'Ban Chấp hành Trung ương'; 'TỈNH ỦY TỈNH MẪU' → 'Tỉnh ủy tỉnh Mẫu';
     'ĐẢNG BỘ TỈNH MẪU' + 'BAN THƯỜNG VỤ TỈNH ỦY' → 'Ban Thường vụ Tỉnh ủy tỉnh Mẫu'.
 
-    >>> _issuer(["ĐẢNG BỘ TỈNH MẪU", "BAN THƯỜNG VỤ TỈNH ỦY"])
+    >>> issuer_name(["ĐẢNG BỘ TỈNH MẪU", "BAN THƯỜNG VỤ TỈNH ỦY"])
     'Ban Thường vụ Tỉnh ủy tỉnh Mẫu'
-    >>> _issuer(["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"])
+    >>> issuer_name(["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"])
     'Bộ Nông nghiệp và Môi trường'
+    >>> issuer_name(["BỘ TÀI CHÍNH", "CỤC THUẾ"]), issuer_name(["ỦY BAN NHÂN DÂN", "TỈNH MẪU", "SỞ XÂY DỰNG"])
+    ('Cục Thuế', 'Sở Xây dựng tỉnh Mẫu')
+    >>> issuer_name(["BAN CHẤP HÀNH", "TRUNG ƯƠNG", "VĂN PHÒNG"])
+    'Văn phòng Trung ương Đảng'
+
     """
     text = " ".join(" ".join(lines).split()).lower()
     if not text:
         return None
+    central = " ".join(" ".join(lines[:-1]).split()).lower() == "ban chấp hành trung ương"
+    if len(lines) > 1 and _SUBORDINATE.match(lines[-1]) and (central or not _SUBORDINATE.match(lines[0])) \
+            and not re.match(r"đảng bộ ", lines[0].lower()):
+        # "BỘ TÀI CHÍNH" / "CỤC THUẾ": the body below its superior issues; "UBND TỈNH MẪU" / "SỞ TÀI CHÍNH": of its place
+        own = issuer_name(lines[-1:])
+        above = issuer_name(lines[:-1]) or ""
+        if above == "Ban Chấp hành Trung ương":  # "BAN CHẤP HÀNH TRUNG ƯƠNG" / "VĂN PHÒNG"
+            return f"{own} Trung ương{' Đảng' if own == 'Văn phòng' else ''}"
+        place = PROVINCE.search(above)
+        return f"{own} {'thành phố' if 'THÀNH PHỐ' in ' '.join(lines[:-1]) else 'tỉnh'} {place['name']}" \
+            if place and not PROVINCE.search(own) else own
     if len(lines) > 1 and (party := re.match(r"đảng bộ (?P<place>.+)$", " ".join(lines[0].lower().split()))):
         # "ĐẢNG BỘ TỈNH MẪU" / "BAN THƯỜNG VỤ TỈNH ỦY": the issuer is the second line, of that place
-        issuer = _issuer(lines[1:])
+        issuer = issuer_name(lines[1:])
         place = [w if w in PLACE_WORDS else w.capitalize() for w in party["place"].split()]
         return f"{issuer} {' '.join(place)}" if issuer else None
     known = next((k for k in sorted(ISSUERS, key=len, reverse=True) if text == k or text.startswith(k + " ")), None)
@@ -153,14 +175,28 @@ def _issuer(lines: list[str]) -> str | None:
         head, rest = written, text.split()[len(lines[0].split()):]
     else:  # the first line is the body's name ("Sở …"), the rest its place
         first = lines[0].lower().split()
-        head, rest = " ".join([first[0].capitalize()] + first[1:]), text.split()[len(first):]
+        n = 2 if " ".join(first[:2]) in _TWO_WORD_HEADS else 1  # "Cục Thuế", "Văn phòng Tỉnh ủy": the name's first word
+        words = [first[0].capitalize(), *first[1:n], *(w if w in PLACE_WORDS else w.capitalize() for w in first[n:n + 1]),
+                 *first[n + 1:]]
+        head, rest = " ".join(words), text.split()[len(first):]
     return " ".join([head] + [w if w in PLACE_WORDS else w.capitalize() for w in rest])
 
 
-_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
-                    r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc|-{3,}|_{3,}|\*+")
+_TWO_WORD_HEADS = {"văn phòng", "tổng cục", "chi cục", "trung tâm", "thanh tra", "kho bạc", "ủy ban", "uỷ ban", "hội đồng",
+                   "bảo hiểm", "ban quản", "đảng ủy", "đảng uỷ", "công an"}
+# "… tỉnh Bình Thuận", "… thành phố Hà Nội" at the end of an issuer's name: its province or city.
+PROVINCE = re.compile(r"\b(?:tỉnh|thành phố)\s+(?P<name>[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^,;()]*?)\s*$")
+# The head of a body that sits below the one named on the line above it.
+_SUBORDINATE = re.compile(r"^(?:SỞ|CỤC|TỔNG CỤC|CHI CỤC|VỤ|VĂN PHÒNG|BAN|TRUNG TÂM|THANH TRA|KHO BẠC|THUẾ|HẢI QUAN|BỘ CHỈ HUY"
+                          r"|CÔNG AN|ĐẢNG ỦY|ĐẢNG UỶ|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|HỘI ĐỒNG|BAN QUẢN LÝ|ĐÀI|BẢO HIỂM)\b")
+# The national motto of a State header, the name of the Party over a Party header.
+MOTTO = r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
+_MOTTO = re.compile(rf"{MOTTO}|-{{3,}}|_+|\*+|(?<=\S) (?=Số\s*:)")
 _MARKER = re.compile(r"^(?:[IVX]{1,5}(?:\.|\s?-)\s|Chương\s+[IVXLC\d]|Điều\s+\d|PHỤ LỤC|\d{1,2}\.\s)")
-_NUMBER_LINE = re.compile(r"^Số\s*:?\s*(?P<rest>.*)$")
+_TITLE_THEN_SUBJECT = re.compile(rf"^({_TYPES_LONGEST_FIRST}) "
+                                 r"(?=(?:Về|Quy định|Ban hành|Hướng dẫn|Sửa đổi|Phê duyệt|Thực hiện|Triển khai)\b)")
+_NUMBER_LINE = re.compile(r"^(?:Luật |Nghị quyết |Pháp lệnh |Lệnh )?[Ss]ố\s*:?\s*(?P<rest>(?:\d|…|\.\.\.|/|-|_).*|)$")
+_DATE_LINE = re.compile(r"^[^,\d]{0,40},?\s*ngày\b.*\bnăm\s*\d{4}\b")
 _SUBJECT = re.compile(r"^V/v\b\s*(?P<rest>.*)$", re.IGNORECASE)
 _ADDRESSEES = re.compile(r"^Kính gửi\s*:?", re.IGNORECASE)
 # Lines after the doc-type line that are no longer its title: the authority that enacts
@@ -179,11 +215,11 @@ def header_lines(lines) -> tuple[int, list[str]]:
     motto is left out, so "| THỦ TƯỚNG CHÍNH PHỦ ---- | CỘNG HÒA … |" gives the issuer.
     """
     first = lines[:40]
-    title_at = next((i for i, ln in enumerate(first) if TITLE_LINE.match(ln.text)), None)
+    title_at = next((i for i, ln in enumerate(first) if title_type(ln.text)), None)
     if title_at is not None:
         end = title_at + 1
         while end < len(lines) and _title_goes_on(lines[end], end == title_at + 1) and (
-                lines[end].number == lines[end - 1].number + 1
+                lines[end].follows(lines[end - 1])
                 or (end == title_at + 1 and lines[end].number <= lines[end - 1].number + 2 and lines[end].raw[:1] in "*#_")):
             end += 1  # a Markdown title may stand a blank line below its "# KẾ HOẠCH"
         return end, _split(lines[:title_at]) + [ln.text for ln in lines[title_at:end]]
@@ -191,14 +227,37 @@ def header_lines(lines) -> tuple[int, list[str]]:
     if subject_at is None:
         return 0, []
     end = subject_at + 1
-    while end < len(lines) and lines[end].number == lines[end - 1].number + 1 and not _ADDRESSEES.match(lines[end].text):
+    while end < len(lines) and lines[end].follows(lines[end - 1]) and not _ADDRESSEES.match(lines[end].text) \
+            and not _DATE_LINE.match(lines[end].text):
         end += 1
     subject = " ".join([_SUBJECT.match(lines[subject_at].text)["rest"], *(ln.text for ln in lines[subject_at + 1 : end])])
+    after = []  # the place and date, written after the subject when they sit in the right-hand column
+    while end < len(lines) and end < subject_at + 4 and (_DATE_LINE.match(lines[end].text) or _NUMBER_LINE.match(lines[end].text)):
+        after.append(lines[end].text)
+        end += 1
     if end < len(lines) and _ADDRESSEES.match(lines[end].text):
         end += 1
         while end < len(lines) and (lines[end].text[:1] in "-+•·" or _ADDRESSEES.match(lines[end].text)):
             end += 1
-    return end, _split(lines[:subject_at]) + ["CÔNG VĂN", subject]
+    return end, _split(lines[:subject_at]) + after + ["CÔNG VĂN", subject]
+
+
+def title_type(text: str) -> str | None:
+    """The document type a title line names: "KẾ HOẠCH", or a line in capitals that starts with
+    it ("QUYẾT ĐỊNH VỀ VIỆC BAN HÀNH …", as a capture may join a title's lines); else None.
+
+    >>> title_type("KẾ HOẠCH"), title_type("QUYẾT ĐỊNH VỀ VIỆC BAN HÀNH QUY CHẾ"), title_type("QUYẾT ĐỊNH:")
+    ('Kế hoạch', 'Quyết định', None)
+    >>> title_type("NGHỊ ĐỊNH Về hợp đồng mẫu"), title_type("KẾ HOẠCH được ban hành")
+    ('Nghị định', None)
+    """
+    if m := TITLE_LINE.match(text):
+        return DOC_TYPES[m.group(1)]
+    if text.isupper() and (m := _TITLE_START.match(text)):
+        return DOC_TYPES[m.group(1)]
+    if m := _TITLE_THEN_SUBJECT.match(text):  # "NGHỊ ĐỊNH Về hợp đồng …": type and subject run together
+        return DOC_TYPES[m.group(1)]
+    return None
 
 
 def _title_goes_on(ln, first: bool) -> bool:
@@ -211,7 +270,7 @@ def _split(lines) -> list[str]:
     """Header lines: one per table cell, the motto dropped ("ỦY BAN …     CỘNG HÒA …" gives "ỦY BAN …")."""
     out = []
     for ln in lines:
-        parts = ln.cells if ln.cells is not None else [ln.raw]
+        parts = ln.cells if ln.cells is not None else [ln.text]
         for part in parts:
             for piece in _MOTTO.sub("\n", part).split("\n"):
                 if piece.strip():
@@ -234,22 +293,26 @@ def parse_header(lines: list[str]) -> Header:
     h = Header()
     issuer_lines: list[str] = []
     for i, line in enumerate(lines):
+        if _MOTTO.fullmatch(line):
+            continue
         dated = line
         if (m := _NUMBER_LINE.match(line)) and h.number is None:
-            rest = re.sub(r"^\s*(?=/)", "…", re.sub(r"(?<=[\d….])\s+(?=/)", "", m["rest"]))
+            rest = re.sub(r"(?<=[\d….])\s+(?=[/-])|(?<=[/-])\s+(?=[A-ZĐ])", "", m["rest"])  # "7432 /UBND-XD"
+            rest = re.sub(r"^[\s_]*(?=[/-][A-ZĐ])", "…", rest)  # "Số:      /KH-UBND", "Số -CTr/TU": left blank
             if found := NUMBER.search(rest):
                 h.number = canonical_number(found.group("num"))
                 h.number_known = not h.number.startswith("…")
                 h.symbol = symbol_of(h.number)
                 dated = rest[found.end():]
         if "ngày" in dated and "năm" in dated and h.date is None:
-            h.place, h.date = parse_date(dated)
+            h.signed_in, h.date = parse_date(dated)
             continue
-        if TITLE_LINE.match(line):
-            h.doc_type = DOC_TYPES[line]
-            h.title = " ".join(lines[i + 1 :]) or None
+        if doc_type := title_type(line):
+            h.doc_type = doc_type
+            rest_of_line = line[len(next(k for k, v in DOC_TYPES.items() if v == doc_type and line.startswith(k))):]
+            h.title = " ".join([rest_of_line.strip(), *lines[i + 1 :]]).strip() or None
             break
         if line.isupper() and h.number is None and not m:
             issuer_lines.append(line)
-    h.issuer = _issuer(issuer_lines)
+    h.issuer = issuer_name(issuer_lines)
     return h

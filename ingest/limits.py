@@ -8,9 +8,11 @@ paragraphs and characters) before python-docx builds its trees, the pages of a P
 extracting them and its text page by page. Every refusal is a ``TooLarge`` naming the
 file, the figure and the cap.
 
-The defaults keep the longest file they allow within seconds of parsing on one core
-(the development set's directives are 12,000 to 47,000 characters long), and the
-unpacked size of a .docx is tied to the largest upload (``Limits.for_upload``).
+The defaults are ``tracuu ingest``'s: a law or a code is one document, and the longest real
+one (about 600,000 characters) loads whole. An upload is parsed while its user waits, so it
+has caps of its own (``Limits.for_upload``: 200,000 characters unless a setting raises them;
+the development set's directives are 12,000 to 47,000 characters long), and the unpacked
+size of a .docx is tied to the largest upload.
 
 >>> check_text("một\\nhai\\nba", "mau.txt", Limits(lines=2))
 Traceback (most recent call last):
@@ -37,21 +39,41 @@ _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}  # what Word writes
 
 
+INGEST_CHARS = 1_000_000  # a code is one document: the longest real one is about 600,000 characters
+UPLOAD_CHARS = 200_000  # an upload is parsed while a user waits, in a child process under a timeout
+
+
+def lines_for(chars: int) -> int:
+    """The line cap that goes with a character cap: 15,000 lines for 200,000 characters
+    (a page capture writes a table cell a line, so its lines are short)."""
+    return max(15_000, chars * 3 // 40)
+
+
 @dataclass(frozen=True)
 class Limits:
+    """The caps of ``tracuu ingest`` (a trusted folder) by default; ``for_upload`` gives an upload's."""
+
     unpacked_bytes: int = 40 * MB  # the parts of a .docx, uncompressed, together (images included)
     xml_bytes: int = 20 * MB  # its XML parts, uncompressed, together (what python-docx builds trees of)
     parts: int = 1000  # entries in a .docx's zip
-    lines: int = 15_000  # lines of the text (a .docx paragraph, a table row, a PDF line)
-    chars: int = 200_000  # characters of the text
+    lines: int = lines_for(INGEST_CHARS)  # lines of the text (a .docx paragraph, a table row, a PDF line)
+    chars: int = INGEST_CHARS  # characters of the text
     pages: int = 500  # pages of a PDF
     styles: int = 10_000  # styles of a .docx (Word's own templates have a few hundred)
 
     @classmethod
-    def for_upload(cls, max_upload_mb: int) -> Limits:
-        """The default caps, a .docx unpacking to at most twice the largest upload, its XML
-        to at most the largest upload."""
-        return cls(unpacked_bytes=2 * max_upload_mb * MB, xml_bytes=max_upload_mb * MB)
+    def for_upload(cls, max_upload_mb: int, max_chars: int = UPLOAD_CHARS) -> Limits:
+        """An upload's caps: ``max_chars`` characters and the lines that go with them, a .docx
+        unpacking to at most twice the largest upload, its XML to at most the largest upload."""
+        return cls(unpacked_bytes=2 * max_upload_mb * MB, xml_bytes=max_upload_mb * MB, chars=max_chars,
+                   lines=lines_for(max_chars))
+
+    @classmethod
+    def for_ingest(cls, max_upload_mb: int) -> Limits:
+        """``tracuu ingest``'s caps: the default characters and lines (every real law loads), a
+        .docx unpacking to no less than an upload may."""
+        return cls(unpacked_bytes=max(cls.unpacked_bytes, 2 * max_upload_mb * MB),
+                   xml_bytes=max(cls.xml_bytes, max_upload_mb * MB))
 
 
 def vi_number(value: int) -> str:

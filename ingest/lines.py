@@ -25,6 +25,13 @@ _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _TERMINAL = tuple(".:;!?")
+_LONE_MARK = re.compile(r"^[*_#]+$")
+_ITEM = re.compile(r"^(?:[IVX]{1,5}(?:\.|\s?-)\s|\d{1,2}(?:\.\d{1,2})*(?:\.|\)|\s?-)\s?|\(\d{1,2}\)|[a-zđ]\)"
+                   r"|[-+•·▪●◦–]\s?|Điều\s+\d|Chương\s+[IVXLC\d]|Mục\s+\d|PHỤ LỤC)")
+LONG_LINE = 600  # a line this long may hold several items the capture ran together
+# Where a new item starts inside a long line: after a sentence's end, "2. ", "b) ", "- ", "Điều 5." (bold or not).
+_ITEM_START = re.compile(r"(?<=[.;:])\s+(?=(?:\*\*)?(?:\d{1,2}(?:\.\d{1,2})*\.\s|\(\d{1,2}\)\s|[a-zđ]\)\s|[-+•]\s"
+                         r"|Điều\s\d+\.))")
 
 
 @dataclass
@@ -35,6 +42,11 @@ class Line:
     number: int  # 1-based line number
     cells: list[str] | None = None  # a table row's cells, read the same way
     raw: str = ""  # the stripped line as written (markup and layout spaces kept)
+    span: int = 1  # lines of the text it covers (a capture's wrapped paragraph or table row covers several)
+
+    def follows(self, previous: Line) -> bool:
+        """Written on the line right after ``previous`` (no empty line or table cell between)."""
+        return self.number == previous.number + previous.span
 
     @property
     def ends_sentence(self) -> bool:
@@ -67,17 +79,49 @@ def cells_of(text: str) -> list[str] | None:
 
 
 def lines_of(text: str) -> list[Line]:
+    """The lines of ``text``; a page capture of the law portal is read by ``ingest.capture``
+    (its furniture dropped, its tables one line per row)."""
+    from ingest.capture import capture_lines
+
+    captured = capture_lines(text)
+    if captured is not None:
+        return captured
     out, pos = [], 0
     for number, raw in enumerate(text.split("\n"), 1):
-        stripped = raw.strip()
-        if stripped and not _SEPARATOR.match(stripped):
-            start = pos + (len(raw) - len(raw.lstrip()))
-            cells = cells_of(stripped)
-            reading = " | ".join(c for c in cells if c) if cells is not None else read(stripped)
-            if reading or cells:
-                out.append(Line(reading, start, start + len(stripped), number, cells, stripped))
+        out.extend(line_of(raw.strip(), pos + (len(raw) - len(raw.lstrip())), number))
         pos += len(raw) + 1
     return out
+
+
+def line_of(stripped: str, start: int, number: int) -> list[Line]:
+    """The lines read from one stripped line written at ``start``: none for an empty line, a
+    Markdown table separator or a lone emphasis mark; several for a very long line that
+    starts new numbered items or bullets within itself.
+
+    >>> [ln.text[:22] for ln in line_of("Giao các sở thực hiện: 1. Sở A lập kế hoạch. 2. Sở B thẩm định; " + "x" * 600, 0, 1)]
+    ['Giao các sở thực hiện:', '1. Sở A lập kế hoạch.', '2. Sở B thẩm định; xxx']
+    """
+    if not stripped or _SEPARATOR.match(stripped) or _LONE_MARK.match(stripped):
+        return []
+    cells = cells_of(stripped)
+    if cells is None and len(stripped) > LONG_LINE:
+        cuts = [0] + [m.start() for m in _ITEM_START.finditer(stripped)] + [len(stripped)]
+        if len(cuts) > 2:
+            pieces = [(a, stripped[a:b].rstrip()) for a, b in zip(cuts, cuts[1:])]
+            return [Line(read(p), start + a, start + a + len(p), number, None, p) for a, p in pieces if read(p)]
+    reading = " | ".join(c for c in cells if c) if cells is not None else read(stripped)
+    if not (reading or cells):
+        return []
+    return [Line(reading, start, start + len(stripped), number, cells, stripped)]
+
+
+def starts_item(text: str) -> bool:
+    """Whether a line (its reading) opens a numbered item, a lettered point, a bullet, an article.
+
+    >>> starts_item("2.1. Sở A"), starts_item("b) rà soát"), starts_item("- Sở B"), starts_item("tháng 7 năm 2099")
+    (True, True, True, False)
+    """
+    return bool(_ITEM.match(text))
 
 
 def wrap_width(lines: list[Line]) -> int | None:

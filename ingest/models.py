@@ -55,9 +55,24 @@ class Header:
     number_known: bool = False  # False when the number is left blank in the copy
     symbol: str | None = None  # "KH-UBND"
     doc_type: str | None = None  # "Kế hoạch", "Nghị quyết", "Nghị định", ...
+    # The jurisdiction: the province or city of a provincial issuer (UBND, HĐND, Tỉnh ủy, Sở …),
+    # by its name without "tỉnh"/"thành phố" ("Bình Thuận", "Hà Nội"); ``NATIONAL`` for the
+    # Government, the Prime Minister, ministries and central Party bodies; None when unknown.
     place: str | None = None
     date: str | None = None  # ISO, possibly partial ("2024-04") when the day is blank
     title: str | None = None
+    signer: str | None = None  # who signed ("Nguyễn Văn A"), when the copy or the portal says so
+    signed_in: str | None = None  # the place on the date line ("Hà Nội, ngày …"), where it was signed
+
+    def display_name(self) -> str:
+        """How the document is named to a user: "Kế hoạch 12/KH-UBND", "Kế hoạch (chưa ghi số)
+        của UBND tỉnh Mẫu" (``ingest.identity.display_name``); never a file name."""
+        from ingest.identity import display_name
+
+        return display_name(self)
+
+
+NATIONAL = "national"  # ``Header.place`` of a national issuer
 
 
 @dataclass(slots=True)

@@ -10,12 +10,28 @@ from pathlib import Path
 
 from ingest.assign import assign
 from ingest.bodies import Gazetteer
+from ingest.capture import metadata
 from ingest.catalog import Catalog, slug
 from ingest.errors import EmptyDocument
+from ingest.identity import adopted_on, apply_metadata, authority, finish
 from ingest.limits import Limits
+from ingest.lines import lines_of
 from ingest.models import Document
+from ingest.normalize import normalize
 from ingest.outline import parse
 from ingest.readers import read_bytes
+
+
+def identify(doc: Document) -> Document:
+    """Complete the header the text gave with a page capture's metadata block and the
+    jurisdiction (``ingest.identity``)."""
+    text = normalize(doc.source).text
+    if doc.header.issuer is None:
+        doc.header.issuer = authority([ln.text for ln in lines_of(text)[:80]])
+    doc.header = finish(apply_metadata(doc.header, metadata(text)))
+    if doc.header.date is None and doc.header.doc_type in ("Nghị quyết", "Luật", "Nghị quyết liên tịch", None):
+        doc.header.date = adopted_on(text)
+    return doc
 
 
 def sha256(data: bytes) -> str:
@@ -32,12 +48,12 @@ def parse_bytes(data: bytes, name: str, catalog: Catalog | None = None, gazettee
     """
     src = read_bytes(data, name, limits)
     entry = catalog.by_file(Path(name).name) if catalog else None
-    doc = parse(src.text, entry.id if entry else slug(name))
+    doc = identify(parse(src.text, entry.id if entry else slug(name)))
     if entry is None and catalog is not None and doc.header.number:
         match = catalog.by_number(doc.header.number)
         if match is not None and match.file is None:
             # The official text of a catalog-only document: it takes the catalog's id.
-            doc = parse(src.text, match.id)
+            doc = identify(parse(src.text, match.id))
     if not doc.clauses:
         raise EmptyDocument(name, "không tìm thấy nội dung nào để lập chỉ mục (no text to index)")
     doc.file = Path(name).name

@@ -252,6 +252,18 @@ def evaluate(
 
 
 @app.command()
+def audit(
+    docs_dir: Annotated[Path, typer.Argument(help="Folder of documents (.txt/.md/.docx/.pdf)", exists=True, file_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures and every file's as JSON")] = False,
+):
+    """Parse every file of a folder (no index) and say what was read: identity, bodies, failures."""
+    from service.audit import audit_dir, render
+
+    report = audit_dir(docs_dir)
+    typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else render(report))
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (default 127.0.0.1)")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000)")] = None,

@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.engine import Options
-from ingest.limits import Limits
+from ingest.limits import INGEST_CHARS, UPLOAD_CHARS, Limits
 
 
 class Settings(BaseSettings):
@@ -30,6 +30,9 @@ class Settings(BaseSettings):
                                                 "'*' = any (behind a proxy that checks the name itself).")
     admin_token: SecretStr | None = Field(None, description="Required by the upload endpoints; unset = they are off.")
     max_upload_mb: int = Field(20, ge=1, description="Largest upload accepted, in MB; a .docx may unpack to twice that.")
+    max_upload_chars: int = Field(UPLOAD_CHARS, ge=1000, le=INGEST_CHARS,
+                                  description="Longest text an upload may hold, in characters (lines in proportion); "
+                                              "`tracuu ingest` takes up to 1,000,000 (a whole code).")
     parse_timeout: float = Field(8.0, gt=0, description="Seconds an upload may take to be read (in a child process), and as many to be cut into index units, before it is refused; `tracuu ingest` has no such limit.")
     parse_memory_mb: int = Field(1024, ge=256, description="Memory (address space, MB) of the child process that reads an upload.")
     build_timeout: float = Field(120.0, gt=0, description="Seconds the build of an upload (reading, embedding, writing) may take before it is abandoned and the upload refused; the abandoned build never publishes. `tracuu ingest` has no such limit.")
@@ -50,14 +53,15 @@ class Settings(BaseSettings):
         return list(dict.fromkeys(["127.0.0.1", "localhost", "[::1]", *bound, *named]))
 
     def limits(self) -> Limits:
-        """What one file may unpack into (``ingest.limits``), tied to the largest upload."""
-        return Limits.for_upload(self.max_upload_mb)
+        """What one uploaded file may unpack into (``ingest.limits``), tied to the largest upload."""
+        return Limits.for_upload(self.max_upload_mb, self.max_upload_chars)
 
     def file_parser(self):
-        """``parse_bytes`` within ``limits()``, in this process (``tracuu ingest``, handed-over builds)."""
+        """``parse_bytes`` within ``tracuu ingest``'s limits (``Limits.for_ingest``: every real law
+        loads), in this process (``tracuu ingest``, handed-over builds)."""
         from ingest.pipeline import parse_bytes
 
-        return partial(parse_bytes, limits=self.limits())
+        return partial(parse_bytes, limits=Limits.for_ingest(self.max_upload_mb))
 
     def phraser(self):
         """The optional generative phraser, or None (the default: extractive answers)."""

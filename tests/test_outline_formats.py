@@ -53,7 +53,7 @@ def test_decree_header(decree):
     assert h.number == "99/2099/NĐ-CP" and h.number_known is True
     assert h.symbol == "NĐ-CP"
     assert h.date == "2099-02-01"
-    assert h.place == "Hà Nội"
+    assert h.place == "national" and h.signed_in == "Hà Nội"  # a national issuer, signed in Hà Nội
     assert h.doc_type == "Nghị định"
     assert h.issuer == "Chính phủ"
     assert h.title == "Quy định mẫu về thư viện số của Tỉnh Mẫu"
@@ -298,3 +298,201 @@ def test_unusable_fixtures_are_refused_by_name(name, error):
 def test_other_unusable_inputs(data, name, error):
     with pytest.raises(error, match=re.escape(name)):
         parse_bytes(data, name)
+
+
+# --- page captures of the national law portal (invented text in the portal's layout) -------
+
+BANNER = """|
+|
+Bản dịch này thuộc quyền sở hữu của **
+THƯ VIỆN PHÁP LUẬT**. Mọi hành vi sao chép mà không có sự đồng ý là vi phạm.
+X
+**
+CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI, HƯỚNG DẪN
+**
+Click vào phần bôi vàng để xem chi tiết.
+|
+|
+Đang tải văn bản...
+#
+"""
+METADATA = """**Số hiệu:**
+|
+{number}
+|
+|
+**Loại văn bản:**
+|
+Kế hoạch
+|
+**Nơi ban hành:**
+|
+Tỉnh Mẫu
+|
+|
+**Người ký:**
+|
+Trần Văn Mẫu
+|
+**Ngày ban hành:**
+|
+21/07/2099
+|
+|
+**Tình trạng:**
+|
+Đã biết
+|
+## Tóm tắt của trang về kế hoạch mẫu
+Ngày 21/7/2099, Ủy ban nhân dân tỉnh Mẫu ban hành kế hoạch mẫu về thư viện số.
+Xem chi tiết tại Kế hoạch mẫu.
+"""
+HEADER = """|
+**ỦY BAN NHÂN
+DÂN **
+TỈNH MẪU
+-------
+|
+**CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số: {written}
+|
+*Tỉnh Mẫu, ngày 21
+tháng 7 năm 2099*
+|
+**KẾ HOẠCH**
+Phát triển thư viện số tỉnh Mẫu (tài liệu kiểm thử)
+**I. MỤC TIÊU**
+**1.** Xây dựng thư viện số dùng chung cho các cơ quan
+của tỉnh Mẫu, bảo đảm kết nối với cơ sở dữ liệu quốc gia.
+**II. TỔ CHỨC THỰC HIỆN**
+Các cơ quan thực hiện theo bảng phân công dưới đây:
+|
+TT
+|
+Nhiệm vụ
+|
+Cơ quan chủ trì
+|
+Cơ quan phối hợp
+|
+Thời hạn
+|
+|
+1
+|
+Số hóa tài liệu lưu trữ
+dùng chung
+|
+Sở Nội vụ
+|
+Sở Khoa học và Công nghệ
+|
+Quý IV/2099
+|
+|
+2
+|
+Bố trí kinh phí vận hành
+|
+Sở Tài chính
+|
+Các sở, ngành liên quan
+|
+Hằng năm
+|
+|
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+|
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Trần Văn Mẫu
+|
+"""
+
+
+def capture(number: str = "7432/KH-UBND", written: str = "7432 /KH-UBND") -> bytes:
+    return (BANNER + METADATA.format(number=number) + HEADER.format(written=written)).encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def captured() -> Document:
+    return parse_bytes(capture(), "fixture-trang-chup-mau.md")
+
+
+def test_capture_furniture_is_not_text_of_any_clause(captured):
+    assert captured.clauses, "the capture parsed into no clause"
+    for c in captured.clauses:
+        for furniture in ("Bản dịch này", "THƯ VIỆN PHÁP LUẬT", "Số hiệu", "Đang tải", "Tóm tắt của trang", "Xem chi tiết"):
+            assert furniture not in c.text, (c.path, furniture)
+
+
+def test_capture_header_from_the_issuer_block_and_the_metadata(captured):
+    h = captured.header
+    assert h.number == "7432/KH-UBND" and h.number_known  # "Số: 7432 /KH-UBND": written with a space
+    assert h.issuer == "Ủy ban nhân dân tỉnh Mẫu"  # "ỦY BAN NHÂN / DÂN" wrapped inside the bold run
+    assert h.date == "2099-07-21"  # "ngày 21 / tháng 7 năm 2099" wrapped in the cell
+    assert h.doc_type == "Kế hoạch" and h.title.startswith("Phát triển thư viện số tỉnh Mẫu")
+    assert h.signer == "Trần Văn Mẫu"  # only the metadata block says who signed
+    assert h.place == "Mẫu"
+    assert h.display_name() == "Kế hoạch 7432/KH-UBND"
+
+
+def test_capture_table_rows_are_rows_of_cells():
+    from ingest.lines import lines_of
+
+    rows = [ln for ln in lines_of(capture().decode()) if ln.cells]
+    assert [ln.text for ln in rows] == [
+        "TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn",
+        "1 | Số hóa tài liệu lưu trữ dùng chung | Sở Nội vụ | Sở Khoa học và Công nghệ | Quý IV/2099",
+        "2 | Bố trí kinh phí vận hành | Sở Tài chính | Các sở, ngành liên quan | Hằng năm",
+    ]
+
+
+def test_capture_outline_and_closing_block(captured):
+    paths = [c.path for c in captured.clauses]
+    assert "I" in paths and "I.1" in paths and "II" in paths
+    one = captured.clause("I.1")
+    assert one.text.startswith("**1.** Xây dựng thư viện số") and "cơ sở dữ liệu quốc gia." in one.text
+    assert not any("Nơi nhận" in c.text or "Lưu: VT" in c.text for c in captured.clauses)
+    rows = [c for c in captured.clauses if c.kind == "row"]
+    assert any("Sở Tài chính" in c.text for c in rows)
+
+
+def test_capture_with_a_blank_number_says_so():
+    doc = parse_bytes(capture(number="Đang cập nhật", written="      /KH-UBND"), "fixture-trang-chup-chua-so.md")
+    assert doc.header.number == "…/KH-UBND" and not doc.header.number_known
+    assert doc.header.display_name() == "Kế hoạch (chưa ghi số) của UBND tỉnh Mẫu, ngày 21/7/2099"
+
+
+def test_capture_number_from_the_portal_when_the_copy_leaves_it_blank():
+    doc = parse_bytes(capture(written="…/KH-UBND"), "fixture-trang-chup-so-cong.md")
+    assert doc.header.number == "7432/KH-UBND" and doc.header.number_known
+
+
+# --- document identity from other headers (invented lines) ---------------------------------
+
+
+@pytest.mark.parametrize("lines, number, issuer, place", [
+    (["ĐẢNG BỘ TỈNH MẪU", "TỈNH ỦY", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số -CTr/TU", "Tỉnh Mẫu, ngày 2 tháng 3 năm 2099",
+      "CHƯƠNG TRÌNH", "hành động mẫu"], "…-CTr/TU", "Tỉnh ủy tỉnh Mẫu", "Mẫu"),
+    (["BAN CHẤP HÀNH TRUNG ƯƠNG", "VĂN PHÒNG", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 99-TB/VPTW",
+      "Hà Nội, ngày 2 tháng 3 năm 2099", "THÔNG BÁO", "kết luận mẫu"], "99-TB/VPTW", "Văn phòng Trung ương Đảng",
+     "national"),
+    (["BỘ TÀI CHÍNH", "CỤC THUẾ", "Số: 5348/CT-CS", "V/v mẫu", "Hà Nội, ngày 2 tháng 3 năm 2099", "CÔNG VĂN", "mẫu"],
+     "5348/CT-CS", "Cục Thuế", "national"),
+    (["ỦY BAN NHÂN DÂN", "TỈNH MẪU", "Số: …/KH-UBND", "Tỉnh Mẫu, ngày     tháng 7 năm 2099", "KẾ HOẠCH", "mẫu"],
+     "…/KH-UBND", "Ủy ban nhân dân tỉnh Mẫu", "Mẫu"),
+])
+def test_identity_from_headers(lines, number, issuer, place):
+    from ingest.identity import finish
+
+    h = finish(parse_header(lines))
+    assert (h.number, h.issuer, h.place) == (number, issuer, place)
+    assert h.date and h.date.startswith("2099-0")
