@@ -166,6 +166,20 @@ class _Reader:
             if not line or line not in head:
                 break
             end = nxt
+        return self._name_wrapped(t, body_from, end)
+
+    def _name_wrapped(self, t: _Text, body_from: int, end: int) -> int:
+        """A heading whose body's name the line break cuts ("4. Sở Tài" / "chính", "5. Sở Văn" /
+        "hóa, Thể thao và Du lịch") runs on to the next line: its end is that line's end."""
+        text = t.norm.text
+        if end >= len(text) or text[end] != "\n" or not text[end + 1 : end + 2].islower():
+            return end
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt == -1 else nxt
+        joined = text[body_from:nxt].replace("\n", " ")
+        cut = end - body_from
+        if any(b.start < cut < b.end for b in self.bodies(joined)):
+            return nxt
         return end
 
     def _addressees(self, c: Clause, t: _Text, body_from: int, heading_end: int) -> list[_Owner]:
