@@ -56,7 +56,11 @@ _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nh
                     r"|tong hop|gui|trinh|ban hanh|cung ung|cung cap|bo tri|bao dam|dam bao|tang cuong|day manh|khan truong"
                     r"|chu dong|tiep tuc|kip thoi|thuong xuyen|dinh ky|hang nam|can cu|phu trach|quan ly|giam sat|danh gia"
                     r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua)")
-_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:\s*$")
+_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:[\s*_]*$")
+# An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
+_LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
+_LABEL_ROLE = {"chu tri": "chủ trì", "phoi hop": "phối hợp", "thuc hien": "thực hiện", "dau moi": "đầu mối"}
+_TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
                           r"(?:cac \w+\s*:\s*)?")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
@@ -255,13 +259,48 @@ class _Reader:
         if pending is not None:
             segments.append((pending, len(text)))
         previous, carried = "", owners
+        due = self._time_label(t, segments)
         for s, e in segments:
+            if self._labelled(c, t, s, e, due):
+                previous = text[s:e]
+                continue
             if (m := _LEAD_IN_LIST.search(fold(previous))) and self._listed_after(c, t, s, e, m):
                 previous = text[s:e]
                 continue
             # a sentence without a subject of its own goes on with the last one ("X xây dựng …; báo cáo …")
             carried = self.segment(c, t, s, e, carried) or carried
             previous = text[s:e]
+
+    @staticmethod
+    def _time_label(t: _Text, segments: list[tuple[int, int]]) -> list[dict]:
+        """The deadline an activity's "Thời gian thực hiện: …" line gives."""
+        for s, e in segments:
+            seg = t.text[s:e]
+            lead = _MARKER.match(seg)
+            seg = seg[lead.end():] if lead else seg
+            if m := _TIME_LABEL.match(fold(seg)):
+                return [d.to_dict() for d in deadlines(seg[m.end():], cell=True)] or (
+                    [{"text": seg[m.end():].strip(" .;"), "due": _year_due(seg[m.end():])}] if seg[m.end():].strip() else [])
+        return []
+
+    def _labelled(self, c: Clause, t: _Text, s: int, e: int, due: list[dict]) -> bool:
+        """"Đơn vị chủ trì: X." / "Đơn vị phối hợp thực hiện: Y.": the activity's lead and partners
+        (of the clause the lines sit in, and of the activity above when the lines are its bullets)."""
+        seg = t.text[s:e]
+        lead = _MARKER.match(seg)
+        off = s + (lead.end() if lead else 0)
+        m = _LABEL.match(fold(t.text[off:e]))
+        if not m:
+            return False
+        role, value = _LABEL_ROLE[m["role"]], t.text[off + m.end() : e]
+        parent = self.by_id.get(c.parent) if c.parent else None
+        targets = [c] + ([parent] if parent is not None and c.kind == "bullet" and s == 0 else [])
+        for b in _joint(value, self.bodies(value)):
+            at = off + m.end() + b.start
+            for target in targets:
+                self._emit(target, _Owner(b.name, *t.span(at, at + len(b.name)), b.group, "sentence"), role,
+                           m.group(0).strip(" :*_"), "sentence", *t.span(s, e), deadlines=due)
+        return True
 
     def _listed_after(self, c: Clause, t: _Text, s: int, e: int, m: re.Match) -> bool:
         """"Trách nhiệm chỉ đạo thực hiện: X; Y." / "Cơ quan chủ trì: X": the bodies listed."""
