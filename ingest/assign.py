@@ -176,15 +176,20 @@ class _Reader:
         """A heading whose body's name the line break cuts ("4. Sở Tài" / "chính", "5. Sở Văn" /
         "hóa, Thể thao và Du lịch") runs on to the next line: its end is that line's end."""
         text = t.norm.text
-        if end >= len(text) or text[end] != "\n" or not text[end + 1 : end + 2].islower():
+        if end >= len(text) or text[end] != "\n" or not text[end + 1 : end + 2].strip():
             return end
         nxt = text.find("\n", end + 1)
         nxt = len(text) if nxt == -1 else nxt
         joined = text[body_from:nxt].replace("\n", " ")
         cut = end - body_from
-        if any(b.start < cut < b.end for b in self.bodies(joined)):
+        if not any(b.start < cut < b.end for b in self.bodies(joined)):
+            return end
+        if text[end + 1].islower():
             return nxt
-        return end
+        # a capital on the next line may open the body text ("2. Giao Sở Xây dựng" / "Chủ trì, …"):
+        # the name runs on only when the first line ends in a bare head ("1. Sở" / "Công Thương")
+        first = self.bodies(text[body_from:end])
+        return end if first and first[-1].end >= len(text[body_from:end].rstrip(" *_")) else nxt
 
     def _addressees(self, c: Clause, t: _Text, body_from: int, heading_end: int) -> list[_Owner]:
         """The bodies a heading addresses, when the heading is an address and not a sentence."""
