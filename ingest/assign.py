@@ -182,12 +182,14 @@ class _Reader:
         nxt = len(text) if nxt == -1 else nxt
         joined = text[body_from:nxt].replace("\n", " ")
         cut = end - body_from
-        if not any(b.start < cut < b.end for b in self.bodies(joined)):
+        spans = [b for b in self.bodies(joined) if b.start < cut < b.end]
+        if not spans:
             return end
-        if text[end + 1].islower():
+        if text[end + 1].islower() or not joined[spans[0].end :].strip(" *_:"):
             return nxt
         # a capital on the next line may open the body text ("2. Giao Sở Xây dựng" / "Chủ trì, …"):
-        # the name runs on only when the first line ends in a bare head ("1. Sở" / "Công Thương")
+        # the name runs on when the first line ends in a bare head ("1. Sở" / "Công Thương") or
+        # the name is all the next line holds ("6. Sở Ngoại" / "Vụ")
         first = self.bodies(text[body_from:end])
         return end if first and first[-1].end >= len(text[body_from:end].rstrip(" *_")) else nxt
 
