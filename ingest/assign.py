@@ -121,6 +121,19 @@ class _Reader:
         self.owners: dict[str, list[_Owner]] = {}
         self.listed: dict[str, list[_Owner]] = {}  # bullets that list the bodies a heading addresses
         self.out: list[Assignment] = []
+        self.wrong: dict[tuple[str, str], None] = {}  # (clause label, words) of dates the calendar lacks
+
+    def dates(self, c: Clause, text: str, cell: bool = False) -> list[dict]:
+        """The deadlines of ``text`` as dicts; a date that cannot exist is noted for a warning."""
+        wrong: list[str] = []
+        found = [d.to_dict() for d in deadlines(text, cell=cell, wrong=wrong)]
+        for w in wrong:
+            self.wrong[(c.label or c.path, w)] = None
+        return found
+
+    def warnings(self) -> list[str]:
+        return [f"{label}: thời hạn «{words}» không phải ngày có thật trên lịch; đã bỏ qua thời hạn này"
+                for label, words in self.wrong]
 
     def bodies(self, text: str) -> list[Body]:
         return find_bodies(text, self.gaz)
@@ -266,7 +279,7 @@ class _Reader:
         if pending is not None:
             segments.append((pending, len(text)))
         previous, carried = "", owners
-        due = self._time_label(t, segments)
+        due = self._time_label(c, t, segments)
         for s, e in segments:
             if self._labelled(c, t, s, e, due):
                 previous = text[s:e]
@@ -278,15 +291,14 @@ class _Reader:
             carried = self.segment(c, t, s, e, carried) or carried
             previous = text[s:e]
 
-    @staticmethod
-    def _time_label(t: _Text, segments: list[tuple[int, int]]) -> list[dict]:
+    def _time_label(self, c: Clause, t: _Text, segments: list[tuple[int, int]]) -> list[dict]:
         """The deadline an activity's "Thời gian thực hiện: …" line gives."""
         for s, e in segments:
             seg = t.text[s:e]
             lead = _MARKER.match(seg)
             seg = seg[lead.end():] if lead else seg
             if m := _TIME_LABEL.match(fold(seg)):
-                return [d.to_dict() for d in deadlines(seg[m.end():], cell=True)] or (
+                return self.dates(c, seg[m.end():], cell=True) or (
                     [{"text": seg[m.end():].strip(" .;"), "due": _year_due(seg[m.end():])}] if seg[m.end():].strip() else [])
         return []
 
@@ -349,7 +361,7 @@ class _Reader:
             until = groups[k + 1][0][0].start if k + 1 < len(groups) else len(body)
             window = body[words_from:until]
             roles, cue = self._roles(folded[words_from:until], 0)
-            dl = [d.to_dict() for d in deadlines(window)] or ([d.to_dict() for d in deadlines(body)] if k == 0 else [])
+            dl = self.dates(c, window) or (self.dates(c, body) if k == 0 else [])
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
             people = [_Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
@@ -409,7 +421,10 @@ class _Reader:
         headers = list(c.cells)
         kinds = {h: column_kind(h) for h in headers}
         due = next((v for h, v in c.cells.items() if kinds[h] == "deadline" and v), "")
-        dl = [d.to_dict() for d in deadlines(due, cell=True)] or ([{"text": due, "due": _year_due(due)}] if due else [])
+        known = len(self.wrong)
+        dl = self.dates(c, due, cell=True)
+        if not dl and due and len(self.wrong) == known:
+            dl = [{"text": due, "due": _year_due(due)}]  # "2025 - 2030": the end of its last year
         t = _Text(self.doc, c.start, c.end, True)
         for h, value in c.cells.items():
             role = {"lead": "chủ trì", "partner": "phối hợp"}.get(kinds[h])
@@ -528,5 +543,9 @@ def _merge(found: list[Assignment]) -> list[Assignment]:
 
 
 def assign(doc: Document, gazetteer: Gazetteer | None = None, wrapped: bool = False) -> list[Assignment]:
-    """The assignments of every clause of ``doc``, in document order."""
-    return _merge(_Reader(doc, gazetteer, wrapped).run())
+    """The assignments of every clause of ``doc``, in document order. A deadline whose date
+    cannot exist ("31/6/2025") is left out and named in ``doc.warnings``."""
+    reader = _Reader(doc, gazetteer, wrapped)
+    found = _merge(reader.run())
+    doc.warnings += [w for w in reader.warnings() if w not in doc.warnings]
+    return found
