@@ -132,8 +132,10 @@ class _Reader:
             return "", 0
         for kind in ("party_heads", "place_heads", "singletons", "heads"):
             if n := _at(t, i, self.v[kind]):
-                if t[i].text.isupper() and len(t[i].text) > 1 and kind != "singletons":
-                    continue  # capitals of a title line ("TỔ CHỨC THỰC HIỆN"): only whole singletons
+                if t[i].text.isupper() and len(t[i].text) > 1 and kind != "singletons" \
+                        and not any(p[0] == t[i].text for p in self.v[kind].by_first.get(t[i].text.lower(), ())):
+                    continue  # capitals of a title line ("TỔ CHỨC THỰC HIỆN"): only whole singletons and
+                    # the abbreviations the vocabulary writes so ("UBND", "HĐND", "BQL")
                 return kind.removesuffix("_heads").removesuffix("s"), n
         return "", 0
 
@@ -295,13 +297,17 @@ class _Reader:
             if (inner := self.name_at(j)) is not None and inner[1] == "body":
                 return inner[0], "body"
             end = self.complement(j, need_cap=True)
+            if end == j and j + 1 < len(t) and t[j].text == "và" and self._capital_part(j + 1):
+                end = self.complement(j + 1, need_cap=True)  # "Ban Tuyên giáo và Dân vận Tỉnh ủy"
             if end > j:
                 return end + self.place(end), "body"
             p = self.place(j)
             return (j + p, "body") if p or t[i].text in ("Đảng ủy", "Ban Thường vụ", "Ban Chấp hành") else None
         if kind in ("place", "singleton"):
             if p := self.place(j):
-                return j + p, "body"
+                # "Ủy ban nhân dân các xã, phường", "UBND các tỉnh, thành phố": every one of them
+                every = t[j].text in ("các", "Các") or _at(t, j, self.v["every_place"])
+                return j + p, "group" if every and kind == "place" else "body"
             end = self.complement(j, need_cap=True) if kind == "place" else j
             return end + self.place(end), "body"
         end = self.complement(j, need_cap=True)
