@@ -49,7 +49,7 @@ _CUES = {
 _PARTNERS = re.compile(r"\bphoi hop\s*(?:chat che\s+)?(?:voi|cung)\b|\bvoi su phoi hop cua\b")
 _SUPPORT = re.compile(r"\bphoi hop\b")
 _REPORT = re.compile(r"\bbao cao\b")
-_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|\bqua\s*$")
+_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
 _DIRECTS = re.compile(r"\bchi dao\s*$")
 _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nhiem|la |lam |lanh dao|chi dao|thuc hien"
                     r"|trien khai|xay dung|to chuc|huong dan|theo doi|don doc|kiem tra|ra soat|nghien cuu|de xuat|bao cao"
@@ -63,7 +63,7 @@ _LABEL_ROLE = {"chu tri": "chủ trì", "phoi hop": "phối hợp", "thuc hien":
 _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
                           r"(?:cac \w+\s*:\s*)?")
-_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
+_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|thong qua)\s*$")
 _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
 
 
@@ -357,6 +357,7 @@ class _Reader:
             else:
                 groups.append(([b], b.end))
         taken = {b.start for g, _ in groups for b in g}
+        partner_leads = False  # "Các sở, ngành phối hợp với Sở X …": Sở X leads the collective
         for k, (actors, words_from) in enumerate(groups):
             until = groups[k + 1][0][0].start if k + 1 < len(groups) else len(body)
             window = body[words_from:until]
@@ -365,9 +366,15 @@ class _Reader:
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
             people = [_Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
+            if k == 0 and people and all(a.group for a in people) and roles[0] == "thực hiện" \
+                    and _PARTNERS.match(folded[words_from:until].lstrip(" ,:")) \
+                    and any(not b.group and b.start >= words_from for b in found if b.start not in taken):
+                partner_leads, roles = True, ["phối hợp", *roles[1:]]
             for a in people:
                 self._emit(c, a, roles[0], cue, a.source, *span, roles=roles, deadlines=dl)
         for b, role, why in self._others(body, folded, found, taken):
+            if partner_leads and role == "phối hợp" and not b.group:
+                role, partner_leads = "chủ trì", False
             self._emit(c, _Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence"), role, why,
                        "sentence", *t.span(off, e))
         return [_Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in subject]
