@@ -30,7 +30,7 @@ from ingest.bodies import Body, Gazetteer, find_bodies
 from ingest.deadlines import deadlines
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import fold, normalize
-from ingest.tables import column_kind
+from ingest.tables import cell_kind, column_kind, content_kinds
 
 # In order of precedence: an answer leads with the first role an assignment has.
 ROLES = ("đầu mối", "chủ trì", "theo dõi, đôn đốc", "tham mưu", "thực hiện", "phối hợp", "báo cáo", "nhận báo cáo")
@@ -121,7 +121,8 @@ class _Reader:
         self.owners: dict[str, list[_Owner]] = {}
         self.listed: dict[str, list[_Owner]] = {}  # bullets that list the bodies a heading addresses
         self.out: list[Assignment] = []
-        self.wrong: dict[tuple[str, str], None] = {}  # (clause label, words) of dates the calendar lacks
+        self.wrong: dict[tuple[str, str], None] = {}
+        self.tables: dict[tuple, list[str]] = {}  # (container, header) -> column kinds  # (clause label, words) of dates the calendar lacks
 
     def dates(self, c: Clause, text: str, cell: bool = False) -> list[dict]:
         """The deadlines of ``text`` as dicts; a date that cannot exist is noted for a warning."""
@@ -426,7 +427,7 @@ class _Reader:
         if not c.cells:
             return
         headers = list(c.cells)
-        kinds = {h: column_kind(h) for h in headers}
+        kinds = dict(zip(headers, self._table_kinds(c, headers)))
         due = next((v for h, v in c.cells.items() if kinds[h] == "deadline" and v), "")
         known = len(self.wrong)
         dl = self.dates(c, due, cell=True)
@@ -447,11 +448,26 @@ class _Reader:
                 span = t.span(pos, pos + len(b.name)) if pos >= 0 else (-1, -1)
                 self._emit(c, _Owner(b.name, *span, b.group, "table"), r, f"cột {h}", "table", c.start, c.end,
                            deadlines=dl)
-            if not found and value.strip():
+            if not found and cell_kind(value) == "text" and value.strip()[:1].isupper():
                 name = " ".join(value.split())
                 pos = t.text.find(name, at)
                 span = t.span(pos, pos + len(name)) if pos >= 0 else (-1, -1)
                 self._emit(c, _Owner(name, *span, False, "table"), role, f"cột {h}", "table", c.start, c.end, deadlines=dl)
+
+    def _table_kinds(self, c: Clause, headers: list[str]) -> list[str]:
+        """The kinds of a table's columns, by header and by what the cells of all its rows hold."""
+        table = c
+        while table.parent and self.by_id[table.parent].kind == "row":
+            table = self.by_id[table.parent]
+        key = (table.parent, tuple(headers))
+        if key not in self.tables:
+            rows = [r for r in self.doc.clauses if r.kind == "row" and r.parent in (table.parent, table.id)
+                    and r.cells and list(r.cells) == headers]
+            rows += [r for r in self.doc.clauses if r.kind == "row" and r.cells and list(r.cells) == headers
+                     and r.parent and self.by_id[r.parent].kind == "row" and r not in rows]
+            columns = [[r.cells.get(h, "") for r in rows] for h in headers]
+            self.tables[key] = content_kinds([column_kind(h) for h in headers], columns)
+        return self.tables[key]
 
     def _emit(self, c: Clause, o: _Owner, role: str, cue: str, source: str, seg_start: int, seg_end: int,
               roles: list[str] | None = None, deadlines: list[dict] | None = None) -> None:

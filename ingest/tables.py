@@ -10,6 +10,8 @@ bodies ("Cơ quan chủ trì", "Đơn vị thực hiện", "Cơ quan phối hợ
 ['number', 'task', 'lead', 'partner', 'deadline']
 >>> column_kinds(["THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]) is None
 True
+>>> column_kinds(["Chỉ tiêu", "Đơn vị tính", "Năm 2030", "Cơ quan theo dõi"])
+['task', 'unit', 'other', 'lead']
 >>> row_number("III"), row_number("2.1"), row_number("a)"), row_number("Xây dựng")
 ('III', '2.1', 'a', None)
 """
@@ -23,6 +25,7 @@ from ingest.normalize import fold
 # Header words → column kind, tried in order on the folded header cell.
 _KINDS = [
     ("number", re.compile(r"^(?:s?tt|so tt|so thu tu|stt\.?)$")),
+    ("unit", re.compile(r"^(?:don vi tinh|dvt|don vi do)\b|^don vi\s*:")),
     ("partner", re.compile(r"phoi hop")),
     ("deadline", re.compile(r"thoi gian|thoi han|tien do|hoan thanh|thoi diem|^nam$")),
     ("product", re.compile(r"san pham|ket qua|hinh thuc|dau ra")),
@@ -75,6 +78,51 @@ def looks_like_time(text: str) -> bool:
     (True, True, False)
     """
     return bool(_TIME.match(" ".join(fold(text).split())))
+
+
+_VALUE = re.compile(r"[\d.,%‰\s/+~<>≤≥-]+(?:\s*[a-zđ%²³/]{1,10})?|[a-zđ%²³/ ]{1,14}")  # on folded text
+
+
+def cell_kind(text: str) -> str:
+    """What a cell holds: body | time | value | text ("" when empty).
+
+    >>> [cell_kind(c) for c in ["Sở Tài chính", "Năm 2025; Năm 2030", "%", "95,5", "Xây dựng đề án", ""]]
+    ['body', 'time', 'value', 'value', 'text', '']
+    """
+    from ingest.bodies import find_bodies
+
+    t = " ".join(text.replace("*", " ").split())
+    if not t:
+        return ""
+    if _VALUE.fullmatch(fold(t)) and (t[:1].isdigit() or t == t.lower()):
+        return "value"  # "95,5", "≥ 80%", "%", "km", "tỷ đồng"
+    if looks_like_time(t):
+        return "time"
+    found = find_bodies(t)
+    return "body" if found and found[0].start <= 1 else "text"
+
+
+def content_kinds(kinds: list[str], columns: list[list[str]]) -> list[str]:
+    """Column kinds corrected by what their cells hold: a body column whose cells are mostly
+    times is the time column, mostly numbers or units a value column ("%", "km"); a column
+    headed "Đơn vị" whose cells are mostly body names is the lead column.
+
+    >>> content_kinds(["task", "lead", "lead"], [["Xây dựng đề án"], ["%"], ["Sở Y tế"]])
+    ['task', 'value', 'lead']
+    >>> content_kinds(["task", "lead", "partner"], [["Báo cáo"], ["Năm 2025; Năm 2030"], ["Sở Y tế"]])
+    ['task', 'deadline', 'partner']
+    """
+    out = list(kinds)
+    for j, (kind, cells) in enumerate(zip(kinds, columns)):
+        held = [k for k in map(cell_kind, cells) if k]
+        if kind not in ("lead", "partner") or not held:
+            continue
+        share = {k: held.count(k) / len(held) for k in set(held)}
+        if share.get("time", 0) > 0.5:
+            out[j] = "deadline" if "deadline" not in kinds else "other"
+        elif share.get("value", 0) > 0.5:
+            out[j] = "value"
+    return out
 
 
 # --- reading tables line by line (called by the outline builder) ----------------------------
