@@ -38,7 +38,9 @@ RESPONSIBLE = ROLES[:5]  # roles that make a body answer "who does this?"
 
 _MARKER = re.compile(r"^\s*(?:[#*_]+\s*|[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*|(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)(?:\.|\s?-)\s*"
                      r"|[a-zđ]\)\s*|Điều\s+\d+\s*[.:]?\s*)+")
-_LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|trong do,?|ngoai ra,?|doi voi)\s+", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|trong do,?|ngoai ra,?|doi voi"
+                      r"|(?:pho )?chu tich|bo truong|thu truong(?: cac)?|(?:pho )?giam doc|truong ban|cuc truong"
+                      r"|vu truong|chanh van phong|nguoi dung dau)\s+", re.IGNORECASE)  # a title stands for its body
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
 _CUES = {
     "đầu mối": re.compile(r"\b(?:co quan|don vi) (?:dau moi|thuong truc)\b|\b(?:lam|la) (?:dau moi|thuong truc)\b|\bdau moi\b"),
@@ -299,8 +301,11 @@ class _Reader:
             lead = _MARKER.match(seg)
             seg = seg[lead.end():] if lead else seg
             if m := _TIME_LABEL.match(fold(seg)):
-                return self.dates(c, seg[m.end():], cell=True) or (
-                    [{"text": seg[m.end():].strip(" .;"), "due": _year_due(seg[m.end():])}] if seg[m.end():].strip() else [])
+                known, value = len(self.wrong), seg[m.end():]
+                found = self.dates(c, value, cell=True)
+                if found or len(self.wrong) > known or not value.strip(" .;*_"):
+                    return found
+                return [{"text": value.strip(" .;*_"), "due": _year_due(value)}]
         return []
 
     def _labelled(self, c: Clause, t: _Text, s: int, e: int, due: list[dict]) -> bool:
