@@ -144,6 +144,8 @@ class _Reader:
         n = _at(t, i + 1, self.v["heads"])
         if n and t[i + 1].cap and i + 1 + n < len(t) and t[i + 1 + n].text == ":":
             return "list", n + 2  # "Các Bộ: Công Thương, Xây dựng"
+        if n and t[i + 1].cap and self._capital_part(i + 1 + n):
+            return "named_group", 1 + n  # "các Ban Xây dựng Đảng": every one of the bodies so named
         if n := _at(t, i + 1, self.v["group_nouns"], fold_case=True):
             return "group", 1 + n
         n = _at(t, i + 1, self.v["place_heads"]) or _at(t, i + 1, self.v["heads"])
@@ -293,6 +295,9 @@ class _Reader:
             return j, "group"
         if kind == "list":
             return j, "list"
+        if kind == "named_group":
+            end = self.complement(j, need_cap=True)
+            return end + self.place(end), "group"
         if kind == "party":
             if (inner := self.name_at(j)) is not None and inner[1] == "body":
                 return inner[0], "body"
