@@ -440,7 +440,7 @@ class _Reader:
             dl = [{"text": due, "due": _year_due(due)}]  # "2025 - 2030": the end of its last year
         t = _Text(self.doc, c.start, c.end, True)
         for h, value in c.cells.items():
-            role = {"lead": "chủ trì", "partner": "phối hợp"}.get(kinds[h])
+            role = {"lead": "chủ trì", "partner": "phối hợp", "lead_partner": "chủ trì"}.get(kinds[h])
             if not role or not value:
                 continue
             at = max(0, t.text.find(value[:24]))
@@ -449,6 +449,8 @@ class _Reader:
                 r = role
                 if role == "chủ trì" and i > 0 and _DIRECTS.search(fold(value[: b.start])[-12:]):
                     r = "thực hiện"  # "Bộ Tài chính chỉ đạo Sở Giao dịch …": directed, under the lead
+                elif kinds[h] == "lead_partner" and i > 0:
+                    r = "phối hợp"  # "Sở Y tế; Sở Tài chính, các sở liên quan": the first leads
                 pos = t.text.find(b.name, at)
                 span = t.span(pos, pos + len(b.name)) if pos >= 0 else (-1, -1)
                 self._emit(c, _Owner(b.name, *span, b.group, "table"), r, f"cột {h}", "table", c.start, c.end,

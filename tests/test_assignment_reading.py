@@ -181,3 +181,12 @@ Phụ lục
     assert set(roles.values()) == {"chủ trì", "phối hợp"} and len(roles) >= 2
     lead = next(a for a in doc.assignments if a.agency == "Sở Tài chính")
     assert [d["due"] for d in lead.deadlines] == ["2025-12-31"]
+
+
+def test_a_column_of_lead_and_partners_gives_the_first_body_the_lead():
+    text = """KẾ HOẠCH
+Phụ lục
+| TT | Nội dung | Đơn vị chủ trì/phối hợp | Thời gian |
+| 1 | Xây dựng cơ sở dữ liệu ngành y tế | Sở Y tế; Sở Tài chính, các sở liên quan | Quý IV/2026 |
+"""
+    assert _of(_read(text), "T1.1") == {"Sở Y tế": "chủ trì", "Sở Tài chính": "phối hợp", "các sở liên quan": "phối hợp"}
