@@ -117,6 +117,8 @@ def test_names_are_neither_padded_nor_cut():
     assert names("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương") == [
         ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", True)]
     assert names("UBND cấp xã") == [("UBND cấp xã", True)]
+    assert names("Đề nghị Báo và Phát thanh, Truyền hình tỉnh đẩy mạnh tuyên truyền") == [
+        ("Báo và Phát thanh, Truyền hình tỉnh", False)]
     assert names("Đề nghị Văn phòng Tỉnh ủy và các Ban Xây dựng Đảng tăng cường") == [
         ("Văn phòng Tỉnh ủy", False), ("các Ban Xây dựng Đảng", True)]
 
