@@ -124,7 +124,8 @@ class _Reader:
         self.listed: dict[str, list[_Owner]] = {}  # bullets that list the bodies a heading addresses
         self.out: list[Assignment] = []
         self.wrong: dict[tuple[str, str], None] = {}
-        self.tables: dict[tuple, list[str]] = {}  # (container, header) -> column kinds  # (clause label, words) of dates the calendar lacks
+        self.tables: dict[tuple, list[str]] = {}  # (container, header) -> column kinds
+        self.collective: set[str] = set()  # names read as every body of a kind  # (clause label, words) of dates the calendar lacks
 
     def dates(self, c: Clause, text: str, cell: bool = False) -> list[dict]:
         """The deadlines of ``text`` as dicts; a date that cannot exist is noted for a warning."""
@@ -139,7 +140,9 @@ class _Reader:
                 for label, words in self.wrong]
 
     def bodies(self, text: str) -> list[Body]:
-        return find_bodies(text, self.gaz)
+        found = find_bodies(text, self.gaz)
+        self.collective.update(b.name for b in found if b.collective)
+        return found
 
     def run(self) -> list[Assignment]:
         for c in self.doc.clauses:  # pre-order: a heading is read before what it heads
@@ -372,14 +375,14 @@ class _Reader:
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
             people = [_Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
-            if k == 0 and people and all(a.group for a in people) and roles[0] == "thực hiện" \
+            if k == 0 and people and all(a.group or a.name in self.collective for a in people) and roles[0] == "thực hiện" \
                     and _PARTNERS.match(folded[words_from:until].lstrip(" ,:")) \
-                    and any(not b.group and b.start >= words_from for b in found if b.start not in taken):
+                    and any(not b.collective and b.start >= words_from for b in found if b.start not in taken):
                 partner_leads, roles = True, ["phối hợp", *roles[1:]]
             for a in people:
                 self._emit(c, a, roles[0], cue, a.source, *span, roles=roles, deadlines=dl)
         for b, role, why in self._others(body, folded, found, taken):
-            if partner_leads and role == "phối hợp" and not b.group:
+            if partner_leads and role == "phối hợp" and not b.collective:
                 role, partner_leads = "chủ trì", False
             self._emit(c, _Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence"), role, why,
                        "sentence", *t.span(off, e))
@@ -479,7 +482,7 @@ class _Reader:
     def _emit(self, c: Clause, o: _Owner, role: str, cue: str, source: str, seg_start: int, seg_end: int,
               roles: list[str] | None = None, deadlines: list[dict] | None = None) -> None:
         self.out.append(Assignment(c.id, o.name, role, cue, source, o.start, o.end, seg_start, seg_end, o.group,
-                                   roles or [role], deadlines or []))
+                                   roles or [role], deadlines or [], o.group or o.name in self.collective))
 
 
 def _sentence_case(text: str) -> str:

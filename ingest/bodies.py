@@ -48,6 +48,7 @@ class Body:
     start: int
     end: int
     group: bool = False  # addressed as a group ("các sở, ban, ngành")
+    collective: bool = False  # every body of a kind: a group, or "UBND các xã, phường", "UBND cấp xã"
 
 
 @dataclass
@@ -312,7 +313,7 @@ class _Reader:
             if p := self.place(j):
                 # "Ủy ban nhân dân các xã, phường", "UBND các tỉnh, thành phố": every one of them
                 every = t[j].text in ("các", "Các") or _at(t, j, self.v["every_place"])
-                return j + p, "group" if every and kind == "place" else "body"
+                return j + p, "collective" if every and kind == "place" else "body"
             end = self.complement(j, need_cap=True) if kind == "place" else j
             return end + self.place(end), "body"
         end = self.complement(j, need_cap=True)
@@ -335,7 +336,7 @@ class _Reader:
             while end > i + 1 and (not t[end - 1].word or t[end - 1].text in ("và", "các")):
                 end -= 1
             s, e = t[i].start, t[end - 1].end
-            out.append(Body(" ".join(self.text[s:e].split()), s, e, kind == "group"))
+            out.append(Body(" ".join(self.text[s:e].split()), s, e, kind == "group", kind in ("group", "collective")))
             i = end
         return out
 

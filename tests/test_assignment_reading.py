@@ -100,8 +100,9 @@ def test_through_a_body_is_its_advice_not_a_report_it_receives():
 def test_collective_addressees_are_marked_and_specific_bodies_are_not():
     doc = _read(PLAN)
     cid = doc.clause("III.6").id
-    group = {a.agency: a.group for a in doc.assignments if a.clause_id == cid}
-    assert group == {"UBND các xã, phường": True, "Sở Nội vụ": False}
+    collective = {a.agency: a.collective for a in doc.assignments if a.clause_id == cid}
+    assert collective == {"UBND các xã, phường": True, "Sở Nội vụ": False}
+    assert all(a.collective for a in doc.assignments if a.agency == "Các sở, ban, ngành")
 
 
 def test_a_title_stands_for_its_body():
@@ -110,7 +111,7 @@ def test_a_title_stands_for_its_body():
 
 
 def test_names_are_neither_padded_nor_cut():
-    names = lambda text: [(b.name, b.group) for b in find_bodies(text)]  # noqa: E731
+    names = lambda text: [(b.name, b.collective) for b in find_bodies(text)]  # noqa: E731
     assert names("các đơn vị báo cáo Sở Xây dựng hàng tháng") == [("các đơn vị", True), ("Sở Xây dựng", False)]
     assert names("Thường trực Tỉnh ủy chỉ đạo") == [("Thường trực Tỉnh ủy", False)]
     assert names("Ban Tuyên giáo và Dân vận Tỉnh ủy hướng dẫn") == [("Ban Tuyên giáo và Dân vận Tỉnh ủy", False)]
