@@ -30,7 +30,7 @@ from ingest.bodies import Body, Gazetteer, find_bodies
 from ingest.deadlines import deadlines
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import fold, normalize
-from ingest.tables import column_kind
+from ingest.tables import cell_kind, column_kind, content_kinds
 
 # In order of precedence: an answer leads with the first role an assignment has.
 ROLES = ("đầu mối", "chủ trì", "theo dõi, đôn đốc", "tham mưu", "thực hiện", "phối hợp", "báo cáo", "nhận báo cáo")
@@ -38,7 +38,9 @@ RESPONSIBLE = ROLES[:5]  # roles that make a body answer "who does this?"
 
 _MARKER = re.compile(r"^\s*(?:[#*_]+\s*|[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*|(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)(?:\.|\s?-)\s*"
                      r"|[a-zđ]\)\s*|Điều\s+\d+\s*[.:]?\s*)+")
-_LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|trong do,?|ngoai ra,?|doi voi)\s+", re.IGNORECASE)
+_LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|trong do,?|ngoai ra,?|doi voi"
+                      r"|(?:pho )?chu tich|bo truong|thu truong(?: cac)?|(?:pho )?giam doc|truong ban|cuc truong"
+                      r"|vu truong|chanh van phong|nguoi dung dau)\s+", re.IGNORECASE)  # a title stands for its body
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
 _CUES = {
     "đầu mối": re.compile(r"\b(?:co quan|don vi) (?:dau moi|thuong truc)\b|\b(?:lam|la) (?:dau moi|thuong truc)\b|\bdau moi\b"),
@@ -49,17 +51,21 @@ _CUES = {
 _PARTNERS = re.compile(r"\bphoi hop\s*(?:chat che\s+)?(?:voi|cung)\b|\bvoi su phoi hop cua\b")
 _SUPPORT = re.compile(r"\bphoi hop\b")
 _REPORT = re.compile(r"\bbao cao\b")
-_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|\bqua\s*$")
+_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
 _DIRECTS = re.compile(r"\bchi dao\s*$")
 _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nhiem|la |lam |lanh dao|chi dao|thuc hien"
                     r"|trien khai|xay dung|to chuc|huong dan|theo doi|don doc|kiem tra|ra soat|nghien cuu|de xuat|bao cao"
                     r"|tong hop|gui|trinh|ban hanh|cung ung|cung cap|bo tri|bao dam|dam bao|tang cuong|day manh|khan truong"
                     r"|chu dong|tiep tuc|kip thoi|thuong xuyen|dinh ky|hang nam|can cu|phu trach|quan ly|giam sat|danh gia"
                     r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua)")
-_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:\s*$")
+_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:[\s*_]*$")
+# An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
+_LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
+_LABEL_ROLE = {"chu tri": "chủ trì", "phoi hop": "phối hợp", "thuc hien": "thực hiện", "dau moi": "đầu mối"}
+_TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
                           r"(?:cac \w+\s*:\s*)?")
-_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
+_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|thong qua)\s*$")
 _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
 
 
@@ -117,9 +123,26 @@ class _Reader:
         self.owners: dict[str, list[_Owner]] = {}
         self.listed: dict[str, list[_Owner]] = {}  # bullets that list the bodies a heading addresses
         self.out: list[Assignment] = []
+        self.wrong: dict[tuple[str, str], None] = {}
+        self.tables: dict[tuple, list[str]] = {}  # (container, header) -> column kinds
+        self.collective: set[str] = set()  # names read as every body of a kind  # (clause label, words) of dates the calendar lacks
+
+    def dates(self, c: Clause, text: str, cell: bool = False) -> list[dict]:
+        """The deadlines of ``text`` as dicts; a date that cannot exist is noted for a warning."""
+        wrong: list[str] = []
+        found = [d.to_dict() for d in deadlines(text, cell=cell, wrong=wrong)]
+        for w in wrong:
+            self.wrong[(c.label or c.path, w)] = None
+        return found
+
+    def warnings(self) -> list[str]:
+        return [f"{label}: thời hạn «{words}» không phải ngày có thật trên lịch; đã bỏ qua thời hạn này"
+                for label, words in self.wrong]
 
     def bodies(self, text: str) -> list[Body]:
-        return find_bodies(text, self.gaz)
+        found = find_bodies(text, self.gaz)
+        self.collective.update(b.name for b in found if b.collective)
+        return found
 
     def run(self) -> list[Assignment]:
         for c in self.doc.clauses:  # pre-order: a heading is read before what it heads
@@ -166,7 +189,28 @@ class _Reader:
             if not line or line not in head:
                 break
             end = nxt
-        return end
+        return self._name_wrapped(t, body_from, end)
+
+    def _name_wrapped(self, t: _Text, body_from: int, end: int) -> int:
+        """A heading whose body's name the line break cuts ("4. Sở Tài" / "chính", "5. Sở Văn" /
+        "hóa, Thể thao và Du lịch") runs on to the next line: its end is that line's end."""
+        text = t.norm.text
+        if end >= len(text) or text[end] != "\n" or not text[end + 1 : end + 2].strip():
+            return end
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt == -1 else nxt
+        joined = text[body_from:nxt].replace("\n", " ")
+        cut = end - body_from
+        spans = [b for b in self.bodies(joined) if b.start < cut < b.end]
+        if not spans:
+            return end
+        if text[end + 1].islower() or not joined[spans[0].end :].strip(" *_:"):
+            return nxt
+        # a capital on the next line may open the body text ("2. Giao Sở Xây dựng" / "Chủ trì, …"):
+        # the name runs on when the first line ends in a bare head ("1. Sở" / "Công Thương") or
+        # the name is all the next line holds ("6. Sở Ngoại" / "Vụ")
+        first = self.bodies(text[body_from:end])
+        return end if first and first[-1].end >= len(text[body_from:end].rstrip(" *_")) else nxt
 
     def _addressees(self, c: Clause, t: _Text, body_from: int, heading_end: int) -> list[_Owner]:
         """The bodies a heading addresses, when the heading is an address and not a sentence."""
@@ -241,13 +285,50 @@ class _Reader:
         if pending is not None:
             segments.append((pending, len(text)))
         previous, carried = "", owners
+        due = self._time_label(c, t, segments)
         for s, e in segments:
+            if self._labelled(c, t, s, e, due):
+                previous = text[s:e]
+                continue
             if (m := _LEAD_IN_LIST.search(fold(previous))) and self._listed_after(c, t, s, e, m):
                 previous = text[s:e]
                 continue
             # a sentence without a subject of its own goes on with the last one ("X xây dựng …; báo cáo …")
             carried = self.segment(c, t, s, e, carried) or carried
             previous = text[s:e]
+
+    def _time_label(self, c: Clause, t: _Text, segments: list[tuple[int, int]]) -> list[dict]:
+        """The deadline an activity's "Thời gian thực hiện: …" line gives."""
+        for s, e in segments:
+            seg = t.text[s:e]
+            lead = _MARKER.match(seg)
+            seg = seg[lead.end():] if lead else seg
+            if m := _TIME_LABEL.match(fold(seg)):
+                known, value = len(self.wrong), seg[m.end():]
+                found = self.dates(c, value, cell=True)
+                if found or len(self.wrong) > known or not value.strip(" .;*_"):
+                    return found
+                return [{"text": value.strip(" .;*_"), "due": _year_due(value)}]
+        return []
+
+    def _labelled(self, c: Clause, t: _Text, s: int, e: int, due: list[dict]) -> bool:
+        """"Đơn vị chủ trì: X." / "Đơn vị phối hợp thực hiện: Y.": the activity's lead and partners
+        (of the clause the lines sit in, and of the activity above when the lines are its bullets)."""
+        seg = t.text[s:e]
+        lead = _MARKER.match(seg)
+        off = s + (lead.end() if lead else 0)
+        m = _LABEL.match(fold(t.text[off:e]))
+        if not m:
+            return False
+        role, value = _LABEL_ROLE[m["role"]], t.text[off + m.end() : e]
+        parent = self.by_id.get(c.parent) if c.parent else None
+        targets = [c] + ([parent] if parent is not None and c.kind == "bullet" and s == 0 else [])
+        for b in _joint(value, self.bodies(value)):
+            at = off + m.end() + b.start
+            for target in targets:
+                self._emit(target, _Owner(b.name, *t.span(at, at + len(b.name)), b.group, "sentence"), role,
+                           m.group(0).strip(" :*_"), "sentence", *t.span(s, e), deadlines=due)
+        return True
 
     def _listed_after(self, c: Clause, t: _Text, s: int, e: int, m: re.Match) -> bool:
         """"Trách nhiệm chỉ đạo thực hiện: X; Y." / "Cơ quan chủ trì: X": the bodies listed."""
@@ -285,17 +366,24 @@ class _Reader:
             else:
                 groups.append(([b], b.end))
         taken = {b.start for g, _ in groups for b in g}
+        partner_leads = False  # "Các sở, ngành phối hợp với Sở X …": Sở X leads the collective
         for k, (actors, words_from) in enumerate(groups):
             until = groups[k + 1][0][0].start if k + 1 < len(groups) else len(body)
             window = body[words_from:until]
             roles, cue = self._roles(folded[words_from:until], 0)
-            dl = [d.to_dict() for d in deadlines(window)] or ([d.to_dict() for d in deadlines(body)] if k == 0 else [])
+            dl = self.dates(c, window) or (self.dates(c, body) if k == 0 else [])
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
             people = [_Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
+            if k == 0 and people and all(a.group or a.name in self.collective for a in people) and roles[0] == "thực hiện" \
+                    and _PARTNERS.match(folded[words_from:until].lstrip(" ,:")) \
+                    and any(not b.collective and b.start >= words_from for b in found if b.start not in taken):
+                partner_leads, roles = True, ["phối hợp", *roles[1:]]
             for a in people:
                 self._emit(c, a, roles[0], cue, a.source, *span, roles=roles, deadlines=dl)
         for b, role, why in self._others(body, folded, found, taken):
+            if partner_leads and role == "phối hợp" and not b.collective:
+                role, partner_leads = "chủ trì", False
             self._emit(c, _Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence"), role, why,
                        "sentence", *t.span(off, e))
         return [_Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in subject]
@@ -347,12 +435,15 @@ class _Reader:
         if not c.cells:
             return
         headers = list(c.cells)
-        kinds = {h: column_kind(h) for h in headers}
+        kinds = dict(zip(headers, self._table_kinds(c, headers)))
         due = next((v for h, v in c.cells.items() if kinds[h] == "deadline" and v), "")
-        dl = [d.to_dict() for d in deadlines(due, cell=True)] or ([{"text": due, "due": _year_due(due)}] if due else [])
+        known = len(self.wrong)
+        dl = self.dates(c, due, cell=True)
+        if not dl and due and len(self.wrong) == known:
+            dl = [{"text": due, "due": _year_due(due)}]  # "2025 - 2030": the end of its last year
         t = _Text(self.doc, c.start, c.end, True)
         for h, value in c.cells.items():
-            role = {"lead": "chủ trì", "partner": "phối hợp"}.get(kinds[h])
+            role = {"lead": "chủ trì", "partner": "phối hợp", "lead_partner": "chủ trì"}.get(kinds[h])
             if not role or not value:
                 continue
             at = max(0, t.text.find(value[:24]))
@@ -361,20 +452,37 @@ class _Reader:
                 r = role
                 if role == "chủ trì" and i > 0 and _DIRECTS.search(fold(value[: b.start])[-12:]):
                     r = "thực hiện"  # "Bộ Tài chính chỉ đạo Sở Giao dịch …": directed, under the lead
+                elif kinds[h] == "lead_partner" and i > 0:
+                    r = "phối hợp"  # "Sở Y tế; Sở Tài chính, các sở liên quan": the first leads
                 pos = t.text.find(b.name, at)
                 span = t.span(pos, pos + len(b.name)) if pos >= 0 else (-1, -1)
                 self._emit(c, _Owner(b.name, *span, b.group, "table"), r, f"cột {h}", "table", c.start, c.end,
                            deadlines=dl)
-            if not found and value.strip():
+            if not found and cell_kind(value) == "text" and value.strip()[:1].isupper():
                 name = " ".join(value.split())
                 pos = t.text.find(name, at)
                 span = t.span(pos, pos + len(name)) if pos >= 0 else (-1, -1)
                 self._emit(c, _Owner(name, *span, False, "table"), role, f"cột {h}", "table", c.start, c.end, deadlines=dl)
 
+    def _table_kinds(self, c: Clause, headers: list[str]) -> list[str]:
+        """The kinds of a table's columns, by header and by what the cells of all its rows hold."""
+        table = c
+        while table.parent and self.by_id[table.parent].kind == "row":
+            table = self.by_id[table.parent]
+        key = (table.parent, tuple(headers))
+        if key not in self.tables:
+            rows = [r for r in self.doc.clauses if r.kind == "row" and r.parent in (table.parent, table.id)
+                    and r.cells and list(r.cells) == headers]
+            rows += [r for r in self.doc.clauses if r.kind == "row" and r.cells and list(r.cells) == headers
+                     and r.parent and self.by_id[r.parent].kind == "row" and r not in rows]
+            columns = [[r.cells.get(h, "") for r in rows] for h in headers]
+            self.tables[key] = content_kinds([column_kind(h) for h in headers], columns)
+        return self.tables[key]
+
     def _emit(self, c: Clause, o: _Owner, role: str, cue: str, source: str, seg_start: int, seg_end: int,
               roles: list[str] | None = None, deadlines: list[dict] | None = None) -> None:
         self.out.append(Assignment(c.id, o.name, role, cue, source, o.start, o.end, seg_start, seg_end, o.group,
-                                   roles or [role], deadlines or []))
+                                   roles or [role], deadlines or [], o.group or o.name in self.collective))
 
 
 def _sentence_case(text: str) -> str:
@@ -468,5 +576,9 @@ def _merge(found: list[Assignment]) -> list[Assignment]:
 
 
 def assign(doc: Document, gazetteer: Gazetteer | None = None, wrapped: bool = False) -> list[Assignment]:
-    """The assignments of every clause of ``doc``, in document order."""
-    return _merge(_Reader(doc, gazetteer, wrapped).run())
+    """The assignments of every clause of ``doc``, in document order. A deadline whose date
+    cannot exist ("31/6/2025") is left out and named in ``doc.warnings``."""
+    reader = _Reader(doc, gazetteer, wrapped)
+    found = _merge(reader.run())
+    doc.warnings += [w for w in reader.warnings() if w not in doc.warnings]
+    return found

@@ -48,6 +48,7 @@ class Body:
     start: int
     end: int
     group: bool = False  # addressed as a group ("các sở, ban, ngành")
+    collective: bool = False  # every body of a kind: a group, or "UBND các xã, phường", "UBND cấp xã"
 
 
 @dataclass
@@ -132,8 +133,10 @@ class _Reader:
             return "", 0
         for kind in ("party_heads", "place_heads", "singletons", "heads"):
             if n := _at(t, i, self.v[kind]):
-                if t[i].text.isupper() and len(t[i].text) > 1 and kind != "singletons":
-                    continue  # capitals of a title line ("TỔ CHỨC THỰC HIỆN"): only whole singletons
+                if t[i].text.isupper() and len(t[i].text) > 1 and kind != "singletons" \
+                        and not any(p[0] == t[i].text for p in self.v[kind].by_first.get(t[i].text.lower(), ())):
+                    continue  # capitals of a title line ("TỔ CHỨC THỰC HIỆN"): only whole singletons and
+                    # the abbreviations the vocabulary writes so ("UBND", "HĐND", "BQL")
                 return kind.removesuffix("_heads").removesuffix("s"), n
         return "", 0
 
@@ -142,6 +145,8 @@ class _Reader:
         n = _at(t, i + 1, self.v["heads"])
         if n and t[i + 1].cap and i + 1 + n < len(t) and t[i + 1 + n].text == ":":
             return "list", n + 2  # "Các Bộ: Công Thương, Xây dựng"
+        if n and t[i + 1].cap and self._capital_part(i + 1 + n):
+            return "named_group", 1 + n  # "các Ban Xây dựng Đảng": every one of the bodies so named
         if n := _at(t, i + 1, self.v["group_nouns"], fold_case=True):
             return "group", 1 + n
         n = _at(t, i + 1, self.v["place_heads"]) or _at(t, i + 1, self.v["heads"])
@@ -291,17 +296,24 @@ class _Reader:
             return j, "group"
         if kind == "list":
             return j, "list"
+        if kind == "named_group":
+            end = self.complement(j, need_cap=True)
+            return end + self.place(end), "group"
         if kind == "party":
             if (inner := self.name_at(j)) is not None and inner[1] == "body":
                 return inner[0], "body"
             end = self.complement(j, need_cap=True)
+            if end == j and j + 1 < len(t) and t[j].text == "và" and self._capital_part(j + 1):
+                end = self.complement(j + 1, need_cap=True)  # "Ban Tuyên giáo và Dân vận Tỉnh ủy"
             if end > j:
                 return end + self.place(end), "body"
             p = self.place(j)
             return (j + p, "body") if p or t[i].text in ("Đảng ủy", "Ban Thường vụ", "Ban Chấp hành") else None
         if kind in ("place", "singleton"):
             if p := self.place(j):
-                return j + p, "body"
+                # "Ủy ban nhân dân các xã, phường", "UBND các tỉnh, thành phố": every one of them
+                every = t[j].text in ("các", "Các") or _at(t, j, self.v["every_place"])
+                return j + p, "collective" if every and kind == "place" else "body"
             end = self.complement(j, need_cap=True) if kind == "place" else j
             return end + self.place(end), "body"
         end = self.complement(j, need_cap=True)
@@ -324,7 +336,7 @@ class _Reader:
             while end > i + 1 and (not t[end - 1].word or t[end - 1].text in ("và", "các")):
                 end -= 1
             s, e = t[i].start, t[end - 1].end
-            out.append(Body(" ".join(self.text[s:e].split()), s, e, kind == "group"))
+            out.append(Body(" ".join(self.text[s:e].split()), s, e, kind == "group", kind in ("group", "collective")))
             i = end
         return out
 

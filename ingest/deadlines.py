@@ -28,8 +28,8 @@ from dataclasses import asdict, dataclass
 _ROMAN_Q = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _EVERY = r"(?P<every>(?:hằng|hàng)\s+(?:năm|tháng|quý))"
 _PATTERNS = [
-    # "trước ngày 15/12 hằng năm", "trước ngày 20 hằng tháng", "trước ngày 05/7"
-    re.compile(rf"(?:trước|chậm nhất|đến|vào)?\s*ngày\s+(?P<d>\d{{1,2}})(?:\s*/\s*(?P<m>\d{{1,2}})(?:\s*/\s*(?P<y>\d{{4}}))?)?"
+    # "trước ngày 15/12 hằng năm", "trước ngày 20 hằng tháng", "trước ngày 05/7", "trước thời điểm 30/4/2026"
+    re.compile(rf"(?:trước|chậm nhất|đến|vào)?\s*(?:ngày|(?P<moment>thời điểm))\s+(?P<d>\d{{1,2}})(?:\s*/\s*(?P<m>\d{{1,2}})(?:\s*/\s*(?P<y>\d{{4}}))?)?"
                rf"(?:\s+{_EVERY})?", re.IGNORECASE),
     # "ngày 01 tháng 7 năm 2028"
     re.compile(rf"(?:trước|chậm nhất|đến|vào)?\s*ngày\s+(?P<d>\d{{1,2}})\s+tháng\s+(?P<m>\d{{1,2}})"
@@ -38,11 +38,13 @@ _PATTERNS = [
     re.compile(r"quý\s+(?P<q>(?:IV|I{1,3})(?:\s*,\s*(?:IV|I{1,3}))*)(?:\s*(?:năm\s+|/)\s*(?P<y>\d{4}))?", re.IGNORECASE),
     # "tháng 12 hằng năm", "tháng 6/2025", "tháng 6 năm 2025"
     re.compile(rf"(?:trước|trong|vào)?\s*tháng\s+(?P<m>\d{{1,2}})(?:\s*(?:/|năm)\s*(?P<y>\d{{4}})|\s+{_EVERY})", re.IGNORECASE),
-    # "trước năm 2024", "đến năm 2030", "năm 2025", "2025 - 2030"
-    re.compile(r"(?P<before>trước)\s+năm\s+(?P<y>\d{4})|(?:đến|trong)\s+năm\s+(?P<y2>\d{4})", re.IGNORECASE),
-    # "định kỳ 2 năm/lần", "hằng năm", "thường xuyên"
-    re.compile(r"định kỳ\s+(?P<n>\d+)\s+(?P<unit>năm|tháng|quý)\s*/\s*lần|(?P<every2>(?:hằng|hàng)\s+(?:năm|tháng|quý))"
+    # "trước năm 2024", "đến năm 2030", "đến hết năm 2026"
+    re.compile(r"(?P<before>trước)\s+năm\s+(?P<y>\d{4})|(?:đến|trong)(?:\s+hết)?\s+năm\s+(?P<y2>\d{4})", re.IGNORECASE),
+    # "định kỳ 2 năm/lần", "định kỳ 6 tháng", "hằng năm", "thường xuyên"
+    re.compile(r"định kỳ\s+(?P<n>\d+)\s+(?P<unit>năm|tháng|quý)(?:\s*/\s*lần|\s+một\s+lần)?|(?P<every2>(?:hằng|hàng)\s+(?:năm|tháng|quý))"
                r"|(?P<always>thường xuyên(?:,\s*liên tục)?)", re.IGNORECASE),
+    # a table's time cell: "30/6/2026"
+    re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"),
 ]
 _UNIT = {"năm": "year", "tháng": "month", "quý": "quarter"}
 
@@ -61,24 +63,43 @@ class Deadline:
         return asdict(self)
 
 
+class _NoSuchDate(Exception):
+    """A date the calendar does not have ("31/4", "29/02/2025", "năm 0001")."""
+
+
+def _year(y: str | int) -> int:
+    if not 1900 <= int(y) <= 2200:
+        raise _NoSuchDate
+    return int(y)
+
+
+def _date(y: str | int, m: int, d: int) -> str:
+    """ISO date, checked against the calendar."""
+    if not 1 <= m <= 12 or not 1 <= d <= calendar.monthrange(_year(y), m)[1]:
+        raise _NoSuchDate
+    return f"{int(y):04d}-{m:02d}-{d:02d}"
+
+
 def _every(words: str | None) -> str | None:
     return _UNIT.get(words.split()[-1].lower()) if words else None
 
 
 def _last_day(y: int, m: int) -> str:
-    return f"{y:04d}-{m:02d}-{calendar.monthrange(y, m)[1]:02d}"
+    return _date(y, m, calendar.monthrange(_year(y), m)[1])
 
 
 def _read(i: int, m: re.Match) -> Deadline | None:
     g = m.groupdict()
     text = re.sub(r"^(?:vào|trong)\s+", "", m.group(0).strip(), flags=re.IGNORECASE)
-    if i in (0, 1):
+    if i in (0, 1, 6):
         d, mo, y, every = int(g["d"]), g.get("m"), g.get("y"), _every(g.get("every"))
-        if not mo and every != "month":
+        if not mo and (every != "month" or g.get("moment")):
             return None  # "ngày 20" alone is no deadline
-        if not (1 <= d <= 31 and (not mo or 1 <= int(mo) <= 12)):
-            return None
-        due = f"{int(y):04d}-{int(mo):02d}-{d:02d}" if y and mo else None
+        if not 1 <= d <= 31:
+            raise _NoSuchDate  # "ngày 32"
+        if mo and not y:
+            _date(2023, int(mo), d)  # a day and month without a year: a day every year has
+        due = _date(y, int(mo), d) if y and mo else None
         return Deadline(text, due, every, int(mo) if mo else None, d)
     if i == 2:
         quarters = [_ROMAN_Q[q.strip().upper()] for q in g["q"].split(",")]
@@ -87,37 +108,50 @@ def _read(i: int, m: re.Match) -> Deadline | None:
     if i == 3:
         mo = int(g["m"])
         if not 1 <= mo <= 12:
-            return None
+            raise _NoSuchDate
         every = _every(g.get("every"))
         return Deadline(text, _last_day(int(g["y"]), mo) if g.get("y") else None, every, mo if every else None)
     if i == 4:
         if g.get("before"):
-            return Deadline(text, f"{int(g['y']) - 1:04d}-12-31")
-        return Deadline(text, f"{int(g['y2']):04d}-12-31")
-    if g.get("n"):
+            return Deadline(text, f"{_year(g['y']) - 1:04d}-12-31")
+        return Deadline(text, f"{_year(g['y2']):04d}-12-31")
+    if g.get("n"):  # pattern 5
         return Deadline(text, None, f"{g['n']} {_UNIT[g['unit'].lower()]}s")
     if g.get("every2"):
         return Deadline(text, None, _every(g["every2"]))
     return Deadline(text, None, "continuous")
 
 
-def deadlines(text: str, cell: bool = False) -> list[Deadline]:
+def deadlines(text: str, cell: bool = False, wrong: list[str] | None = None) -> list[Deadline]:
     """The deadlines stated in ``text`` (normalised), in order, overlaps resolved longest first.
 
     "Thường xuyên" is a time only as a table's time cell (``cell``): in a sentence it is an
-    adverb, and "kinh phí chi thường xuyên" a kind of budget.
+    adverb, and "kinh phí chi thường xuyên" a kind of budget. A date the calendar does not
+    have ("31/6/2025", "29/02/2025", "năm 0001") is no deadline: its words go to ``wrong``.
 
     >>> deadlines("bố trí kinh phí chi thường xuyên"), [d.every for d in deadlines("Thường xuyên", cell=True)]
     ([], ['continuous'])
+    >>> wrong = []; deadlines("hoàn thành trước ngày 31/6/2025", wrong=wrong), wrong
+    ([], ['trước ngày 31/6/2025'])
     """
     found: list[Deadline] = []
+    taken: list[tuple[int, int]] = []
     for i, p in enumerate(_PATTERNS):
         for m in p.finditer(text):
-            d = _read(i, m)
+            lead = len(m.group(0)) - len(m.group(0).lstrip())
+            start, end = m.start() + lead, m.end()
+            if any(s < end and start < e for s, e in taken) or (i == 6 and not cell):
+                continue
+            try:
+                d = _read(i, m)
+            except _NoSuchDate:
+                taken.append((start, end))
+                if wrong is not None:
+                    wrong.append(m.group(0).strip())
+                continue
             if d is None or (d.every == "continuous" and not cell):
                 continue
-            lead = len(m.group(0)) - len(m.group(0).lstrip())
-            d.start, d.end = m.start() + lead, m.end()
-            if not any(o.start < d.end and d.start < o.end for o in found):
-                found.append(d)
+            d.start, d.end = start, end
+            found.append(d)
+            taken.append((start, end))
     return sorted(found, key=lambda d: d.start)

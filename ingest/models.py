@@ -46,6 +46,9 @@ class Assignment:
     group: bool = False  # addressed as a group ("các sở, ban, ngành")
     roles: list[str] = field(default_factory=list)  # every role the sentence states, ``role`` first
     deadlines: list[dict] = field(default_factory=list)  # ``ingest.deadlines.Deadline.to_dict()``
+    # every body of a kind ("các sở, ngành", "UBND các xã, phường", "UBND cấp xã"): an answer puts
+    # the specific bodies of the clause first
+    collective: bool = False
 
 
 @dataclass(slots=True)

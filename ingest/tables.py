@@ -10,6 +10,10 @@ bodies ("Cơ quan chủ trì", "Đơn vị thực hiện", "Cơ quan phối hợ
 ['number', 'task', 'lead', 'partner', 'deadline']
 >>> column_kinds(["THỦ TƯỚNG CHÍNH PHỦ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]) is None
 True
+>>> column_kinds(["Chỉ tiêu", "Đơn vị tính", "Năm 2030", "Cơ quan theo dõi"])
+['task', 'unit', 'other', 'lead']
+>>> column_kinds(["Nội dung", "Đơn vị chủ trì/phối hợp", "Thời gian"])
+['task', 'lead_partner', 'deadline']
 >>> row_number("III"), row_number("2.1"), row_number("a)"), row_number("Xây dựng")
 ('III', '2.1', 'a', None)
 """
@@ -23,6 +27,8 @@ from ingest.normalize import fold
 # Header words → column kind, tried in order on the folded header cell.
 _KINDS = [
     ("number", re.compile(r"^(?:s?tt|so tt|so thu tu|stt\.?)$")),
+    ("unit", re.compile(r"^(?:don vi tinh|dvt|don vi do)\b|^don vi\s*:")),
+    ("lead_partner", re.compile(r"chu tri.*phoi hop")),  # "Đơn vị chủ trì/phối hợp": the first body leads
     ("partner", re.compile(r"phoi hop")),
     ("deadline", re.compile(r"thoi gian|thoi han|tien do|hoan thanh|thoi diem|^nam$")),
     ("product", re.compile(r"san pham|ket qua|hinh thuc|dau ra")),
@@ -31,6 +37,7 @@ _KINDS = [
     ("note", re.compile(r"ghi chu")),
     ("budget", re.compile(r"kinh phi|nguon von|du toan")),
 ]
+BODY_KINDS = ("lead", "partner", "lead_partner")  # columns of bodies
 _ROW_NUMBER = re.compile(r"^(?P<n>[IVX]{1,5}|\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)]?$")
 
 
@@ -43,7 +50,7 @@ def column_kinds(header: list[str]) -> list[str] | None:
     """The kind of each column, or None when the header is not a task table's."""
     kinds = [column_kind(h) for h in header]
     has_task = "task" in kinds or "product" in kinds
-    has_body = "lead" in kinds or "partner" in kinds
+    has_body = any(k in BODY_KINDS for k in kinds)
     return kinds if has_task and has_body else None
 
 
@@ -75,6 +82,51 @@ def looks_like_time(text: str) -> bool:
     (True, True, False)
     """
     return bool(_TIME.match(" ".join(fold(text).split())))
+
+
+_VALUE = re.compile(r"[\d.,%‰\s/+~<>≤≥-]+(?:\s*[a-zđ%²³/]{1,10})?|[a-zđ%²³/ ]{1,14}")  # on folded text
+
+
+def cell_kind(text: str) -> str:
+    """What a cell holds: body | time | value | text ("" when empty).
+
+    >>> [cell_kind(c) for c in ["Sở Tài chính", "Năm 2025; Năm 2030", "%", "95,5", "Xây dựng đề án", ""]]
+    ['body', 'time', 'value', 'value', 'text', '']
+    """
+    from ingest.bodies import find_bodies
+
+    t = " ".join(text.replace("*", " ").split())
+    if not t:
+        return ""
+    if _VALUE.fullmatch(fold(t)) and (t[:1].isdigit() or t == t.lower()):
+        return "value"  # "95,5", "≥ 80%", "%", "km", "tỷ đồng"
+    if looks_like_time(t):
+        return "time"
+    found = find_bodies(t)
+    return "body" if found and found[0].start <= 1 else "text"
+
+
+def content_kinds(kinds: list[str], columns: list[list[str]]) -> list[str]:
+    """Column kinds corrected by what their cells hold: a body column whose cells are mostly
+    times is the time column, mostly numbers or units a value column ("%", "km"); a column
+    headed "Đơn vị" whose cells are mostly body names is the lead column.
+
+    >>> content_kinds(["task", "lead", "lead"], [["Xây dựng đề án"], ["%"], ["Sở Y tế"]])
+    ['task', 'value', 'lead']
+    >>> content_kinds(["task", "lead", "partner"], [["Báo cáo"], ["Năm 2025; Năm 2030"], ["Sở Y tế"]])
+    ['task', 'deadline', 'partner']
+    """
+    out = list(kinds)
+    for j, (kind, cells) in enumerate(zip(kinds, columns)):
+        held = [k for k in map(cell_kind, cells) if k]
+        if kind not in BODY_KINDS or not held:
+            continue
+        share = {k: held.count(k) / len(held) for k in set(held)}
+        if share.get("time", 0) > 0.5:
+            out[j] = "deadline" if "deadline" not in kinds else "other"
+        elif share.get("value", 0) > 0.5:
+            out[j] = "value"
+    return out
 
 
 # --- reading tables line by line (called by the outline builder) ----------------------------
@@ -179,7 +231,7 @@ class TableReader:
     def _bodies(self, cells: list[str]) -> bool:
         if not self.kinds:
             return False
-        return any(c for c, k in zip(cells, self.kinds) if k in ("lead", "partner"))
+        return any(c for c, k in zip(cells, self.kinds) if k in BODY_KINDS)
 
     # --- rows written one cell per line ---------------------------------------------------------
 
@@ -210,7 +262,7 @@ class TableReader:
         text = ln.text
         if self.b.is_boundary(ln):
             return False
-        if self.row is None and len(text) <= 40 and column_kind(text) in ("deadline", "lead", "partner", "product", "note"):
+        if self.row is None and len(text) <= 40 and column_kind(text) in ("deadline", "product", "note", *BODY_KINDS):
             self.header = [*self.header, text]  # a header cell the extraction put on its own line
             self.kinds = [*self.kinds, column_kind(text)]
             self.flat = True
@@ -277,7 +329,7 @@ def assign_cells(lines: list[str], kinds: list[str]) -> dict[int, str]:
         if cur == -1:
             target = later[0] if later else None
         elif opens_body:
-            target = next((j for j in later if kinds[j] in ("lead", "partner")), None)
+            target = next((j for j in later if kinds[j] in BODY_KINDS), None)
         elif timed:
             target = next((j for j in later if kinds[j] == "deadline"), None)
         else:
@@ -286,14 +338,14 @@ def assign_cells(lines: list[str], kinds: list[str]) -> dict[int, str]:
             cur = order.index(target)
             cols[target] = [text]
             continue
-        cut = next((j for j in cols if kinds[j] in ("lead", "partner") and cols[j][-1].split()[-1] in single_heads()), None)
+        cut = next((j for j in cols if kinds[j] in BODY_KINDS and cols[j][-1].split()[-1] in single_heads()), None)
         task = next((j for j in cols if kinds[j] == "task"), None)
         here = order[cur] if cur >= 0 else None
         if cut is not None and text[:1].isupper():
             cols[cut].append(text)  # "… Việt Nam, Cục" + "Lâm nghiệp và Kiểm lâm"
-        elif here is not None and kinds[here] in ("lead", "partner") and text[:1].islower() and len(text) <= 30:
+        elif here is not None and kinds[here] in BODY_KINDS and text[:1].islower() and len(text) <= 30:
             cols[here].append(text)  # "Sở Nông nghiệp và Môi" + "trường": a name wrapped in its cell
-        elif task is not None and kinds[order[cur]] in ("lead", "partner", "deadline"):
+        elif task is not None and kinds[order[cur]] in ("deadline", *BODY_KINDS):
             cols[task].append(text)  # the rest of a task cell, after a page break
         elif order:
             cols.setdefault(order[max(cur, 0)], []).append(text)
