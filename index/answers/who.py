@@ -10,6 +10,7 @@ each with its citation."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.agencies import place_of
@@ -24,13 +25,16 @@ from index.retrieval.query import Query
 from index.retrieval.scope import Scope
 from index.retrieval.search import Filters
 from ingest.models import Clause
-from ingest.normalize import normalize_text
+from ingest.normalize import fold, normalize_text
 from ingest.tokens import syllables
 
 _QUESTION_WORDS = set("ai nao gi la co khong the thi de cho cua cac nhung va voi ve theo trong duoc phai can lam bao "
                       "nhieu viec nhiem vu chu tri phoi hop co quan don vi bo so nganh giao trach".split())
-SAME_TASK = 0.6  # share of a clause's content words another document's clause must share to give "the same task"
+SAME_TASK = 0.5  # share of the two clauses' content words both write (Jaccard), for "the same task"
 NEAR_SCORE = 0.9  # … and how close its rank score must be to the best one's
+
+
+_MANY = re.compile(r"\b(?:cac|nhung) \w+")  # "các sở", "những địa phương", folded
 
 
 @dataclass
@@ -96,7 +100,7 @@ def _elsewhere(engine: Engine, q: Query, found: list[Hit], main: Finding, named_
         if h.doc.id in docs or h.score < NEAR_SCORE * found[0].score:
             continue
         other = _content(h.clause.own_text)
-        if not words or len(words & other) / max(1, min(len(words), len(other))) < SAME_TASK:
+        if not words or len(words & other) / len(words | other) < SAME_TASK:
             continue
         f = _finding(engine, q, h, named_ids)
         if f.rows and f.rows[0].responsible and not collective(f.rows[0]):
@@ -119,20 +123,31 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
     if not rows:
         return []
     words = _content(q.text)
-    others = [r for r in rows if r.agency_id not in named_ids]
-    specific = any(not collective(r) for r in others)
+
+    def fit(r: Row) -> int:
+        """How well a row's role fits the role asked for (0 best)."""
+        if q.role in ("phối hợp", "nhận báo cáo"):
+            return 0 if r.roles[0] == q.role else 1
+        return 0 if r.responsible else 2
+
+    # the roles at which a specific body (not one the question names) is given the task
+    specific = {fit(r) for r in rows if r.agency_id not in named_ids and not collective(r)}
+    asked = " ".join(fold(q.text).lower().split())
+
+    def demoted(r: Row) -> bool:
+        """A collective beside a specific body of the same fit, unless the question asks about
+        it ("các sở gửi báo cáo …": its "các sở")."""
+        if fit(r) not in specific or not collective(r):
+            return False
+        m = _MANY.search(" ".join(fold(normalize_text(r.agency_name)).lower().split()))
+        return not (m and re.search(rf"\b{re.escape(m.group(0))}\b", asked))
 
     def rank(r: Row) -> tuple:
         wanted = q.role and q.role in r.roles
-        if q.role == "phối hợp":
-            role_fit = 0 if r.roles[0] == "phối hợp" else 1
-        elif q.role == "nhận báo cáo":
-            role_fit = 0 if r.roles[0] == "nhận báo cáo" else 1
-        else:
-            role_fit = 0 if r.responsible else 2
+        role_fit = fit(r)
         named = r.agency_id in named_ids and len({x.agency_id for x in rows} - named_ids) > 0
-        return (named, specific and collective(r), role_fit, -round(_overlap(words, _window(engine, r)), 2), not wanted,
-                ROLES.index(r.roles[0]), r.catch_all)
+        return (named, role_fit, demoted(r), -round(_overlap(words, _window(engine, r)), 2),
+                not wanted, ROLES.index(r.roles[0]), r.catch_all)
 
     return sorted(rows, key=rank)
 
