@@ -26,7 +26,8 @@ class SearchResult(BaseModel):
     text: str = Field(description="The clause, verbatim from the source")
     score: float
     agencies: list[str] = Field(description="Agencies responsible for this clause (names as the document writes them)")
-    jurisdictions: list[str] = Field(default_factory=list, description="Each agency's province or city, or 'national'")
+    jurisdictions: list[str] = Field(default_factory=list, description="Each agency's province or city as of the "
+                                     "document (the document's place), or 'national'; in the order of agencies")
     url: str
 
 
@@ -39,7 +40,8 @@ class AgencyRole(BaseModel):
     name: str
     role: str
     id: str | None = Field(None, description="The agency's id (its page: /agencies/{id}), when known")
-    jurisdiction: str | None = Field(None, description="The agency's province or city, or 'national', when known")
+    jurisdiction: str | None = Field(None, description="The agency's province or city (today's, for an agency of the "
+                                     "registry), or 'national', when known")
 
 
 class Citation(BaseModel):
