@@ -4,8 +4,8 @@ roles to, the one the question asks for: the responsible one whose words the que
 (not a body the question itself names as the object), the partners, or the body the report
 goes to. A collective ("các sở, ngành") never comes first when the clause names a specific body.
 
-When the question names no document and other loaded documents give the same task, the answer
-says who does it in each, the most specific (a province's document before a central one) first,
+When the question names no document and documents of one cascade (one cites the other) give the
+same task, the answer says who does it in each, the most specific (a province's document before a central one) first,
 each with its citation."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from index.matrix import ROLES, Row, collective
 from index.retrieval.query import Query
 from index.retrieval.scope import Scope
 from index.retrieval.search import Filters
-from ingest.models import Clause
+from ingest.models import Clause, Document
 from ingest.normalize import fold, normalize_text
 from ingest.tokens import syllables
 
@@ -97,7 +97,7 @@ def _elsewhere(engine: Engine, q: Query, found: list[Hit], main: Finding, named_
     out, docs = [], {main.hit.doc.id}
     words = _content(main.clause.own_text)
     for h in found[1:]:
-        if h.doc.id in docs or h.score < NEAR_SCORE * found[0].score:
+        if h.doc.id in docs or h.score < NEAR_SCORE * found[0].score or not _cascade(engine, main.hit.doc, h.doc):
             continue
         other = _content(h.clause.own_text)
         if not words or len(words & other) / len(words | other) < SAME_TASK:
@@ -107,6 +107,22 @@ def _elsewhere(engine: Engine, q: Query, found: list[Hit], main: Finding, named_
             docs.add(h.doc.id)
             out.append(f)
     return out
+
+
+def _cascade(engine: Engine, a: Document, b: Document) -> bool:
+    """Whether one of two documents implements (cites) the other: a plan and the programme it carries out."""
+    def numbers(d: Document) -> set[str]:
+        entry = engine.catalog.entries.get(d.id)
+        return {_folded(n) for n in (d.header.number, entry.number if entry else None) if n}
+
+    def cites(d: Document, numbers: set[str]) -> bool:
+        return any(_folded(r.number) in numbers for r in d.references)
+
+    return cites(a, numbers(b)) or cites(b, numbers(a))
+
+
+def _folded(number: str) -> str:
+    return fold(normalize_text(number)).replace(" ", "").lower()
 
 
 def _content(text: str) -> set[str]:

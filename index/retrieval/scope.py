@@ -121,8 +121,11 @@ def scope_of(engine, text: str) -> Scope:
         place = place_of(doc)
         if place and _names_place(text, folded, place):
             score += 0.5
-            s.place = place
-            s.place_docs.append(doc_id)
+            # A question that also names a document ("… tại Hà Nội, TP.HCM trong QĐ 2530") is about
+            # that place's documents only when they cite it or write its number in their header.
+            if not named or score > 1.0 or any(_names(n, r.number, None) for n in named for r in _head_refs(doc)):
+                s.place = place
+                s.place_docs.append(doc_id)
         if h.issuer and _names_issuer(text, h.issuer):
             score += 0.5  # "… theo kế hoạch của Ban cán sự đảng Chính phủ …"
         if h.title and _title_overlap(text, h.title) >= 0.2:
@@ -130,6 +133,14 @@ def scope_of(engine, text: str) -> Scope:
         if score:
             s.boost[doc_id] = score
     return s
+
+
+HEAD = 1500  # characters of a document's beginning where its own number is written
+
+
+def _head_refs(doc) -> list:
+    """Document numbers written in a document's header ("… tỉnh X 2820/QĐ-UBND …")."""
+    return find_references(normalize_text(doc.source[:HEAD]))
 
 
 # A question is compared with every document's header: each side's normalised forms are made
