@@ -9,6 +9,11 @@ province issued, "Sở Tài chính" is that province's department, an entity of 
 A body found only in a document ("Cục Biến đổi khí hậu", "Sở Giao dịch chứng khoán Hà
 Nội") becomes an agency with a stable id (a slug of its name, and of its province for a
 provincial body), so it has a page and a digest like the registry's agencies.
+
+Every agency has a ``jurisdiction``: a province or city, or ``national``. A body a province's
+document names (UBND tỉnh X, Tỉnh ủy X, HĐND X, a Sở of X) is X's unless it is a central body
+(a ministry, the Government, a national corporation …): "Sở Công Thương" of three provinces are
+three agencies. The document's place is ``place_of(doc)``.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class Agency:
     covers: dict = field(default_factory=dict)  # groups: {"kinds": […], "levels": […], "ids": […]}
     origin: str = "registry"  # registry | document
     province: str | None = None  # for a document's provincial body: the province it belongs to
+    jurisdiction: str | None = None  # a province or city, or NATIONAL (``Registry.load``, ``document_agency``)
 
 
 @dataclass
@@ -79,14 +85,65 @@ def _key_preserving(text: str) -> str:
     return fold(normalize_text(text)).replace("–", "-")
 
 
+NATIONAL = "national"
+# What follows a body's name in a header read as one line: the national motto, numbers.
+_AFTER_NAME = re.compile(r"\s(?:cộng hòa|cộng hoà|độc lập|đảng cộng sản)\b.*$|\s\S*\d.*$", re.IGNORECASE)
+_PLACE = re.compile(r"(?:\b(?:tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ|tỉnh|thành phố|tp\.?)\s+|\btp\.)"
+                    r"(?=(?P<p>\w+(?:\s+\w+)*))", re.IGNORECASE)
+_CAPITAL = re.compile(r"^[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ]")
+# Other ways a place is written ("TP.HCM"), folded, and the name its documents give it.
+PLACE_ALIASES = {"tp.hcm": "Hồ Chí Minh", "tp hcm": "Hồ Chí Minh", "tphcm": "Hồ Chí Minh", "hcm": "Hồ Chí Minh",
+                 "sai gon": "Hồ Chí Minh"}
+
+
 def province_of(issuer: str | None) -> str | None:
-    """"Ủy ban nhân dân tỉnh Lào Cai" → "Lào Cai"; None for a central body.
+    """"Ủy ban nhân dân tỉnh Lào Cai" → "Lào Cai"; None for a central body. A header read as one
+    line ("… tỉnh Bắc Ninh Cộng Hòa xã Hội Chủ Nghĩa Việt Nam 84/2025/qđ-ubnd") ends at the motto.
 
     >>> province_of("Ủy ban nhân dân tỉnh Lào Cai"), province_of("Thủ tướng Chính phủ")
     ('Lào Cai', None)
+    >>> province_of("Ủy ban nhân dân thành phố Hồ Chí Minh Cộng Hòa xã Hội Chủ Nghĩa Việt Nam 2820/qđ-ubnd")
+    'Hồ Chí Minh'
+    >>> province_of("Tỉnh ủy Lào Cai"), province_of("Ban Thường vụ Tỉnh ủy tỉnh Mẫu")
+    ('Lào Cai', 'Mẫu')
     """
-    m = re.search(r"\b(?:tỉnh|thành phố)\s+(?P<p>[A-ZĐÀ-Ỹ].*)$", issuer or "")
-    return m["p"].strip() if m else None
+    text = _AFTER_NAME.sub("", normalize_text(issuer or "")).strip()
+    for m in _PLACE.finditer(text):
+        words = []
+        for w in m["p"].split():
+            if not _CAPITAL.match(w):
+                break
+            words.append(w)
+        if words:
+            return " ".join(words)
+    return None
+
+
+def place_of(doc) -> str | None:
+    """The province or city a document is of (None: a central body's, or unknown): the
+    document's own ``place`` when ingest reads one, else the one its issuer names."""
+    explicit = getattr(doc, "place", None) or getattr(doc.header, "jurisdiction", None)
+    if explicit:
+        return None if explicit == NATIONAL else explicit
+    return _province(doc.header.issuer)
+
+
+_province = lru_cache(maxsize=4096)(province_of)
+
+
+def canonical_place(text: str) -> str:
+    """A place as its documents write it: "TP.HCM" → "Hồ Chí Minh"."""
+    return PLACE_ALIASES.get(" ".join(fold(normalize_text(text)).lower().split()), text)
+
+
+def _registry_jurisdiction(a: Agency, provinces: list[str]) -> str:
+    """A registry agency's jurisdiction: national for a central one; for a provincial one, the
+    province of its time: the first of ``provinces`` (the plan's) when it no longer exists, the
+    last (today's) otherwise, so the plan's Sở NN&PTNT of Bình Thuận passed to the Sở Nông nghiệp
+    và Môi trường of (new) Lâm Đồng."""
+    if a.level == "trung-uong" or not provinces:
+        return NATIONAL
+    return provinces[-1] if a.active else provinces[0]
 
 
 class Registry:
@@ -113,14 +170,16 @@ class Registry:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         known = set(Agency.__dataclass_fields__) - {"origin", "province"}
         agencies = [Agency(**{k: v for k, v in a.items() if k in known}) for a in data.get("agencies", [])]
+        provinces = list(data.get("provinces", []))
         for a in agencies:
             a.aliases = list(a.aliases or [])
+            a.jurisdiction = a.jurisdiction or _registry_jurisdiction(a, provinces)
         succession = [
             Succession(s["from"], s["to"], str(s.get("date")) if s.get("date") else None, s.get("source", ""),
                        s.get("note", ""), s.get("scope", "full"))
             for s in data.get("succession", [])
         ]
-        return cls(agencies, succession, list(data.get("provinces", [])))
+        return cls(agencies, succession, provinces)
 
     def with_agencies(self, extra: list[Agency]) -> Registry:
         """This registry and the documents' own bodies together."""
@@ -163,6 +222,16 @@ class Registry:
             out.append((self.agencies[self._by_fold[k]], m.start(), m.end()))
         return out
 
+    def serves(self, agency: Agency, place: str) -> bool:
+        """Whether ``agency`` acts in ``place``: a national one anywhere; the registry's provincial
+        ones in its provinces; a document's body in its own."""
+        where = agency.jurisdiction or NATIONAL
+        if where == NATIONAL:
+            return True
+        if agency.origin == "registry":
+            return fold(place) in {fold(p) for p in self.provinces}
+        return fold(where) == fold(place)
+
     def successors(self, agency_id: str) -> list[Succession]:
         return [s for s in self.succession if s.from_id == agency_id]
 
@@ -202,13 +271,39 @@ class Registry:
         return agency.kind in c.get("kinds", []) and agency.level in c.get("levels", [agency.level])
 
 
+def jurisdiction_of(name: str, place: str | None) -> str:
+    """Where a body a document of ``place`` names belongs: that place, unless the body is a
+    central one (a ministry, the Government …) or the document is a central body's.
+
+    >>> jurisdiction_of("Sở Công Thương", "Lào Cai"), jurisdiction_of("Bộ Công Thương", "Lào Cai")
+    ('Lào Cai', 'national')
+    >>> jurisdiction_of("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Hà Tĩnh")
+    'Hà Tĩnh'
+    """
+    if not place:
+        return NATIONAL
+    text = normalize_text(name).lower()
+    if _PROVINCIAL.search(text) or not _CENTRAL.search(text):
+        return place
+    return NATIONAL
+
+
+# Central bodies: a document of a province names them too, and they are no province's.
+_CENTRAL = re.compile(r"^(?:các\s+)?(?:bộ\b|chính phủ|thủ tướng|phó thủ tướng|quốc hội|văn phòng chính phủ|tập đoàn|tổng công ty"
+                      r"|ngân hàng nhà nước|kiểm toán nhà nước|tòa án nhân dân tối cao|viện kiểm sát nhân dân tối cao"
+                      r"|đảng ủy chính phủ|đảng uỷ chính phủ|đảng ủy quốc hội|đảng uỷ quốc hội|ban cán sự đảng|cục\b|tổng cục"
+                      r"|ủy ban dân tộc|thông tấn xã)|trung ương|việt nam\s*$")
+
+
 def document_agency(name: str, group: bool, province: str | None) -> Agency:
-    """The agency of a body only a document names: id from its name (and province)."""
-    provincial = bool(province and _PROVINCIAL.search(normalize_text(name).lower()))
+    """The agency of a body only a document names: id from its name (and its province, for a
+    body of the document's place: one agency per body and jurisdiction)."""
+    where = jurisdiction_of(name, province)
+    provincial = where != NATIONAL
     aid = slug(f"{key(name)} {province}" if provincial else key(name))[:80]
-    level = "tinh" if provincial else "khac"
+    level = "tinh" if provincial and _PROVINCIAL.search(normalize_text(name).lower()) else "khac"
     return Agency(aid, name, "nhom" if group else "khac", level, origin="document",
-                  province=province if provincial else None)
+                  province=province if provincial else None, jurisdiction=where)
 
 
 def _tokens(name: str, marks: bool = False, spell_out: bool = True) -> list[str]:

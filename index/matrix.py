@@ -9,19 +9,24 @@ Which rows concern an agency (``Matrix.for_agency``): its own; those of the agen
 succeeded in full ("predecessor") or in part ("partial", shown as possibly its own, with
 the registry's note on which part); and those addressed to a group whose ``covers`` in
 the registry includes it ("catch-all").
+
+A collective addressee ("các bộ, ngành, địa phương", "các sở, ngành", "UBND các xã, phường") is
+told apart from a specific body by ``collective(row)``: answers never name it first when the
+clause names a specific body too.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from index.agencies import Agency, Registry, document_agency, province_of
+from index.agencies import Agency, Registry, document_agency, place_of
 from ingest.assign import RESPONSIBLE, ROLES
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import collapse_spaces, fold, normalize_text
 
-__all__ = ["ROLES", "RESPONSIBLE", "Row", "Matrix", "build_matrix", "resolve"]
+__all__ = ["ROLES", "RESPONSIBLE", "Row", "Matrix", "build_matrix", "collective", "resolve"]
 
 
 @dataclass(slots=True)
@@ -44,6 +49,7 @@ class Row:
     seg_start: int = 0  # the words of the clause this row was read from
     seg_end: int = 0
     due: list[dict] = field(default_factory=list)  # ``ingest.deadlines.Deadline`` as dicts
+    collective: bool | None = None  # as ingest read it (None: not read; ``collective`` decides)
 
     @property
     def role(self) -> str:
@@ -52,6 +58,25 @@ class Row:
     @property
     def responsible(self) -> bool:
         return self.roles[0] in RESPONSIBLE
+
+
+# A name that stands for many bodies: "các bộ, ngành", "các sở, ngành", "UBND các xã, phường",
+# "các cơ quan, đơn vị có liên quan", "những địa phương …".
+_COLLECTIVE = re.compile(r"^(?:các|những|mọi)\s|\b(?:các|những)\s+(?:bộ|sở|ngành|cơ quan|đơn vị|địa phương|xã|phường|huyện"
+                         r"|tỉnh|tổ chức|đoàn thể|doanh nghiệp|cấp|ban|phòng|trường)\b|\b(?:có\s+)?liên quan\s*$")
+
+
+def collective(row: Row) -> bool:
+    """Whether a row's addressee is a collective ("các sở, ngành"), not one body: what ingest
+    read (``Row.collective``) when it read it, else its group mark and its name.
+
+    >>> r = Row("x", "Ủy ban nhân dân các xã, phường", ["chủ trì"], "d#1", "d#1", "d", "")
+    >>> collective(r), collective(Row("y", "Sở Công Thương", ["chủ trì"], "d#1", "d#1", "d", ""))
+    (True, False)
+    """
+    if row.collective is not None:
+        return row.collective
+    return row.catch_all or bool(_COLLECTIVE.search(normalize_text(row.agency_name).lower()))
 
 
 def resolve(registry: Registry, name: str, group: bool, province: str | None) -> Agency:
@@ -81,7 +106,7 @@ def _item_of(doc_clauses: dict[str, Clause], c: Clause) -> str:
 def rows_for_document(registry: Registry, doc: Document) -> tuple[list[Row], list[Agency]]:
     """The document's rows, and the agencies of the bodies the registry does not know."""
     by_id = {c.id: c for c in doc.clauses}
-    province = province_of(doc.header.issuer)
+    province = place_of(doc)
     by_clause: dict[str, list[Assignment]] = {}
     for a in doc.assignments:
         by_clause.setdefault(a.clause_id, []).append(a)
@@ -100,7 +125,7 @@ def rows_for_document(registry: Registry, doc: Document) -> tuple[list[Row], lis
                 agency.id, a.agency, list(a.roles or [a.role]), c.id, _item_of(by_id, c), doc.id, task,
                 [d["text"] for d in a.deadlines], "báo cáo" in (a.roles or [a.role]),
                 a.group or agency.kind == "nhom", [p for p in partners if p != a.agency], a.source, a.cue,
-                a.start, a.end, a.seg_start, a.seg_end, list(a.deadlines),
+                a.start, a.end, a.seg_start, a.seg_end, list(a.deadlines), getattr(a, "collective", None),
             ))
     return rows, list(extra.values())
 

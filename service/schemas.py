@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, Field
 
+from index.agencies import jurisdiction_of, place_of
 from index.answers.answer import Answer
 from index.answers.citation import of_clause
 from index.engine import Hit
@@ -26,6 +27,8 @@ class SearchResult(BaseModel):
     text: str = Field(description="The clause, verbatim from the source")
     score: float
     agencies: list[str] = Field(description="Agencies responsible for this clause (names as the document writes them)")
+    jurisdictions: list[str] = Field(default_factory=list, description="Each agency's province or city as of the "
+                                     "document (the document's place), or 'national'; in the order of agencies")
     url: str
 
 
@@ -38,6 +41,8 @@ class AgencyRole(BaseModel):
     name: str
     role: str
     id: str | None = Field(None, description="The agency's id (its page: /agencies/{id}), when known")
+    jurisdiction: str | None = Field(None, description="The agency's province or city (today's, for an agency of the "
+                                     "registry), or 'national', when known")
 
 
 class Citation(BaseModel):
@@ -74,7 +79,8 @@ def search_out(query: str, hits: list[Hit], agencies_of) -> SearchResponse:
         SearchResult(
             id=h.clause.id, doc_id=h.clause.doc_id, doc_number=h.doc.header.number, section=h.clause.path,
             label=h.clause.label, heading=h.clause.heading or _parent_heading(h), text=h.clause.text,
-            score=round(h.score, 6), agencies=agencies_of(h.clause), url=clause_url(h.clause),
+            score=round(h.score, 6), agencies=(names := agencies_of(h.clause)),
+            jurisdictions=[jurisdiction_of(n, place_of(h.doc)) for n in names], url=clause_url(h.clause),
         )
         for h in hits
     ]
@@ -90,7 +96,7 @@ def ask_out(a: Answer, engine=None) -> AskResponse:
     return AskResponse(
         question=a.question,
         answer=a.text,
-        agencies=[AgencyRole(name=n, role=r, id=a.ids.get(n)) for n, r in a.agencies],
+        agencies=[AgencyRole(name=n, role=r, id=a.ids.get(n), jurisdiction=a.places.get(n)) for n, r in a.agencies],
         citations=[
             Citation(doc_id=c.clause.doc_id, doc_number=c.doc_number, section=c.clause.path, label=c.clause.label,
                      heading=c.clause.heading or c.heading, quote=c.quote, start=c.start, end=c.end, url=clause_url(c.clause),

@@ -14,7 +14,8 @@ ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 PLAN_ID = "kh-ubnd-2024-cnsh"
 CATALOG_ONLY = {"ctr-64-tu-2023", "nq-36-tw-2023", "nq-189-cp-2023"}
-SEARCH_KEYS = {"id", "doc_id", "doc_number", "section", "label", "heading", "text", "score", "agencies", "url"}
+SEARCH_KEYS = {"id", "doc_id", "doc_number", "section", "label", "heading", "text", "score", "agencies", "jurisdictions",
+               "url"}
 CITATION_KEYS = {"doc_id", "doc_number", "section", "label", "heading", "quote", "start", "end", "url", "citation"}
 
 
@@ -50,6 +51,9 @@ def test_search_contract(api):
         assert res["url"] == f"/documents/{res['doc_id']}#{res['section']}"
     assert body["results"][0]["section"] == "III.8"
     assert "Sở Tài chính" in body["results"][0]["agencies"]
+    # each agency's place: the plan is Bình Thuận's
+    top = body["results"][0]
+    assert top["jurisdictions"][top["agencies"].index("Sở Tài chính")] == "Bình Thuận"
 
 
 def test_ask_who_pays(api):
@@ -58,6 +62,7 @@ def test_ask_who_pays(api):
     body = r.json()
     assert {"question", "answer", "agencies", "citations"} <= set(body) and body["supported"] is True
     assert body["agencies"][0]["name"] == "Sở Tài chính" and body["agencies"][0]["role"]
+    assert body["agencies"][0]["jurisdiction"] == "Lâm Đồng"  # the registry's department, today (new) Lâm Đồng's
     top = body["citations"][0]
     assert set(top) == CITATION_KEYS
     assert top["section"] == "III.8" and top["doc_id"] == PLAN_ID

@@ -8,7 +8,9 @@ and catalog entry (no table of known short numbers): a full number ("232/QĐ-TTg
 - a document whose own number the question names is the question's document (``docs``);
 - a document that cites a number the question names (the plan that implements "NĐ 180"),
   whose issuer's province the question names ("ở Lào Cai"), or whose title shares the
-  question's words, ranks higher (``boost``).
+  question's words, ranks higher (``boost``);
+- the documents of the place the question names ("ở Bình Thuận", "tỉnh Lào Cai", "TP.HCM")
+  are ``place_docs``: a question that names no document by number is answered from them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from index.agencies import province_of
+from index.agencies import PLACE_ALIASES, place_of
 from ingest.header import find_references
 from ingest.normalize import fold, normalize_text
 from ingest.tokens import has_diacritics
@@ -48,6 +50,13 @@ class Scope:
     docs: list[str] = field(default_factory=list)  # the documents the question names by number
     boost: dict[str, float] = field(default_factory=dict)  # other documents it points to, and how strongly
     named: list[Named] = field(default_factory=list)
+    place: str | None = None  # the place the question names, when loaded documents are of it
+    place_docs: list[str] = field(default_factory=list)  # those documents
+
+    @property
+    def narrowed(self) -> list[str]:
+        """The documents to answer from: those named by number, else those of the place named."""
+        return self.docs or self.place_docs
 
 
 def numbers_named(text: str) -> list[Named]:
@@ -92,7 +101,6 @@ def _names(n: Named, number: str | None, doc_type: str | None) -> bool:
     return bool(lead) and lead.lstrip("0") == n.lead.lstrip("0") and _type_fits(n.doc_type, doc_type)
 
 
-_province = lru_cache(maxsize=4096)(province_of)
 
 
 def scope_of(engine, text: str) -> Scope:
@@ -110,9 +118,14 @@ def scope_of(engine, text: str) -> Scope:
         cited = {r.number for r in doc.references}
         if any(_names(n, num, None) for n in named for num in cited):
             score += 1.0
-        place = _province(h.issuer)
+        place = place_of(doc)
         if place and _names_place(text, folded, place):
             score += 0.5
+            # A question that also names a document ("… tại Hà Nội, TP.HCM trong QĐ 2530") is about
+            # that place's documents only when they cite it or write its number in their header.
+            if not named or score > 1.0 or any(_names(n, r.number, None) for n in named for r in _head_refs(doc)):
+                s.place = place
+                s.place_docs.append(doc_id)
         if h.issuer and _names_issuer(text, h.issuer):
             score += 0.5  # "… theo kế hoạch của Ban cán sự đảng Chính phủ …"
         if h.title and _title_overlap(text, h.title) >= 0.2:
@@ -120,6 +133,14 @@ def scope_of(engine, text: str) -> Scope:
         if score:
             s.boost[doc_id] = score
     return s
+
+
+HEAD = 1500  # characters of a document's beginning where its own number is written
+
+
+def _head_refs(doc) -> list:
+    """Document numbers written in a document's header ("… tỉnh X 2820/QĐ-UBND …")."""
+    return find_references(normalize_text(doc.source[:HEAD]))
 
 
 # A question is compared with every document's header: each side's normalised forms are made
@@ -148,6 +169,9 @@ def _names_place(text: str, folded: str, place: str) -> bool:
     lower case."""
     if re.search(rf"(?<!\w){re.escape(_normalized(place))}(?!\w)", _normalized(text)):
         return True
+    if any(p == place and re.search(rf"(?<![\w.]){re.escape(alias)}(?![\w.])", folded.lower())
+           for alias, p in PLACE_ALIASES.items()):
+        return True  # "TP.HCM"
     return bool(re.search(rf"\b(?:o|tai|tinh|thanh pho|cua)\s+{re.escape(fold(place))}\b", folded)) and not any(
         ch.isupper() for ch in text[1:])
 
