@@ -28,6 +28,7 @@ import yaml
 from ingest.bodies import Gazetteer
 from ingest.catalog import slug
 from ingest.expand import expand_inline
+from ingest.models import NATIONAL
 from ingest.normalize import fold, normalize_text
 from ingest.tokens import has_diacritics
 
@@ -85,7 +86,6 @@ def _key_preserving(text: str) -> str:
     return fold(normalize_text(text)).replace("–", "-")
 
 
-NATIONAL = "national"
 # What follows a body's name in a header read as one line: the national motto, numbers.
 _AFTER_NAME = re.compile(r"\s(?:cộng hòa|cộng hoà|độc lập|đảng cộng sản)\b.*$|\s\S*\d.*$", re.IGNORECASE)
 _PLACE = re.compile(r"(?:\b(?:tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ|tỉnh|thành phố|tp\.?)\s+|\btp\.)"
@@ -121,8 +121,9 @@ def province_of(issuer: str | None) -> str | None:
 
 def place_of(doc) -> str | None:
     """The province or city a document is of (None: a central body's, or unknown): the
-    document's own ``place`` when ingest reads one, else the one its issuer names."""
-    explicit = getattr(doc, "place", None) or getattr(doc.header, "jurisdiction", None)
+    jurisdiction ingest read from its header (``Header.place``: a province or city, or
+    "national"), else the one its issuer names (trees saved before ingest read it)."""
+    explicit = doc.header.place
     if explicit:
         return None if explicit == NATIONAL else explicit
     return _province(doc.header.issuer)

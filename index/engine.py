@@ -18,15 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from index.agencies import Registry
-from index.retrieval.embedders import Embedder, create_embedder, memoize
-from index.errors import IndexMismatch, IndexMissing, NotFound
-from index.retrieval.lexical import LexicalIndex
-from index.matrix import Matrix, build_matrix
-from index.retrieval.query import Query, analyze
-from index.retrieval.diacritics import Restorer
 from index.build.rows import load_matrix
-from index.retrieval.search import Filters, HybridSearcher, Ranked
 from index.build.store import MANIFEST, RESTORE, VECTORS, gen_dir, load_document, load_units, read_manifest
+from index.errors import IndexMismatch, IndexMissing, NotFound
+from index.matrix import Matrix, build_matrix
+from index.retrieval.diacritics import Restorer
+from index.retrieval.embedders import Embedder, create_embedder, memoize
+from index.retrieval.lexical import LexicalIndex
+from index.retrieval.query import Query, analyze
+from index.retrieval.search import Filters, HybridSearcher, Ranked
 from index.retrieval.vector import VectorStore, open_client
 from ingest.catalog import Catalog, load_catalog
 from ingest.models import Clause, Document

@@ -65,7 +65,8 @@ _LABEL_ROLE = {"chu tri": "chủ trì", "phoi hop": "phối hợp", "thuc hien":
 _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
                           r"(?:cac \w+\s*:\s*)?")
-_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|thong qua)\s*$")
+_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
+_THROUGH = re.compile(r"\bthong qua\s*$")
 _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
 
 
@@ -411,8 +412,8 @@ class _Reader:
         return roles_of(folded[start:])
 
     def _others(self, body: str, folded: str, found: list[Body], taken: set[int]):
-        """Bodies named after "phối hợp với" (partners), after "báo cáo"/"gửi" (recipients),
-        after "chỉ đạo" (directed)."""
+        """Bodies named after "phối hợp với" or "thông qua" (partners), after "báo cáo"/"gửi"
+        (recipients), after "chỉ đạo" (directed)."""
         partners = _PARTNERS.search(folded)
         chain_end = None
         for b in found:
@@ -423,7 +424,11 @@ class _Reader:
                 chain_end = b.end
                 yield b, "phối hợp", partners.group(0)
                 continue
-            if _TO.search(before[-40:]):
+            if _THROUGH.search(before[-14:]):
+                # "Hằng năm, thông qua Sở KH&CN tham mưu UBND tỉnh …" under another body's heading:
+                # the heading's body does the task through this one, which takes part in it
+                yield b, "phối hợp", "thông qua"
+            elif _TO.search(before[-40:]):
                 yield b, "nhận báo cáo", "báo cáo, gửi"
             elif _DIRECTS.search(before[-12:]):
                 yield b, "thực hiện", "được chỉ đạo"

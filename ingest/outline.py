@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from ingest.header import DOC_TYPES, TITLE_LINE, find_references, header_lines, parse_header
 from ingest.lines import Line, lines_of, runs_on, wrap_width
 from ingest.models import Clause, Document, Reference
-from ingest.references import find_short_references
 from ingest.normalize import collapse_spaces, normalize
+from ingest.references import find_short_references
 from ingest.tables import TableReader
 
 BULLET = re.compile(r"^(?P<g>[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212])\s*")

@@ -28,8 +28,20 @@ from service.coverage import XLSX_TYPE, coverage_out, require_document, xlsx_dis
 from service.schemas import AskResponse, SearchResponse, ask_out, search_out
 from service.settings import Settings
 from service.state import EngineSlot
-from service.views import (AgencyDigestOut, AgencySummary, DocumentDetail, DocumentSummary, SuggestResponse,
-                           agencies_out, agency_out, crossrefs_of, document_out, documents_out, suggest_out)
+from service.views import (
+    AgencyDigestOut,
+    AgencySummary,
+    DocumentDetail,
+    DocumentSummary,
+    SuggestResponse,
+    agencies_out,
+    agency_out,
+    crossrefs_of,
+    document_out,
+    documents_out,
+    suggest_out,
+)
+
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings

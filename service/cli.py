@@ -242,7 +242,8 @@ def evaluate(
 ):
     """Answer quality on a folder of documents: agency, first citation, document; per kind and per file;
     the search's hit rate and MRR (and LlamaIndex's, with tracuu[llama])."""
-    from service.evaluate import QuestionsError, evaluate as run_eval, format_report
+    from service.evaluate import QuestionsError, format_report
+    from service.evaluate import evaluate as run_eval
 
     try:
         out = run_eval(docs_dir, questions, get_settings(), only=only, k=k)

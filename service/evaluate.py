@@ -248,8 +248,8 @@ def evaluate(docs_dir: Path, questions_path: Path, settings, data_dir: Path | No
     questions, so the halves of a development set are measured on separate indexes.
     """
     from index.build.builder import build
-    from index.retrieval.embedders import create_embedder
     from index.engine import Engine
+    from index.retrieval.embedders import create_embedder
 
     questions = load_questions(questions_path)
     paths = [Path(docs_dir)]

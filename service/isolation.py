@@ -29,6 +29,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing import forkserver
+from pathlib import Path
 
 from index.build.units import Unit, units_for
 from ingest.catalog import Catalog
@@ -66,7 +67,7 @@ def _child(conn, memory: int, fn: Callable, args: tuple) -> None:
         reply = ("refused", e)
     except MemoryError:
         reply = ("memory", None)
-    except Exception as e:  # noqa: BLE001 - the parser's own bug: the server logs it, the upload is refused
+    except Exception as e:
         reply = ("bug", f"{type(e).__name__}: {e}\n{traceback.format_exc()}")
     if reply[0] != "ok" and _peak_address_space() > memory - 32 * MB:
         reply = ("memory", None)  # lxml reports a failed allocation as "unknown error", not MemoryError
@@ -78,7 +79,7 @@ def _child(conn, memory: int, fn: Callable, args: tuple) -> None:
 
 
 def _peak_address_space() -> int:
-    for line in open("/proc/self/status", encoding="ascii").read().splitlines():
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
         if line.startswith("VmPeak:"):
             return int(line.split()[1]) * 1024
     return 0

@@ -29,9 +29,8 @@ class _Hide(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, _Hide())
 
-from ingest.pipeline import parse_bytes  # noqa: E402 - after the finder above
-
 import service.cli  # noqa: E402, F401
+from ingest.pipeline import parse_bytes  # noqa: E402 - after the finder above
 from service.app import quiet_libraries  # noqa: E402
 
 quiet_libraries()

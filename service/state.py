@@ -15,9 +15,9 @@ import logging
 import os
 import threading
 
-from index.retrieval.embedders import Embedder, create_embedder
-from index.engine import Engine, Options
 from index.build.store import MANIFEST, read_manifest
+from index.engine import Engine, Options
+from index.retrieval.embedders import Embedder, create_embedder
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class EngineSlot:
     def _reopen(self) -> None:
         try:
             self.reload()
-        except Exception as e:  # noqa: BLE001 - the engine in service keeps serving; the error is kept for /healthz
+        except Exception as e:
             self._failed, self.error = self._manifest_key(), str(e)
             log.exception("index generation not opened; the previous one keeps serving")
         finally:

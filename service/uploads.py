@@ -210,7 +210,7 @@ def add_document(settings: Settings, slot: EngineSlot, name: str, data: bytes):
     def work() -> None:
         try:
             outcome["report"] = _add(settings, slot, name, data, deadline)
-        except BaseException as e:  # noqa: BLE001 - handed to the request below
+        except BaseException as e:
             outcome["error"] = e
 
     worker = threading.Thread(target=work, name="tracuu-tai-len", daemon=True)

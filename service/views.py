@@ -30,6 +30,7 @@ class AgencySummary(BaseModel):
     kind: str
     level: str
     active: bool
+    jurisdiction: str = Field("national", description="The province or city it belongs to, or 'national'")
     tasks: int = Field(description="Tasks that fall to it today: own, inherited from predecessors, catch-all")
     successors: list[str] = Field(description="Names of the agencies that took over (when it no longer exists)")
     successor_note: str = Field("", description="'nay là …, theo …' for an agency that no longer exists")
@@ -78,6 +79,7 @@ class AgencyDigestOut(BaseModel):
     id: str
     name: str
     kind: str
+    jurisdiction: str = Field("national", description="The province or city it belongs to, or 'national'")
     level: str
     active: bool
     tasks: int
@@ -144,13 +146,18 @@ LOADED, NOT_LOADED = "đã có toàn văn", "chưa có toàn văn"
 # --- agencies -------------------------------------------------------------------------------
 
 
+def _jurisdiction(engine: Engine, agency_id: str) -> str:
+    a = engine.registry.agencies.get(agency_id)
+    return (a.jurisdiction if a else None) or "national"
+
+
 def agencies_out(engine: Engine) -> list[AgencySummary]:
     out = []
     for d in agency_list(engine):
         names, note = successor_note(engine, d.agency_id)
         gone = not d.active
         out.append(AgencySummary(id=d.agency_id, name=d.name, kind=d.kind, level=d.level, active=d.active,
-                                 tasks=d.count, successors=names if gone else [], successor_note=note if gone else ""))
+                                 jurisdiction=_jurisdiction(engine, d.agency_id), tasks=d.count, successors=names if gone else [], successor_note=note if gone else ""))
     return out
 
 
@@ -189,6 +196,7 @@ def agency_out(engine: Engine, agency_id: str) -> AgencyDigestOut:
             tasks[id(t)].deadlines.append(due.get("text"))
     return AgencyDigestOut(
         id=d.agency_id, name=d.name, kind=d.kind, level=d.level, active=d.active, tasks=d.count,
+        jurisdiction=_jurisdiction(engine, d.agency_id),
         successors=[SuccessionOut(**s) for s in d.successors], predecessors=[SuccessionOut(**p) for p in d.predecessors],
         predecessor_notes=succession_box(d),
         roles=[RoleGroup(role=r, tasks=[tasks[id(t)] for t in ts]) for r, ts in d.by_role.items()],

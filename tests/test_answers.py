@@ -9,11 +9,11 @@ import pytest
 import yaml
 
 from index.answers.answer import ask
-from index.build.builder import build
 from index.answers.digest import digest
-from index.engine import Engine, Options
 from index.answers.export import COLUMNS, matrix_csv, matrix_xlsx
+from index.build.builder import build
 from index.build.units import item_of
+from index.engine import Engine, Options
 from ingest.normalize import fold
 
 pytestmark = pytest.mark.slow

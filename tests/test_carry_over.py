@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from index.build.builder import build
-from index.engine import Engine, Options
 from index.build.store import gen_dir, read_manifest
+from index.engine import Engine, Options
 from index.retrieval.vector import VectorStore, open_client
 
 pytestmark = pytest.mark.slow
@@ -88,7 +88,7 @@ def test_a_build_that_carries_documents_over_publishes_what_reading_them_all_wou
 def test_the_collection_holds_each_text_of_the_generation_in_service_once(index_copy, e5):
     s = index_copy()
     data, corpus = s.data_dir, s.corpus_dir
-    hashes = lambda: {u["hash"] for u in json.loads((_generation(data) / "units.json").read_bytes())}  # noqa: E731
+    hashes = lambda: {u["hash"] for u in json.loads((_generation(data) / "units.json").read_bytes())}
     assert _stored(data) == hashes()
     report = build(data, corpus, e5, uploads={ADDED[0]: (FIXTURES / ADDED[0]).read_bytes()})
     assert report.stored == report.embedded and _stored(data) == hashes()

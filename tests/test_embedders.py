@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from index.build.builder import build
-from index.retrieval.embedders import create_embedder
 from index.engine import Engine, Options
 from index.errors import ConfigError, IndexMismatch
+from index.retrieval.embedders import create_embedder
 
 pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).parents[1] / "corpus"

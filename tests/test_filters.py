@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from index.build.builder import build
+from index.build.units import item_of
 from index.engine import Engine, Options
 from index.retrieval.search import POOL
-from index.build.units import item_of
 
 pytestmark = pytest.mark.slow
 

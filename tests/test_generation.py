@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from index.build.builder import build
-from index.engine import Engine, Options
 from index.build.inputs import CODE_KEY
+from index.engine import Engine, Options
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from index.answers.answer import ask
-from index.engine import Engine
 from index.answers.phrase import Phraser
+from index.engine import Engine
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 CORPUS = Path(__file__).parents[1] / "corpus"

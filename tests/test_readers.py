@@ -193,7 +193,7 @@ def test_windows_1258_text_is_kept_verbatim_not_normalised():
 
 
 def test_line_endings_become_lf():
-    source = read_bytes("Dòng một\r\nDòng hai\rDòng ba\n".encode("utf-8"), "dong.md")
+    source = read_bytes("Dòng một\r\nDòng hai\rDòng ba\n".encode(), "dong.md")
     assert (source.kind, source.text) == ("md", "Dòng một\nDòng hai\nDòng ba\n")
 
 
@@ -207,7 +207,7 @@ def test_utf16_big_endian_and_bomless_little_endian():
 
 def test_damaged_utf8_is_refused_rather_than_read_as_mojibake():
     # every byte here also decodes as cp1258, into letter-rich mojibake ("Káºÿ hoáº¡ch")
-    data = bytearray("Kế hoạch thư viện số của Tỉnh Mẫu năm nay".encode("utf-8"))
+    data = bytearray("Kế hoạch thư viện số của Tỉnh Mẫu năm nay".encode())
     data[3] = 0xFF
     with pytest.raises(UndecodableText, match="hong-mot-byte.txt"):
         read_bytes(bytes(data), "hong-mot-byte.txt")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from index.build.builder import build
-from index.retrieval.embedders import create_embedder
+from index.build.units import item_of
 from index.engine import Engine, Options
 from index.errors import BadQuery, ConfigError, NotFound
-from index.build.units import item_of
+from index.retrieval.embedders import create_embedder
 
 pytestmark = pytest.mark.slow
 CORPUS = Path(__file__).parents[1] / "corpus"

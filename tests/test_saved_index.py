@@ -11,12 +11,12 @@ import json
 import numpy as np
 import pytest
 
-from index.retrieval.lexical import FOLDER, LexicalIndex
-from index.matrix import build_matrix
-from index.retrieval.query import analyze
-from index.retrieval.diacritics import Restorer
 from index.build.store import gen_dir
 from index.build.units import HEADING_CHARS, NEAREST_CHARS, units_for
+from index.matrix import build_matrix
+from index.retrieval.diacritics import Restorer
+from index.retrieval.lexical import FOLDER, LexicalIndex
+from index.retrieval.query import analyze
 from ingest.pipeline import parse_bytes
 
 QUESTIONS = ["Sở nào bố trí kinh phí?", "so nao bo tri kinh phi", "Sở Y tế phải làm gì?", "bảo tồn nguồn gen"]

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.errors import BadQuery
-from ingest.expand import expand
 from index.retrieval.scope import Named, numbers_named
+from ingest.expand import expand
 from ingest.normalize import collapse_spaces, fold, normalize_text
 from ingest.tokens import has_diacritics, terms
 

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from index.retrieval.diacritics import Restorer
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.query import Query
-from index.retrieval.diacritics import Restorer
 from index.retrieval.vector import VectorStore, nearest
 from ingest.expand import expand
 

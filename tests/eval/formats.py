@@ -21,8 +21,8 @@ import yaml
 from fpdf import FPDF
 
 from index.build.builder import build
-from index.retrieval.embedders import create_embedder
 from index.engine import Engine, Options
+from index.retrieval.embedders import create_embedder
 from tests.eval.run import GOLD, answers
 
 CORPUS = Path(__file__).parents[2] / "corpus"

@@ -20,9 +20,9 @@ import yaml
 
 from index.answers.answer import ask
 from index.build.builder import build
-from index.retrieval.embedders import create_embedder
-from index.engine import Engine, Options
 from index.build.units import item_of
+from index.engine import Engine, Options
+from index.retrieval.embedders import create_embedder
 from ingest.normalize import fold, normalize_text
 
 GOLD = Path(__file__).with_name("gold.yaml")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 # A question's dense side reads its first 320 characters: attention costs grow with the square
 # of the token count, and a 500-character run of one letter (500 tokens) took 1-7 s to embed.
 # Real questions are shorter; the lexical side still reads the whole question.
