@@ -22,7 +22,8 @@ UNREADABLE = {
 DIRECTIVES = ["fixture-chuong-trinh-dang-uy-mau.txt", "fixture-chuong-trinh-tinh-uy-mau.txt",
               "fixture-cong-van-xuong-dong-mau.pdf", "fixture-ke-hoach-bang-nhiem-vu.docx",
               "fixture-ke-hoach-markdown-mau.md", "fixture-nghi-dinh-mau.txt", "fixture-nghi-quyet-bo-chinh-tri-mau.txt",
-              "fixture-nghi-quyet-chinh-phu-mau.txt"]
+              "fixture-nghi-quyet-chinh-phu-mau.txt", "fixture-ke-hoach-tinh-dong-mau.txt",
+              "fixture-ke-hoach-tinh-tay-mau.txt", "fixture-chuong-trinh-tinh-uy-dong-mau.txt"]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,7 @@ def test_the_command_prints_json_with_every_file():
     out = json.loads(result.output)
     assert {f["file"] for f in out["failures"]} == set(UNREADABLE)
     assert {f["file"] for f in out["files"]} >= set(DIRECTIVES)
-    assert out["by_kind"]["Kế hoạch"]["documents"] == 2
+    assert out["by_kind"]["Kế hoạch"]["documents"] == 4  # two plans of the test's own, two of two provinces
 
 
 def test_the_command_refuses_a_missing_folder():
