@@ -502,14 +502,14 @@ def _sentence_case(text: str) -> str:
 
 def _verb_next(after: str) -> bool:
     """Whether ``after`` (the text after a name) opens with a verb: the name is a subject."""
-    from ingest.bodies import _pos
+    from ingest.bodies import pos_tags
 
     rest = after.lstrip(" ,;:\n")
     if not rest[:1].islower():
         return False
     if _VERBS.match(fold(rest)):
         return True
-    tagged = _pos(rest[:60])
+    tagged = pos_tags(rest[:60])
     return bool(tagged) and tagged[0][1] == "V"
 
 

@@ -25,7 +25,6 @@ A gazetteer (the registry's names and aliases) adds names the rules cannot read
 from __future__ import annotations
 
 import re
-import threading
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,10 +33,10 @@ from importlib import resources
 import yaml
 
 from ingest.normalize import fold, normalize_text
+from ingest.tokens import UNDERTHESEA
 
 _TOKEN = re.compile(r"[^\W_]+(?:(?:[&'’]|-(?=[^\W\d_]))[^\W_]+)*|[^\w\s]")
 _VERBISH = {"V", "A", "R", "E", "C", "P", "T", "X", "CH"}  # underthesea tags that end a name
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ class _Reader:
         e = self.text.find("\n", self.toks[k].start)
         e = len(self.text) if e == -1 else e
         line = range(bisect_left(self._starts, s), bisect_left(self._starts, e))
-        for (ws, we), tag in _pos(self.text[s:e]):
+        for (ws, we), tag in pos_tags(self.text[s:e]):
             inside = range(bisect_left(self._starts, s + ws), bisect_left(self._starts, s + we))
             for j in inside:
                 self._tags.setdefault(j, (tag, inside[0]))
@@ -370,14 +369,14 @@ _POS_CHUNK = 400  # characters; underthesea's tagger costs grow with the square 
 
 
 @lru_cache(maxsize=65536)
-def _pos(text: str) -> tuple[tuple[tuple[int, int], str], ...]:
+def pos_tags(text: str) -> tuple[tuple[tuple[int, int], str], ...]:
     """Spans and tags of the words of ``text`` (underthesea), cached. A long line (a list of
     hundreds of bodies in one sentence) is tagged in pieces cut after a comma or semicolon."""
     from underthesea import pos_tag
 
     out = []
     for base, piece in _pieces(text, _POS_CHUNK):
-        with _LOCK:
+        with UNDERTHESEA:
             tagged = pos_tag(piece)
         cursor = 0
         for word, tag in tagged:
@@ -412,7 +411,7 @@ def _joined(text: str, first: int) -> bool:
     """Whether underthesea's first word of ``text`` runs past its first ``first`` characters."""
     from underthesea import word_tokenize
 
-    with _LOCK:
+    with UNDERTHESEA:
         words = word_tokenize(text)
     return bool(words) and len(words[0]) > first
 

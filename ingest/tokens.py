@@ -23,9 +23,11 @@ from importlib import resources
 
 from ingest.normalize import fold, normalize_text
 
-# underthesea loads its model on first use, and that load is not thread-safe: calls are
-# serialised (each takes about a millisecond, so a busy server loses nothing to the lock).
-_LOCK = threading.Lock()
+# underthesea loads its models on first use, and that load is not thread-safe: every call into
+# it, here and in ``ingest.bodies`` (POS tagging), holds this one lock, so a build handed to a
+# server (parsing) and the server's queries (tokenising) never run underthesea at once. Each
+# call takes about a millisecond, so a busy server loses nothing to the lock.
+UNDERTHESEA = threading.Lock()
 _SYLLABLE = re.compile(r"[^\W_]+(?:[-/&][^\W_]+)*")
 _STOP_FOLDED = frozenset(
     "va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den".split()
@@ -49,7 +51,7 @@ def words(text: str) -> list[str]:
     from underthesea import sent_tokenize, word_tokenize  # heavy import, paid on first use
 
     out: list[str] = []
-    with _LOCK:
+    with UNDERTHESEA:
         sentences = [word_tokenize(s, fixed_words=list(fixed_words())) for s in sent_tokenize(normalize_text(text).lower())]
     for sentence in sentences:
         for w in sentence:

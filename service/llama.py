@@ -99,11 +99,11 @@ class LocalSource:
 
     def __init__(self, engine):
         from service.api import agency_id_of
-        from service.views import _loaded_summary
+        from service.views import loaded_summary
 
         self.engine = engine
         self._agency_id = agency_id_of
-        self._summary = _loaded_summary
+        self._summary = loaded_summary
 
     def search(self, q: str, k: int, scope: Scope) -> list[dict]:
         from service.schemas import search_out

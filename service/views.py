@@ -208,7 +208,7 @@ def agency_out(engine: Engine, agency_id: str) -> AgencyDigestOut:
 # --- documents ------------------------------------------------------------------------------
 
 
-def _loaded_summary(engine: Engine, doc: Document) -> DocumentSummary:
+def loaded_summary(engine: Engine, doc: Document) -> DocumentSummary:
     h, e = doc.header, engine.catalog.entries.get(doc.id)
     return DocumentSummary(
         id=doc.id, type=h.doc_type or (e.type if e else None), number=h.number or (e.number if e else None),
@@ -226,7 +226,7 @@ def _catalog_summary(e: Entry) -> DocumentSummary:
 
 def documents_out(engine: Engine) -> list[DocumentSummary]:
     """Loaded documents first, then the catalog entries whose text is not loaded."""
-    out = [_loaded_summary(engine, d) for d in engine.documents.values()]
+    out = [loaded_summary(engine, d) for d in engine.documents.values()]
     out += [_catalog_summary(e) for e in engine.catalog.entries.values() if e.id not in engine.documents]
     return out
 
@@ -247,7 +247,7 @@ def citing_clauses(engine: Engine, entry: Entry) -> list[CitingClause]:
 def document_out(engine: Engine, doc_id: str) -> DocumentDetail:
     if doc_id in engine.documents:
         doc = engine.documents[doc_id]
-        base = _loaded_summary(engine, doc)
+        base = loaded_summary(engine, doc)
         return DocumentDetail(**base.model_dump(), header=asdict(doc.header), warnings=doc.warnings,
                               outline=outline_of(doc))
     entry = engine.catalog.entries.get(doc_id)

@@ -26,7 +26,7 @@ from index.answers.tasks import agency_tasks, subject
 from index.answers.who import who
 from index.engine import Engine
 from index.retrieval.query import Query, analyze
-from index.retrieval.scope import Scope, _names, scope_of
+from index.retrieval.scope import Scope, names_document, scope_of
 from ingest.normalize import fold
 
 __all__ = ["Answer", "Cite", "MAX_QUOTE", "ask", "cite", "quote_is_verbatim"]
@@ -61,7 +61,7 @@ def _answer(engine: Engine, q: Query, doc: str | None, section: str | None, agen
         scope.docs, scope.boost, scope.place_docs = [doc], {}, []
     if agency:  # the question asked of one agency's tasks, the best matching first
         return agency_tasks(engine, q, engine.registry.agencies[agency], scope, section)
-    entries = [e for e in engine.catalog.entries.values() if any(_names(n, e.number, e.type) for n in q.refs)]
+    entries = [e for e in engine.catalog.entries.values() if any(names_document(n, e.number, e.type) for n in q.refs)]
     missing = [e for e in entries if e.id not in engine.documents and not scope.docs]
     folded = fold(q.text)
     if entries and _ISSUED.search(folded) and not doc:  # "Chương trình 64-CTr/TU do cơ quan nào ban hành?"

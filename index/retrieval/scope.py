@@ -91,7 +91,7 @@ def _type_fits(asked: str | None, doc_type: str | None) -> bool:
     return doc_type in _SAME_FAMILY.get(asked, {asked})
 
 
-def _names(n: Named, number: str | None, doc_type: str | None) -> bool:
+def names_document(n: Named, number: str | None, doc_type: str | None) -> bool:
     """Whether the question's ``n`` names a document numbered ``number`` of type ``doc_type``."""
     if not number:
         return False
@@ -111,19 +111,19 @@ def scope_of(engine, text: str) -> Scope:
     for doc_id, doc in engine.documents.items():
         h, entry = doc.header, engine.catalog.entries.get(doc_id)
         own = [(h.number, h.doc_type)] + ([(entry.number, entry.type)] if entry else [])
-        if any(_names(n, num, t) for n in named for num, t in own):
+        if any(names_document(n, num, t) for n in named for num, t in own):
             s.docs.append(doc_id)
             continue
         score = 0.0
         cited = {r.number for r in doc.references}
-        if any(_names(n, num, None) for n in named for num in cited):
+        if any(names_document(n, num, None) for n in named for num in cited):
             score += 1.0
         place = place_of(doc)
         if place and _names_place(text, folded, place):
             score += 0.5
             # A question that also names a document ("… tại Hà Nội, TP.HCM trong QĐ 2530") is about
             # that place's documents only when they cite it or write its number in their header.
-            if not named or score > 1.0 or any(_names(n, r.number, None) for n in named for r in _head_refs(doc)):
+            if not named or score > 1.0 or any(names_document(n, r.number, None) for n in named for r in _head_refs(doc)):
                 s.place = place
                 s.place_docs.append(doc_id)
         if h.issuer and _names_issuer(text, h.issuer):
