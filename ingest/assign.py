@@ -67,6 +67,8 @@ _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:tr
                           r"(?:cac \w+\s*:\s*)?")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
 _THROUGH = re.compile(r"\bthong qua\s*$")
+_BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
+_ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat)\b")
 _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
 
 
@@ -349,8 +351,12 @@ class _Reader:
         lead = _MARKER.match(seg)
         off = s + (lead.end() if lead else 0)
         body = t.text[off:e]
-        found = self.bodies(body)
         folded = fold(body)
+        if _BASIS.match(folded) or (c.path == "preamble" and _ENACTS.search(folded)):
+            # "Căn cứ Nghị định số … của Chính phủ …", "Bộ trưởng Bộ X ban hành Thông tư …": the legal
+            # basis and the enacting formula name bodies and give none of them a task
+            return []
+        found = self.bodies(body)
         subject = self._subject(body, found)
         # Agents of a clause inside the sentence: "… do Bộ Tài nguyên và Môi trường chủ trì, …",
         # "… giao Sở X …": what follows them is theirs, not the subject's.
