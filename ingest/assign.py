@@ -352,9 +352,10 @@ class _Reader:
         off = s + (lead.end() if lead else 0)
         body = t.text[off:e]
         folded = fold(body)
-        if _BASIS.match(folded) or (c.path == "preamble" and _ENACTS.search(folded)):
+        if c.path == "preamble" and (_BASIS.match(folded) or _ENACTS.search(folded)):
             # "Căn cứ Nghị định số … của Chính phủ …", "Bộ trưởng Bộ X ban hành Thông tư …": the legal
-            # basis and the enacting formula name bodies and give none of them a task
+            # basis and the enacting formula name bodies and give none of them a task. In the body of a
+            # document "Căn cứ Kế hoạch này, các sở … xây dựng …" is a task, so only the preamble is read so
             return []
         found = self.bodies(body)
         subject = self._subject(body, found)
