@@ -119,6 +119,28 @@ def _only_bodies(text: str, bodies: list[Body]) -> bool:
     return bool(bodies) and not re.sub(r"[\s,;:.()\-–*_#]+", "", left)
 
 
+def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    r"""A label line ("Đơn vị phối hợp: Sở Nội" / "vụ, Sở Tư pháp.") with the lines its value wraps
+    onto: a following line that opens in lower case goes on with it (a capture wraps at 80 columns).
+
+    >>> t = "Đơn vị phối hợp: Sở Nội\nvụ, Sở Tư pháp.\nThời gian: 2026."
+    >>> [t[s:e].strip() for s, e in _rejoin_labels(t, [(0, 24), (24, 40), (40, len(t))])]
+    ['Đơn vị phối hợp: Sở Nội\nvụ, Sở Tư pháp.', 'Thời gian: 2026.']
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in segments:
+        if out:
+            ps, pe = out[-1]
+            prev, piece = text[ps:pe], text[s:e].lstrip(" *_")
+            lead = _MARKER.match(prev)
+            if _LABEL.match(fold(prev[lead.end():] if lead else prev).lstrip(" *_")) \
+                    and not prev.rstrip(" *_\n").endswith((".", ";", ":")) and piece[:1].islower():
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
+    return out
+
+
 class _Reader:
     def __init__(self, doc: Document, gazetteer: Gazetteer | None, wrapped: bool):
         self.doc, self.gaz, self.wrapped = doc, gazetteer, wrapped
@@ -288,6 +310,7 @@ class _Reader:
         if pending is not None:
             segments.append((pending, len(text)))
         previous, carried = "", owners
+        segments = _rejoin_labels(text, segments)
         due = self._time_label(c, t, segments)
         for s, e in segments:
             if self._labelled(c, t, s, e, due):
