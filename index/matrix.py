@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from index.agencies import Agency, Registry, document_agency, place_of
-from ingest.assign import RESPONSIBLE, ROLES
+from ingest.assign import RESPONSIBLE, ROLES, Role
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import collapse_spaces, fold, normalize_text
 
@@ -116,14 +116,14 @@ def rows_for_document(registry: Registry, doc: Document) -> tuple[list[Row], lis
         if c is None:
             continue
         task = collapse_spaces(normalize_text(c.own_text))
-        partners = list(dict.fromkeys(a.agency for a in found if a.role == "phối hợp"))
+        partners = list(dict.fromkeys(a.agency for a in found if a.role == Role.PARTNER))
         for a in found:
             agency = resolve(registry, a.agency, a.group, province)
             if agency.origin == "document":
                 extra.setdefault(agency.id, agency)
             rows.append(Row(
                 agency.id, a.agency, list(a.roles or [a.role]), c.id, _item_of(by_id, c), doc.id, task,
-                [d["text"] for d in a.deadlines], "báo cáo" in (a.roles or [a.role]),
+                [d["text"] for d in a.deadlines], Role.REPORTS in (a.roles or [a.role]),
                 a.group or agency.kind == "nhom", [p for p in partners if p != a.agency], a.source, a.cue,
                 a.start, a.end, a.seg_start, a.seg_end, list(a.deadlines), getattr(a, "collective", None),
             ))
@@ -159,7 +159,7 @@ class Matrix:
     def _with_tasks(self, docs: frozenset[str]) -> frozenset[str]:
         """Agencies with a task (not only a report to receive) in ``docs`` (all documents when
         empty); ``tasked_in`` keeps them per set of documents asked about."""
-        return frozenset(r.agency_id for r in self.rows if (not docs or r.doc_id in docs) and r.roles[0] != "nhận báo cáo")
+        return frozenset(r.agency_id for r in self.rows if (not docs or r.doc_id in docs) and r.roles[0] != Role.RECEIVES)
 
     @cached_property
     def assigned_units(self) -> set[int]:

@@ -27,7 +27,7 @@ class Reference:
 class Assignment:
     """A body named in a clause and what the clause gives it to do, read from the text.
 
-    ``role`` is one of ``ingest.assign.ROLES``; ``cue`` the words (or the column, or the
+    ``role`` is one of ``ingest.assign.ROLES`` (a ``Role``); ``cue`` the words (or the column, or the
     heading) that gave it. ``start``/``end`` are where the name is written: in the clause,
     or in the heading (or the list of bodies) the clause sits under; ``seg_start``/``seg_end``
     delimit the words of the clause it was read from, so an answer can tell which of a

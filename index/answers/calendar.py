@@ -28,6 +28,7 @@ from icalendar import Alarm, Calendar, Event
 from index.answers.citation import of_clause
 from index.answers.digest import Digest, Task, digest, plain_task
 from index.engine import Engine
+from ingest.assign import Role
 
 SUMMARY_CHARS = 110
 ALARM_DAYS = 3
@@ -176,7 +177,7 @@ def _event(engine: Engine, d: Digest, task: Task, due: dict, w: When, base_url: 
     e.add("uid", f"{uid}@tracuu")
     title = summary(_part_with(row.task, due.get("text") or ""))
     item = engine.clauses.get(row.item_id)
-    if task.roles[0] in ("nhận báo cáo", "phối hợp") and item is not None and item.heading:
+    if task.roles[0] in (Role.RECEIVES, Role.PARTNER) and item is not None and item.heading:
         title = f"{item.heading} — {title}"  # whose duty it is, when the agency only takes part
     e.add("summary", title)
     lines = [f"Thời hạn: {due.get('text')}", f"Vai trò: {', '.join(task.roles)}", f"Căn cứ: {citation}"]

@@ -14,6 +14,7 @@ from index.matrix import ROLES
 from index.retrieval.query import Query
 from index.retrieval.scope import Scope
 from index.retrieval.search import Filters
+from ingest.assign import Role
 from ingest.models import Clause
 
 _WHY_ORDER = ("own", "predecessor", "partial", "catch-all")
@@ -49,7 +50,7 @@ def agency_tasks(engine: Engine, q: Query, agency, scope: Scope, section: str | 
         rows = [rw for rw in rows if rw[0].doc_id in scope.boost]  # "… khi triển khai Nghị định 178"
     if section:
         rows = [rw for rw in rows if engine.clauses[rw[0].clause_id].path.startswith(section)]
-    rows = [rw for rw in rows if rw[0].roles[0] != "nhận báo cáo"]
+    rows = [rw for rw in rows if rw[0].roles[0] != Role.RECEIVES]
     if not rows:
         return unsupported(engine, q, hits(engine, q, scope, section, 5), wording.no_tasks(agency.name))
     # The tasks that best match the rest of the question first ("… phải làm gì hằng năm với các

@@ -24,6 +24,7 @@ from index.matrix import ROLES, Row, collective
 from index.retrieval.query import Query
 from index.retrieval.scope import Scope
 from index.retrieval.search import Filters
+from ingest.assign import Role
 from ingest.models import Clause, Document
 from ingest.normalize import fold, normalize_text
 from ingest.tokens import syllables
@@ -142,7 +143,7 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
 
     def fit(r: Row) -> int:
         """How well a row's role fits the role asked for (0 best)."""
-        if q.role in ("phối hợp", "nhận báo cáo"):
+        if q.role in (Role.PARTNER, Role.RECEIVES):
             return 0 if r.roles[0] == q.role else 1
         return 0 if r.responsible else 2
 
@@ -200,7 +201,7 @@ def _role_units(engine: Engine, q: Query) -> set[int]:
     """Units of the clauses that give a body the role asked for (any responsible role by default;
     "chủ trì" is asked loosely, so it is not a filter)."""
     m = engine.matrix
-    if q.role in ("phối hợp", "nhận báo cáo", "đầu mối", "tham mưu"):
+    if q.role in (Role.PARTNER, Role.RECEIVES, Role.FOCAL, Role.ADVISE):
         ids = {r.clause_id for r in m.rows if q.role in r.roles}
         units = {m.unit_row[i] for i in ids if i in m.unit_row}
         if units:

@@ -1,0 +1,101 @@
+"""What every reader of assignments shares: a clause's text with its map back to the source,
+an owner (a body that owns a task), and the small tests on names and the words around them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.bodies import Body, pos_tags
+from ingest.models import Document
+from ingest.normalize import fold, normalize
+
+MARKER = re.compile(r"^\s*(?:[#*_]+\s*|[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*|(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)(?:\.|\s?-)\s*"
+                     r"|[a-zđ]\)\s*|Điều\s+\d+\s*[.:]?\s*)+")
+DIRECTS = re.compile(r"\bchi dao\s*$")
+_VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nhiem|la |lam |lanh dao|chi dao|thuc hien"
+                    r"|trien khai|xay dung|to chuc|huong dan|theo doi|don doc|kiem tra|ra soat|nghien cuu|de xuat|bao cao"
+                    r"|tong hop|gui|trinh|ban hanh|cung ung|cung cap|bo tri|bao dam|dam bao|tang cuong|day manh|khan truong"
+                    r"|chu dong|tiep tuc|kip thoi|thuong xuyen|dinh ky|hang nam|can cu|phu trach|quan ly|giam sat|danh gia"
+                    r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua)")
+
+
+@dataclass
+class Owner:
+    name: str
+    start: int
+    end: int
+    group: bool
+    source: str
+
+
+class ClauseText:
+    """A clause's own text, normalised, with the map back to the source."""
+
+    def __init__(self, doc: Document, start: int, end: int, wrapped: bool):
+        self.base = start
+        self.norm = normalize(doc.source[start:end])
+        self.text = self.norm.text.replace("\n", " ") if wrapped else self.norm.text
+
+    def span(self, s: int, e: int) -> tuple[int, int]:
+        a, b = self.norm.span(s, e)
+        return self.base + a, self.base + b
+
+
+def joint(text: str, bodies: list[Body]) -> list[Body]:
+    """"Cục Lâm nghiệp và Cục Kiểm lâm" in a cell or heading: one joint addressee."""
+    out: list[Body] = []
+    for b in bodies:
+        prev = out[-1] if out else None
+        if prev and not prev.group and not b.group and text[prev.end : b.start] == " và " \
+                and prev.name.split()[0] == b.name.split()[0]:
+            out[-1] = Body(f"{prev.name} và {b.name}", prev.start, b.end)
+        else:
+            out.append(b)
+    return out
+
+
+def only_bodies(text: str, bodies: list[Body]) -> bool:
+    """Whether ``text`` is just the bodies and separators ("X, Y và Z:", "Giao X")."""
+    rest, pos = [], 0
+    for b in bodies:
+        rest.append(text[pos : b.start])
+        pos = b.end
+    rest.append(text[pos:])
+    left = fold(" ".join(rest))
+    left = re.sub(r"\b(?:giao cho|giao|de nghi|yeu cau|va cac|va|doi voi|cac (?:bo|so|ban|co quan))\b", " ", left)
+    return bool(bodies) and not re.sub(r"[\s,;:.()\-–*_#]+", "", left)
+
+
+
+def sentence_case(text: str) -> str:
+    """An all-capitals heading ("1. SỞ TÀI CHÍNH TỈNH MẪU") with the capitals names keep, of the
+    same length, so the recogniser can read it ("1. Sở Tài Chính tỉnh Mẫu")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters or not all(ch.isupper() for ch in letters) or len(letters) < 6:
+        return text
+    small = {"và", "các", "tỉnh", "thành", "phố", "huyện", "xã", "phường", "quận", "thị", "trấn", "của", "với", "cấp"}
+    return re.sub(r"[^\W\d_]+", lambda m: m.group().lower() if m.group().lower() in small else m.group().capitalize(), text)
+
+
+def verb_next(after: str) -> bool:
+    """Whether ``after`` (the text after a name) opens with a verb: the name is a subject."""
+
+    rest = after.lstrip(" ,;:\n")
+    if not rest[:1].islower():
+        return False
+    if _VERBS.match(fold(rest)):
+        return True
+    tagged = pos_tags(rest[:60])
+    return bool(tagged) and tagged[0][1] == "V"
+
+
+def continues(gap: str) -> bool:
+    """The words between two partners keep the list going ("Bộ A, Bộ B và các bộ …")."""
+    return gap.strip(" ,;") in ("", "va", "va cac", "cung", "cung cac")
+
+
+def year_due(cell: str) -> str | None:
+    """"2025", "2025 - 2030": the end of the last year named."""
+    years = re.findall(r"\b(20\d\d|19\d\d)\b", cell)
+    return f"{years[-1]}-12-31" if years else None

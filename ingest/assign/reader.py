@@ -1,0 +1,393 @@
+"""The assignment reader: the bodies a heading addresses own the tasks under it, and each
+sentence is read for its subject, its role words, its partners and the bodies it reports to."""
+
+from __future__ import annotations
+
+import re
+
+from ingest.assign.clause_text import (
+    DIRECTS,
+    MARKER,
+    ClauseText,
+    Owner,
+    continues,
+    joint,
+    only_bodies,
+    sentence_case,
+    verb_next,
+    year_due,
+)
+from ingest.assign.roles import PARTNERS, Role, roles_of
+from ingest.assign.rows import RowReading
+from ingest.bodies import Body, Gazetteer, find_bodies
+from ingest.deadlines import deadlines
+from ingest.models import Assignment, Clause, Document
+from ingest.normalize import fold
+
+_LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|trong do,?|ngoai ra,?|doi voi"
+                      r"|(?:pho )?chu tich|bo truong|thu truong(?: cac)?|(?:pho )?giam doc|truong ban|cuc truong"
+                      r"|vu truong|chanh van phong|nguoi dung dau)\s+", re.IGNORECASE)  # a title stands for its body
+_SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
+_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
+_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:[\s*_]*$")
+# An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
+_LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
+_LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role.DOES, "dau moi": Role.FOCAL}
+_TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
+_HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
+                          r"(?:cac \w+\s*:\s*)?")
+_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
+_THROUGH = re.compile(r"\bthong qua\s*$")
+_BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
+_ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat)\b")
+
+
+def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    r"""A label line ("Đơn vị phối hợp: Sở Nội" / "vụ, Sở Tư pháp.") with the lines its value wraps
+    onto: a following line that opens in lower case goes on with it (a capture wraps at 80 columns).
+
+    >>> t = "Đơn vị phối hợp: Sở Nội\nvụ, Sở Tư pháp.\nThời gian: 2026."
+    >>> [t[s:e].strip() for s, e in _rejoin_labels(t, [(0, 24), (24, 40), (40, len(t))])]
+    ['Đơn vị phối hợp: Sở Nội\nvụ, Sở Tư pháp.', 'Thời gian: 2026.']
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in segments:
+        if out:
+            ps, pe = out[-1]
+            prev, piece = text[ps:pe], text[s:e].lstrip(" *_")
+            lead = MARKER.match(prev)
+            if _LABEL.match(fold(prev[lead.end():] if lead else prev).lstrip(" *_")) \
+                    and not prev.rstrip(" *_\n").endswith((".", ";", ":")) and piece[:1].islower():
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
+    return out
+
+
+class Reader(RowReading):
+    def __init__(self, doc: Document, gazetteer: Gazetteer | None, wrapped: bool):
+        self.doc, self.gaz, self.wrapped = doc, gazetteer, wrapped
+        self.by_id = {c.id: c for c in doc.clauses}
+        self.owners: dict[str, list[Owner]] = {}
+        self.listed: dict[str, list[Owner]] = {}  # bullets that list the bodies a heading addresses
+        self.out: list[Assignment] = []
+        self.wrong: dict[tuple[str, str], None] = {}
+        self.tables: dict[tuple, list[str]] = {}  # (container, header) -> column kinds
+        self.collective: set[str] = set()  # names read as every body of a kind  # (clause label, words) of dates the calendar lacks
+
+    def dates(self, c: Clause, text: str, cell: bool = False) -> list[dict]:
+        """The deadlines of ``text`` as dicts; a date that cannot exist is noted for a warning."""
+        wrong: list[str] = []
+        found = [d.to_dict() for d in deadlines(text, cell=cell, wrong=wrong)]
+        for w in wrong:
+            self.wrong[(c.label or c.path, w)] = None
+        return found
+
+    def warnings(self) -> list[str]:
+        return [f"{label}: thời hạn «{words}» không phải ngày có thật trên lịch; đã bỏ qua thời hạn này"
+                for label, words in self.wrong]
+
+    def bodies(self, text: str) -> list[Body]:
+        found = find_bodies(text, self.gaz)
+        self.collective.update(b.name for b in found if b.collective)
+        return found
+
+    def run(self) -> list[Assignment]:
+        for c in self.doc.clauses:  # pre-order: a heading is read before what it heads
+            inherited = self.owners.get(c.parent, []) if c.parent else []
+            if c.kind == "row":
+                self.row(c)
+                continue
+            if c.id in self.listed:
+                self.owners[c.id] = self.listed[c.id]
+                for o in self.listed[c.id]:
+                    self.emit(c, o, Role.DOES, "danh sách", "list", c.start, c.own_end)
+                continue
+            t = ClauseText(self.doc, c.start, c.own_end, self.wrapped)
+            lead = MARKER.match(t.text)
+            body_from = lead.end() if lead else 0
+            heading_end = self._heading_end(c, t, body_from)
+            named = self._addressees(c, t, body_from, heading_end)
+            if named:
+                self.owners[c.id] = named
+                if not t.text[heading_end:].strip() and not c.children:
+                    for o in named:
+                        self.emit(c, o, Role.DOES, "tiêu đề", o.source, *t.span(body_from, heading_end))
+                self.sentences(c, t, heading_end, named)
+            else:
+                self.owners[c.id] = inherited
+                self.sentences(c, t, body_from, inherited)
+        return self.out
+
+    # --- headings -------------------------------------------------------------------------------
+
+    def _heading_end(self, c: Clause, t: ClauseText, body_from: int) -> int:
+        """End of the heading in ``t.text``: its line, and the lines it was wrapped onto."""
+        if not c.heading or c.kind in ("bullet", "preamble", "row"):
+            return body_from
+        from ingest.lines import read
+
+        text, head = t.norm.text, c.heading
+        end = text.find("\n", body_from)
+        end = len(text) if end == -1 else end
+        while end < len(text):
+            nxt = text.find("\n", end + 1)
+            nxt = len(text) if nxt == -1 else nxt
+            line = read(text[end + 1 : nxt])
+            if not line or line not in head:
+                break
+            end = nxt
+        return self._name_wrapped(t, body_from, end)
+
+    def _name_wrapped(self, t: ClauseText, body_from: int, end: int) -> int:
+        """A heading whose body's name the line break cuts ("4. Sở Tài" / "chính", "5. Sở Văn" /
+        "hóa, Thể thao và Du lịch") runs on to the next line: its end is that line's end."""
+        text = t.norm.text
+        if end >= len(text) or text[end] != "\n" or not text[end + 1 : end + 2].strip():
+            return end
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt == -1 else nxt
+        joined = text[body_from:nxt].replace("\n", " ")
+        cut = end - body_from
+        spans = [b for b in self.bodies(joined) if b.start < cut < b.end]
+        if not spans:
+            return end
+        if text[end + 1].islower() or not joined[spans[0].end :].strip(" *_:"):
+            return nxt
+        # a capital on the next line may open the body text ("2. Giao Sở Xây dựng" / "Chủ trì, …"):
+        # the name runs on when the first line ends in a bare head ("1. Sở" / "Công Thương") or
+        # the name is all the next line holds ("6. Sở Ngoại" / "Vụ")
+        first = self.bodies(text[body_from:end])
+        return end if first and first[-1].end >= len(text[body_from:end].rstrip(" *_")) else nxt
+
+    def _addressees(self, c: Clause, t: ClauseText, body_from: int, heading_end: int) -> list[Owner]:
+        """The bodies a heading addresses, when the heading is an address and not a sentence."""
+        if c.kind not in ("item", "point", "section", "article", "clause", "part") or heading_end <= body_from:
+            return []
+        heading = t.text[body_from:heading_end]
+        found = self._whole_parts(heading, joint(heading, self.bodies(sentence_case(heading))))
+        if not found or not _HEAD_PREFIX.fullmatch(fold(heading[: found[0].start])):
+            return []
+        sentence = verb_next(heading[found[-1].end:]) and not only_bodies(heading, found)
+        if not (only_bodies(heading, found) or (c.children and not heading.rstrip().endswith(".") and not sentence)):
+            return []
+        owners = [Owner(b.name, *t.span(body_from + b.start, body_from + b.end), b.group, "heading") for b in found]
+        return owners + self._listed(c)
+
+    def _whole_parts(self, heading: str, found: list[Body]) -> list[Body]:
+        """Comma-separated parts of a heading that are, as a whole, a known name ("…, Báo, Đài …")."""
+        if self.gaz is None:
+            return found
+        out, pos = list(found), 0
+        for part in heading.split(","):
+            s, e = pos, pos + len(part)
+            pos = e + 1
+            inner = part.strip()
+            if inner and not any(b.start < e and s < b.end for b in found) and self.gaz.exact(inner):
+                at = s + part.find(inner)
+                out.append(Body(inner, at, at + len(inner)))
+        return sorted(out, key=lambda b: b.start)
+
+    def _listed(self, c: Clause) -> list[Owner]:
+        """Bullets that each name bodies and their scope ("- Sở Công Thương (đối với …);"): their
+        bodies own the tasks of the heading too, and each such bullet is its own bodies' task."""
+        listed: dict[str, list[Owner]] = {}
+        for cid in c.children:
+            child = self.by_id[cid]
+            if child.kind != "bullet":
+                continue
+            t = ClauseText(self.doc, child.start, child.own_end, self.wrapped)
+            lead = MARKER.match(t.text)
+            off = lead.end() if lead else 0
+            text = t.text[off:]
+            scope = re.search(r"\(|[;.]?\s*$", text)
+            head = text[: scope.start()] if scope else text
+            found = self.bodies(head)
+            if found and found[0].start == 0 and only_bodies(head, found):
+                listed[cid] = [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "list") for b in found]
+        if len(listed) < 2:
+            return []
+        self.listed.update(listed)
+        return [o for owners in listed.values() for o in owners]
+
+    # --- sentences ------------------------------------------------------------------------------
+
+    def sentences(self, c: Clause, t: ClauseText, start: int, owners: list[Owner]) -> None:
+        text = t.text
+        bounds = [start] + [m.end() for m in _SEGMENT.finditer(text, start)] + [len(text)]
+        segments, pending = [], None
+        for s, e in zip(bounds, bounds[1:]):
+            if not text[s:e].strip():
+                continue
+            # Only the new piece is read: what is pending is already known to name bodies only
+            # (reading the whole run again would be quadratic in a long list).
+            piece = text[s:e]
+            lead = MARKER.match(piece)
+            piece = piece[lead.end():] if lead else piece
+            s = pending if pending is not None else s
+            if e < len(text) and only_bodies(piece, self.bodies(piece)):
+                pending = s  # "Các sở, ban, ngành; Ủy ban nhân dân các xã; …": a list, not a sentence
+                continue
+            pending = None
+            segments.append((s, e))
+        if pending is not None:
+            segments.append((pending, len(text)))
+        previous, carried = "", owners
+        segments = _rejoin_labels(text, segments)
+        due = self._time_label(c, t, segments)
+        for s, e in segments:
+            if self._labelled(c, t, s, e, due):
+                previous = text[s:e]
+                continue
+            if (m := _LEAD_IN_LIST.search(fold(previous))) and self._listed_after(c, t, s, e, m):
+                previous = text[s:e]
+                continue
+            # a sentence without a subject of its own goes on with the last one ("X xây dựng …; báo cáo …")
+            carried = self.segment(c, t, s, e, carried) or carried
+            previous = text[s:e]
+
+    def _time_label(self, c: Clause, t: ClauseText, segments: list[tuple[int, int]]) -> list[dict]:
+        """The deadline an activity's "Thời gian thực hiện: …" line gives."""
+        for s, e in segments:
+            seg = t.text[s:e]
+            lead = MARKER.match(seg)
+            seg = seg[lead.end():] if lead else seg
+            if m := _TIME_LABEL.match(fold(seg)):
+                known, value = len(self.wrong), seg[m.end():]
+                found = self.dates(c, value, cell=True)
+                if found or len(self.wrong) > known or not value.strip(" .;*_"):
+                    return found
+                return [{"text": value.strip(" .;*_"), "due": year_due(value)}]
+        return []
+
+    def _labelled(self, c: Clause, t: ClauseText, s: int, e: int, due: list[dict]) -> bool:
+        """"Đơn vị chủ trì: X." / "Đơn vị phối hợp thực hiện: Y.": the activity's lead and partners
+        (of the clause the lines sit in, and of the activity above when the lines are its bullets)."""
+        seg = t.text[s:e]
+        lead = MARKER.match(seg)
+        off = s + (lead.end() if lead else 0)
+        m = _LABEL.match(fold(t.text[off:e]))
+        if not m:
+            return False
+        role, value = _LABEL_ROLE[m["role"]], t.text[off + m.end() : e]
+        parent = self.by_id.get(c.parent) if c.parent else None
+        targets = [c] + ([parent] if parent is not None and c.kind == "bullet" and s == 0 else [])
+        for b in joint(value, self.bodies(value)):
+            at = off + m.end() + b.start
+            for target in targets:
+                self.emit(target, Owner(b.name, *t.span(at, at + len(b.name)), b.group, "sentence"), role,
+                           m.group(0).strip(" :*_"), "sentence", *t.span(s, e), deadlines=due)
+        return True
+
+    def _listed_after(self, c: Clause, t: ClauseText, s: int, e: int, m: re.Match) -> bool:
+        """"Trách nhiệm chỉ đạo thực hiện: X; Y." / "Cơ quan chủ trì: X": the bodies listed."""
+        piece = t.text[s:e]
+        found = self.bodies(piece)
+        if not only_bodies(piece, found):
+            return False
+        role = Role.LEAD if "chu tri" in m.group(0) else Role.PARTNER if "phoi hop" in m.group(0) else Role.DOES
+        for b in found:
+            self.emit(c, Owner(b.name, *t.span(s + b.start, s + b.end), b.group, "sentence"), role,
+                       m.group(0).strip(" :"), "sentence", *t.span(s, e))
+        return True
+
+    def segment(self, c: Clause, t: ClauseText, s: int, e: int, owners: list[Owner]) -> list[Owner]:
+        """Read one sentence; return its subject (for the sentences that go on without one)."""
+        seg = t.text[s:e]
+        lead = MARKER.match(seg)
+        off = s + (lead.end() if lead else 0)
+        body = t.text[off:e]
+        folded = fold(body)
+        if c.path == "preamble" and (_BASIS.match(folded) or _ENACTS.search(folded)):
+            # "Căn cứ Nghị định số … của Chính phủ …", "Bộ trưởng Bộ X ban hành Thông tư …": the legal
+            # basis and the enacting formula name bodies and give none of them a task. In the body of a
+            # document "Căn cứ Kế hoạch này, các sở … xây dựng …" is a task, so only the preamble is read so
+            return []
+        found = self.bodies(body)
+        subject = self._subject(body, found)
+        # Agents of a clause inside the sentence: "… do Bộ Tài nguyên và Môi trường chủ trì, …",
+        # "… giao Sở X …": what follows them is theirs, not the subject's.
+        agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])]
+        groups: list[tuple[list[Body], int]] = []  # (actors, where their words begin)
+        if subject:
+            groups.append((subject, subject[-1].end))
+        elif owners:
+            groups.append(([], 0))
+        for b in agents:
+            if groups and groups[-1][0] and groups[-1][0][-1] is not b and continues(folded[groups[-1][0][-1].end : b.start]) \
+                    and groups[-1][0][-1] in agents:
+                groups[-1] = (groups[-1][0] + [b], b.end)
+            else:
+                groups.append(([b], b.end))
+        taken = {b.start for g, _ in groups for b in g}
+        partner_leads = False  # "Các sở, ngành phối hợp với Sở X …": Sở X leads the collective
+        for k, (actors, words_from) in enumerate(groups):
+            until = groups[k + 1][0][0].start if k + 1 < len(groups) else len(body)
+            window = body[words_from:until]
+            roles, cue = self._roles(folded[words_from:until], 0)
+            dl = self.dates(c, window) or (self.dates(c, body) if k == 0 else [])
+            start = actors[0].start if actors else 0
+            span = t.span(off + start, off + until)
+            people = [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
+            if k == 0 and people and all(a.group or a.name in self.collective for a in people) and roles[0] == Role.DOES \
+                    and PARTNERS.match(folded[words_from:until].lstrip(" ,:")) \
+                    and any(not b.collective and b.start >= words_from for b in found if b.start not in taken):
+                partner_leads, roles = True, [Role.PARTNER, *roles[1:]]
+            for a in people:
+                self.emit(c, a, roles[0], cue, a.source, *span, roles=roles, deadlines=dl)
+        for b, role, why in self._others(body, folded, found, taken):
+            if partner_leads and role == Role.PARTNER and not b.collective:
+                role, partner_leads = Role.LEAD, False
+            self.emit(c, Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence"), role, why,
+                       "sentence", *t.span(off, e))
+        return [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in subject]
+
+    def _subject(self, body: str, found: list[Body]) -> list[Body]:
+        """Bodies that open the sentence and are followed by its verb."""
+        if not found:
+            return []
+        lead = _LEAD_IN.match(fold(body))
+        prefix = body[: found[0].start]
+        if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(","):
+            return []
+        if prefix.rstrip().endswith(",") and len(prefix) > 80:
+            return []
+        subject = [found[0]]
+        for b in found[1:]:
+            gap = fold(body[subject[-1].end : b.start]).strip()
+            if gap not in (",", ";", "va", "va cac", ", va", "cung", "cung voi"):
+                break
+            subject.append(b)
+        after = body[subject[-1].end :]
+        return subject if verb_next(after) or after.lstrip().startswith(":") else []
+
+    def _roles(self, folded: str, start: int) -> tuple[list[str], str]:
+        return roles_of(folded[start:])
+
+    def _others(self, body: str, folded: str, found: list[Body], taken: set[int]):
+        """Bodies named after "phối hợp với" or "thông qua" (partners), after "báo cáo"/"gửi"
+        (recipients), after "chỉ đạo" (directed)."""
+        partners = PARTNERS.search(folded)
+        chain_end = None
+        for b in found:
+            if b.start in taken:
+                continue
+            before = folded[: b.start]
+            if partners and b.start >= partners.end() and (chain_end is None or continues(folded[chain_end : b.start])):
+                chain_end = b.end
+                yield b, Role.PARTNER, partners.group(0)
+                continue
+            if _THROUGH.search(before[-14:]):
+                # "Hằng năm, thông qua Sở KH&CN tham mưu UBND tỉnh …" under another body's heading:
+                # the heading's body does the task through this one, which takes part in it
+                yield b, Role.PARTNER, "thông qua"
+            elif _TO.search(before[-40:]):
+                yield b, Role.RECEIVES, "báo cáo, gửi"
+            elif DIRECTS.search(before[-12:]):
+                yield b, Role.DOES, "được chỉ đạo"
+
+
+    def emit(self, c: Clause, o: Owner, role: str, cue: str, source: str, seg_start: int, seg_end: int,
+              roles: list[str] | None = None, deadlines: list[dict] | None = None) -> None:
+        self.out.append(Assignment(c.id, o.name, role, cue, source, o.start, o.end, seg_start, seg_end, o.group,
+                                   roles or [role], deadlines or [], o.group or o.name in self.collective))

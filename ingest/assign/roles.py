@@ -1,0 +1,75 @@
+"""The roles a body can have in a task, and how a sentence's words give them.
+
+``Role`` is a ``StrEnum``: a member is the Vietnamese word itself, so it is stored, compared and
+shown as that word ("chủ trì" == Role.LEAD).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """In order of precedence: an answer leads with the first role an assignment has."""
+
+    FOCAL = "đầu mối"
+    LEAD = "chủ trì"
+    MONITOR = "theo dõi, đôn đốc"
+    ADVISE = "tham mưu"
+    DOES = "thực hiện"
+    PARTNER = "phối hợp"
+    REPORTS = "báo cáo"
+    RECEIVES = "nhận báo cáo"
+
+
+ROLES = tuple(Role)
+RESPONSIBLE = ROLES[:5]  # roles that make a body answer "who does this?"
+
+CUES = {
+    Role.FOCAL: re.compile(r"\b(?:co quan|don vi) (?:dau moi|thuong truc)\b|\b(?:lam|la) (?:dau moi|thuong truc)\b|\bdau moi\b"),
+    Role.LEAD: re.compile(r"\bchu tri\b|\bchiu trach nhiem chinh\b|\b(?:co quan|don vi|luc luong) chu luc\b"),
+    Role.ADVISE: re.compile(r"\btham muu\b"),
+    Role.MONITOR: re.compile(r"\bdon doc\b|\btheo doi\b"),
+}
+PARTNERS = re.compile(r"\bphoi hop\s*(?:chat che\s+)?(?:voi|cung)\b|\bvoi su phoi hop cua\b")
+_SUPPORT = re.compile(r"\bphoi hop\b")
+_REPORT = re.compile(r"\bbao cao\b")
+_PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
+
+
+def roles_of(rest: str) -> tuple[list[str], str]:
+    """The roles the words after a sentence's subject give it, main role first, and the cue
+    (``rest`` folded: ``ingest.normalize.fold``).
+
+    >>> " | ".join(roles_of("chu tri phoi hop voi cac co quan … tham muu ubnd tinh bo tri kinh phi")[0])
+    'chủ trì | tham mưu'
+    >>> " | ".join(roles_of("la co quan dau moi theo doi, don doc …; dinh ky tong hop, bao cao ubnd tinh")[0])
+    'đầu mối | theo dõi, đôn đốc | báo cáo'
+    >>> " | ".join(roles_of("phoi hop voi cac co quan, don vi co lien quan day manh thu hut dau tu")[0])
+    'thực hiện'
+    >>> " | ".join(roles_of("phoi hop thuc hien cac nhiem vu lien quan")[0])
+    'phối hợp'
+    >>> " | ".join(roles_of("tham muu ban thuong vu tinh uy bo tri can bo theo doi viec thuc hien")[0])
+    'tham mưu | theo dõi, đôn đốc'
+    """
+    if m := _PURPOSE.search(rest, 12):
+        rest = rest[: m.start()]  # "… gửi Y để tổng hợp, tham mưu …": what follows is Y's
+    found = sorted((m.start(), role, m.group(0)) for role, p in CUES.items() if (m := p.search(rest)))
+    # chủ trì and đầu mối lead wherever they stand; otherwise the first verb of the sentence does
+    # ("tham mưu … bố trí cán bộ theo dõi": tham mưu).
+    lead = [f for f in found if f[1] in (Role.LEAD, Role.FOCAL)]
+    found = sorted(lead, key=lambda f: ROLES.index(f[1])) + [f for f in found if f not in lead]
+    roles, cue = [f[1] for f in found], (found[0][2] if found else "")
+    partners = PARTNERS.search(rest)
+    if Role.LEAD not in roles and partners and partners.start() <= 2:
+        roles.insert(0, Role.DOES)  # "(X) phối hợp với Y <làm Z>": X does Z, with Y
+        cue = partners.group(0)
+    elif not roles and (m := _SUPPORT.search(rest)) and not partners:
+        roles.append(Role.PARTNER)  # "X phối hợp thực hiện …"
+        cue = m.group(0)
+    if _REPORT.search(rest):
+        roles.append(Role.REPORTS)
+    if not roles or roles[0] in (Role.REPORTS,):
+        roles.insert(0, Role.DOES)
+    return list(dict.fromkeys(roles)), cue or "câu"

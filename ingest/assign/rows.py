@@ -1,0 +1,65 @@
+"""Who does what in a task-table row: the bodies of its lead column chủ trì, of its partner
+column phối hợp ("Bộ Tài chính chỉ đạo Sở Giao dịch …" in a lead cell: both lead), its time column
+the deadline. Columns are known by their header and by what the cells of all the table's rows hold."""
+
+from __future__ import annotations
+
+from ingest.assign.clause_text import DIRECTS, ClauseText, Owner, joint, year_due
+from ingest.assign.roles import Role
+from ingest.models import Clause
+from ingest.normalize import fold
+from ingest.tables import cell_kind, column_kind, content_kinds
+
+
+class RowReading:
+    """The table-row part of the assignment reader (``ingest.assign.reader.Reader``), which gives it
+    ``doc``, ``by_id``, ``owners``, ``tables``, ``wrong`` and ``dates``, ``bodies``, ``emit``."""
+
+    def row(self, c: Clause) -> None:
+        self.owners[c.id] = []
+        if not c.cells:
+            return
+        headers = list(c.cells)
+        kinds = dict(zip(headers, self._table_kinds(c, headers)))
+        due = next((v for h, v in c.cells.items() if kinds[h] == "deadline" and v), "")
+        known = len(self.wrong)
+        dl = self.dates(c, due, cell=True)
+        if not dl and due and len(self.wrong) == known:
+            dl = [{"text": due, "due": year_due(due)}]  # "2025 - 2030": the end of its last year
+        t = ClauseText(self.doc, c.start, c.end, True)
+        for h, value in c.cells.items():
+            role = {"lead": Role.LEAD, "partner": Role.PARTNER, "lead_partner": Role.LEAD}.get(kinds[h])
+            if not role or not value:
+                continue
+            at = max(0, t.text.find(value[:24]))
+            found = joint(value, self.bodies(value))
+            for i, b in enumerate(found):
+                r = role
+                if role == Role.LEAD and i > 0 and DIRECTS.search(fold(value[: b.start])[-12:]):
+                    r = Role.DOES  # "Bộ Tài chính chỉ đạo Sở Giao dịch …": directed, under the lead
+                elif kinds[h] == "lead_partner" and i > 0:
+                    r = Role.PARTNER  # "Sở Y tế; Sở Tài chính, các sở liên quan": the first leads
+                pos = t.text.find(b.name, at)
+                span = t.span(pos, pos + len(b.name)) if pos >= 0 else (-1, -1)
+                self.emit(c, Owner(b.name, *span, b.group, "table"), r, f"cột {h}", "table", c.start, c.end,
+                           deadlines=dl)
+            if not found and cell_kind(value) == "text" and value.strip()[:1].isupper():
+                name = " ".join(value.split())
+                pos = t.text.find(name, at)
+                span = t.span(pos, pos + len(name)) if pos >= 0 else (-1, -1)
+                self.emit(c, Owner(name, *span, False, "table"), role, f"cột {h}", "table", c.start, c.end, deadlines=dl)
+
+    def _table_kinds(self, c: Clause, headers: list[str]) -> list[str]:
+        """The kinds of a table's columns, by header and by what the cells of all its rows hold."""
+        table = c
+        while table.parent and self.by_id[table.parent].kind == "row":
+            table = self.by_id[table.parent]
+        key = (table.parent, tuple(headers))
+        if key not in self.tables:
+            rows = [r for r in self.doc.clauses if r.kind == "row" and r.parent in (table.parent, table.id)
+                    and r.cells and list(r.cells) == headers]
+            rows += [r for r in self.doc.clauses if r.kind == "row" and r.cells and list(r.cells) == headers
+                     and r.parent and self.by_id[r.parent].kind == "row" and r not in rows]
+            columns = [[r.cells.get(h, "") for r in rows] for h in headers]
+            self.tables[key] = content_kinds([column_kind(h) for h in headers], columns)
+        return self.tables[key]
