@@ -4,7 +4,8 @@ A cascade of fixture documents (invented text in the formats of real directives)
 Politburo-format resolution 99-NQ/TW, the Government's programme 999/NQ-CP and the provincial
 Party programme 88-CTr/TU that carry it out (tests/fixtures), and, written here, a provincial
 plan that implements 88-CTr/TU, a letter that carries the plan out and names the programme
-by its short form, and another province's plan with the same number as the first.
+by its short form, another province's plan with the same number as the first, and a third
+province's letter whose references name its own province's documents by the same numbers.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from index.engine import Engine, Options
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NQ_TW, NQ_CP, CTR = "fixture-nghi-quyet-bo-chinh-tri-mau", "fixture-nghi-quyet-chinh-phu-mau", "fixture-chuong-trinh-dang-uy-mau"
 PLAN, LETTER, OTHER = "fixture-ke-hoach-tinh-mau-77", "fixture-cong-van-tinh-mau-55", "fixture-ke-hoach-tinh-khac-77"
+THIRD = "fixture-cong-van-tinh-thu-ba-21"
 
 WRITTEN = {
     PLAN: """TÀI LIỆU MẪU DÙNG CHO KIỂM THỬ – không phải văn bản thật
@@ -72,6 +74,18 @@ Phát triển du lịch nông thôn mẫu
 I. NHIỆM VỤ
 1. Sở Văn hóa, Thể thao và Du lịch chủ trì xây dựng sản phẩm du lịch nông thôn mẫu.
 """,
+    THIRD: """TÀI LIỆU MẪU DÙNG CHO KIỂM THỬ – không phải văn bản thật
+ỦY BAN NHÂN DÂN TỈNH THỨ BA
+Số: 21/UBND-VX
+V/v tổng kết Chương trình hành động số 88-CTr/TU
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Tỉnh Thứ Ba, ngày 05 tháng 8 năm 2099
+
+Kính gửi: Các sở, ban, ngành tỉnh.
+
+Thực hiện Nghị quyết số 99-NQ/TW của Bộ Chính trị và Chương trình hành động số 88-CTr/TU ngày 20/12/2098 của Ban Thường vụ Tỉnh ủy, tiếp theo Công văn số 55 của Ủy ban nhân dân tỉnh, Ủy ban nhân dân tỉnh yêu cầu:
+1. Sở Khoa học và Công nghệ tổng hợp kết quả, báo cáo Ủy ban nhân dân tỉnh trước ngày 30/11/2099.
+""",
 }
 
 
@@ -95,7 +109,7 @@ def _links(engine: Engine) -> set[tuple[str, str, str]]:
 
 
 def test_the_catalog_is_empty_so_links_come_from_the_texts(cascade):
-    assert not cascade.catalog.entries and len(cascade.documents) == 6
+    assert not cascade.catalog.entries and len(cascade.documents) == 7
 
 
 @pytest.mark.parametrize("link", [
@@ -111,6 +125,13 @@ def test_links_between_loaded_documents_are_found(cascade, link):
 
 def test_a_number_two_provinces_share_goes_to_the_citing_province(cascade):
     assert not [e for e in _links(cascade) if e[1] == OTHER]
+
+
+def test_a_reference_to_a_document_of_the_citing_province_never_links_to_another_province(cascade):
+    """Tỉnh Thứ Ba's "Chương trình hành động số 88-CTr/TU ngày 20/12/2098 của Ban Thường vụ Tỉnh ủy" is
+    its own Tỉnh ủy's, not tỉnh Mẫu's 88-CTr/TU of 09/5/2099 (another date, another province), and its
+    "Công văn số 55" is its own letter, not tỉnh Mẫu's 55/UBND-KT; the Politburo's resolution is national."""
+    assert {(f, t) for f, t, _ in _links(cascade) if f == THIRD} == {(THIRD, NQ_TW)}
 
 
 def test_the_crossrefs_of_a_document_list_its_links_both_ways(cascade):

@@ -57,11 +57,15 @@ class Target:
     """A document a reference may point to: a loaded one or a catalog entry."""
 
     id: str
-    year: str | None
+    date: str | None  # ISO, or only its year
     family: str | None
     place: str | None
     issuer: str | None
     loaded: bool
+
+    @property
+    def year(self) -> str | None:
+        return (self.date or "")[:4] or None
 
 
 def _key(name: str | None) -> str | None:
@@ -79,11 +83,11 @@ class Resolver:
         for d in engine.documents.values():
             h = d.header
             self._add(h.number if h.number_known else None, Target(
-                d.id, (h.date or "")[:4] or None, type_family(h.doc_type), _key(h.place), _key(h.issuer), True))
+                d.id, h.date or None, type_family(h.doc_type), _key(h.place), _key(h.issuer), True))
         for e in engine.catalog.entries.values():
             if e.id not in engine.documents:
                 self._add(e.number if e.number_known else None, Target(
-                    e.id, (e.date or "")[:4] or None, type_family(e.type), None, _key(e.issuer), False))
+                    e.id, e.date or None, type_family(e.type), None, _key(e.issuer), False))
 
     def _add(self, number: str | None, t: Target) -> None:
         if not number or number.startswith("…"):
@@ -94,16 +98,21 @@ class Resolver:
 
     def resolve(self, ref: Reference, citing: Document) -> str | None:
         """The id of the one document ``ref`` names, or None (unknown or ambiguous)."""
-        if re.fullmatch(r"\d+", ref.number):
+        short = bool(re.fullmatch(r"\d+", ref.number))
+        if short:
             candidates = self.short.get((type_family(ref.doc_type), ref.number), [])
         else:
             candidates = self.full.get(number_key(ref.number), [])
             family = type_family(ref.doc_type)
             if family and any(c.family == family for c in candidates):
                 candidates = [c for c in candidates if c.family in (family, None)]
-        candidates = [c for c in candidates if c.id != citing.id]
-        year = (ref.date or "")[:4]
         place, issuer = _key(citing.header.place), _key(citing.header.issuer)
+        after = fold(normalize_text(citing.source[ref.end : ref.end + 160])).lower()
+        own = re.match(r"\d+", citing.header.number or "")
+        if short and own and own.group() == ref.number:
+            return None  # the document's own number, mistyped ("số 2609QĐ/UBND" in 2609/QĐ-UBND)
+        candidates = [c for c in candidates if c.id != citing.id and _may_be(c, ref, place, issuer, short, after)]
+        year = (ref.date or "")[:4]
         for keep in (lambda c: bool(year) and c.year == year,  # the date written beside the reference
                      lambda c: c.issuer is not None and c.issuer == issuer,  # a body citing its own document
                      lambda c: c.place is not None and c.place == place,
@@ -112,7 +121,32 @@ class Resolver:
             if narrowed:
                 candidates = narrowed
         ids = {c.id for c in candidates}
+        if len({(c.date, c.family, c.place, c.issuer) for c in candidates}) == 1 and all(c.date for c in candidates):
+            return min(ids)  # copies of one document (same number, date and issuer) loaded twice
         return ids.pop() if len(ids) == 1 else None
+
+
+def _may_be(c: Target, ref: Reference, place: str | None, issuer: str | None, short: bool, after: str) -> bool:
+    """Whether ``c`` can be the document a reference names, in a document of ``place``/``issuer``.
+
+    - A date written beside the reference that is not the candidate's rules it out ("số 89/2025/QĐ-UBND
+      ngày 15/7/2025" is not the 89/2025/QĐ-UBND of 28/11/2025 of another province).
+    - A provincial document of another province is ruled out unless the words after the reference
+      name that province: "của UBND tỉnh", "của HĐND Thành phố" mean the citing document's own.
+    - A short reference ("Chương trình hành động số 88") names a document of the citing body or its
+      place, or a national one of the year written beside it: the bare number of a document
+      elsewhere is a coincidence.
+    """
+    if ref.date and c.date and (ref.date != c.date if len(c.date) == 10 and len(ref.date) == 10
+                                else ref.date[:4] != c.date[:4]):
+        return False
+    local = c.place is not None and c.place != "national"
+    if local and place is not None and c.place != place and c.place not in after:
+        return False
+    if short:
+        return (c.place is None or (c.issuer is not None and c.issuer == issuer) or (local and c.place == place)
+                or (bool(ref.date) and c.year == ref.date[:4]))
+    return True
 
 
 def relation(doc: Document, ref: Reference) -> str:
