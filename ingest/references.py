@@ -10,6 +10,11 @@ documents of that type only when one is left.
 [('Chương trình hành động', '88', '2099-05-09')]
 >>> find_short_references("Kế hoạch số 45/KH-UBND; Kế hoạch năm 2025; Nghị quyết 2025")
 []
+
+A symbol the copy spaced out or wrote with a letter is a symbol, not a short reference:
+
+>>> find_short_references("Nghị quyết số 66- NQ/TW; Quyết định số 163a/CT ngày 15/5/1987")
+[]
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from ingest.header import Found
 _TYPES = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Quyết định|Chỉ thị|Kết luận|Thông báo"
           r"|Công văn|Đề án|Hướng dẫn")
 _DATE = r"ngày\s*(\d{1,2})\s*(?:/\s*(\d{1,2})\s*/\s*(\d{4})|tháng\s*(\d{1,2})\s*năm\s*(\d{4}))"
-SHORT = re.compile(rf"(?P<type>{_TYPES})\s+(?P<so>số\s+)?(?P<num>\d{{1,4}})(?!\d)(?![/\-–.,]\d|[/\-–][A-Za-zĐđ])"
+SHORT = re.compile(rf"(?P<type>{_TYPES})\s+(?P<so>số\s+)?(?P<num>\d{{1,4}})(?!\d)(?![/\-–.,]\d|\s?[/\-–]\s?[A-Za-zĐđ]|[a-zđ]{{0,2}}/)"
                    rf"(?:\s*,?\s*(?:{_DATE}))?")
 
 
