@@ -21,7 +21,7 @@ import threading
 from functools import lru_cache
 from importlib import resources
 
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import fold, folded, normalize_text
 
 # underthesea loads its models on first use, and that load is not thread-safe: every call into
 # it, here and in ``ingest.bodies`` (POS tagging), holds this one lock, so a build handed to a
@@ -66,7 +66,7 @@ def syllables(text: str) -> list[str]:
     >>> syllables("Sở KH&CN, năm 2024")
     ['so', 'kh&cn', 'nam', '2024']
     """
-    return _SYLLABLE.findall(fold(normalize_text(text)))
+    return _SYLLABLE.findall(folded(text))
 
 
 def terms(text: str, *, segment: bool = True) -> list[str]:
