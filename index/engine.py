@@ -78,6 +78,9 @@ class Engine:
         self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies
         self._tasked_units = lru_cache(maxsize=256)(self._gather_tasked_units)  # agency id -> its units
         self._manifest_stat: tuple | None = None
+        # What answer modules compute once per engine, under their own keys (crossref's aligner,
+        # graph's document graph): dropped with the engine when a new generation is opened.
+        self.memo: dict[str, object] = {}
         self._stale = False
 
     @property

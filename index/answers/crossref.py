@@ -118,9 +118,9 @@ class Aligner:
 
 
 def _aligner(engine: Engine) -> Aligner:
-    if not hasattr(engine, "_aligner"):
-        engine._aligner = Aligner(engine)
-    return engine._aligner
+    if "aligner" not in engine.memo:
+        engine.memo["aligner"] = Aligner(engine)
+    return engine.memo["aligner"]
 
 
 def crossrefs(engine: Engine, doc_id: str) -> dict:
