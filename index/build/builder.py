@@ -32,14 +32,14 @@ from pathlib import Path
 import numpy as np
 
 from index.agencies import Registry
-from index.retrieval.embedders import Embedder
 from index.build.inputs import changed, snapshot
-from index.retrieval.lexical import LexicalIndex
-from index.retrieval.diacritics import Restorer
-from index.build.rows import document_rows, previous_rows, save_rows
 from index.build.layout import DataDir, Generation
+from index.build.rows import document_rows, previous_rows, save_rows
 from index.build.store import index_id, load_document, prune, read_manifest, write_json_atomic
 from index.build.units import Unit, embed_text, units_for
+from index.retrieval.diacritics import Restorer
+from index.retrieval.embedders import Embedder
+from index.retrieval.lexical import LexicalIndex
 from index.retrieval.vector import VectorStore, open_client, shared_name
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
@@ -263,7 +263,7 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
         if added:  # vectors no generation in service uses
             try:
                 store.delete(added)
-            except Exception:  # noqa: BLE001 - the build's own error is the one to report
+            except Exception:  # the build's own error is the one to report
                 log.warning("vectors stored by the failed build not deleted", exc_info=True)
         raise
     report.generation, report.built = generation, True
@@ -311,7 +311,7 @@ def _prune_vectors(client, store: VectorStore, used: set[str], had: set[str], ow
                 c.name.startswith("clauses-") and (not chroma_url or (c.metadata or {}).get("index_id") == owner))
             if ours and c.name not in keep:
                 client.delete_collection(c.name)
-    except Exception:  # noqa: BLE001 - published already: what is left over costs space, not answers
+    except Exception:  # published already: what is left over costs space, not answers
         log.warning("vectors of older generations not pruned", exc_info=True)
 
 
@@ -324,7 +324,7 @@ def _previous_vectors(old: Generation | None, old_units: list[dict], client, man
         if old.vectors.exists():
             return dict(zip((u["hash"] for u in old_units), np.load(old.vectors)))
         return VectorStore(client, manifest["collection"]).embeddings_by_hash()
-    except Exception:  # noqa: BLE001 - an unreadable old generation only costs re-embedding
+    except Exception:  # an unreadable old generation only costs re-embedding
         log.warning("vectors of generation %s not readable; re-embedding", manifest["generation"])
         return {}
 
