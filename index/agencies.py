@@ -29,7 +29,7 @@ from ingest.bodies import Gazetteer
 from ingest.catalog import slug
 from ingest.expand import expand_inline
 from ingest.models import NATIONAL
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import fold, folded, name_key, normalize_text
 from ingest.tokens import has_diacritics
 
 # Aliases that are too short or too common to find in running text on their own;
@@ -81,11 +81,6 @@ def key(text: str, marks: bool = False, spell_out: bool = True) -> str:
     return " ".join(w for w in words if w not in ("cac", "các", "cap", "cấp"))
 
 
-def _key_preserving(text: str) -> str:
-    """Folded text of the same length as the NFC text (spaces kept one for one)."""
-    return fold(normalize_text(text)).replace("–", "-")
-
-
 # What follows a body's name in a header read as one line: the national motto, numbers.
 _AFTER_NAME = re.compile(r"\s(?:cộng hòa|cộng hoà|độc lập|đảng cộng sản)\b.*$|\s\S*\d.*$", re.IGNORECASE)
 _PLACE = re.compile(r"(?:\b(?:tỉnh ủy|tỉnh uỷ|thành ủy|thành uỷ|tỉnh|thành phố|tp\.?)\s+|\btp\.)"
@@ -134,7 +129,7 @@ _province = lru_cache(maxsize=4096)(province_of)
 
 def canonical_place(text: str) -> str:
     """A place as its documents write it: "TP.HCM" → "Hồ Chí Minh"."""
-    return PLACE_ALIASES.get(" ".join(fold(normalize_text(text)).lower().split()), text)
+    return PLACE_ALIASES.get(name_key(text), text)
 
 
 def _registry_jurisdiction(a: Agency, provinces: list[str]) -> str:
@@ -160,7 +155,7 @@ class Registry:
         self._marked: dict[str, set[str]] = {}  # folded key -> the names as written, lower case
         for a in agencies:
             for name in [a.name, *a.aliases]:
-                k = " ".join(_key_preserving(name).split())
+                k = " ".join(folded(name, hyphens=True).split())
                 self._by_fold.setdefault(k, a.id)
                 self._marked.setdefault(k, set()).add(" ".join(normalize_text(name).lower().split()))
 
@@ -190,7 +185,7 @@ class Registry:
     def gazetteer(self) -> Gazetteer:
         """The registry's names, for the recogniser of bodies in documents."""
         names = [n for a in self.agencies.values() if a.origin == "registry" for n in [a.name, *a.aliases]]
-        return Gazetteer([n for n in names if _key_preserving(n).strip() not in _NOT_IN_RUNNING_TEXT],
+        return Gazetteer([n for n in names if folded(n, hyphens=True).strip() not in _NOT_IN_RUNNING_TEXT],
                          whole=[n for n in names])
 
     @cached_property
@@ -200,7 +195,7 @@ class Registry:
 
     def resolve(self, name: str) -> Agency | None:
         """The agency a whole name or alias denotes ("Sở Công thương" → Sở Công Thương)."""
-        aid = self._by_key.get(key(name)) or self._by_fold.get(" ".join(_key_preserving(name).split()))
+        aid = self._by_key.get(key(name)) or self._by_fold.get(" ".join(folded(name, hyphens=True).split()))
         return self.agencies.get(aid) if aid else None
 
     def find(self, text: str) -> list[tuple[Agency, int, int]]:
@@ -212,10 +207,10 @@ class Registry:
         if self._pattern is None:
             return []
         norm = normalize_text(text)
-        folded = _key_preserving(text)
+        running = folded(text, hyphens=True)  # one character for each of ``norm``'s
         marks = has_diacritics(text)
         out = []
-        for m in self._pattern.finditer(folded):
+        for m in self._pattern.finditer(running):
             k = m.group(1)
             if marks and has_diacritics(norm[m.start() : m.end()]) and \
                     " ".join(norm[m.start() : m.end()].lower().split()) not in self._marked.get(k, ()):

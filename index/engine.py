@@ -18,8 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from index.agencies import Registry
+from index.build.layout import DataDir
 from index.build.rows import load_matrix
-from index.build.store import MANIFEST, RESTORE, VECTORS, gen_dir, load_document, load_units, read_manifest
+from index.build.store import load_document, load_units, read_manifest
 from index.errors import IndexMismatch, IndexMissing, NotFound
 from index.matrix import Matrix, build_matrix
 from index.retrieval.diacritics import Restorer
@@ -77,6 +78,9 @@ class Engine:
         self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies
         self._tasked_units = lru_cache(maxsize=256)(self._gather_tasked_units)  # agency id -> its units
         self._manifest_stat: tuple | None = None
+        # What answer modules compute once per engine, under their own keys (crossref's aligner,
+        # graph's document graph): dropped with the engine when a new generation is opened.
+        self.memo: dict[str, object] = {}
         self._stale = False
 
     @property
@@ -109,7 +113,7 @@ class Engine:
             raise IndexMismatch(f"Chỉ mục được tạo với {built}, nhưng cấu hình hiện dùng {now} (TRACUU_CHROMA_URL): "
                                 "hãy chạy lại `tracuu ingest` với cấu hình này (vectơ được dùng lại, không nhúng lại).")
         gen = manifest["generation"]
-        folder = gen_dir(options.data_dir, gen)
+        files = DataDir(options.data_dir).generation(gen)
         gc.disable()  # loading makes millions of objects and no cycles: no collection passes over them meanwhile
         try:
             documents = {d: load_document(options.data_dir, gen, d) for d in manifest["documents"]}
@@ -118,10 +122,10 @@ class Engine:
             gc.enable()
         # Built once by the build that wrote the generation; one written before they were
         # saved has its terms in its units, and BM25 and the restorer are built from them.
-        lexical = LexicalIndex.load(folder) if LexicalIndex.saved(folder) else None
+        lexical = LexicalIndex.load(files.lexical) if LexicalIndex.saved(files.lexical) else None
         restorer = None
-        if (folder / RESTORE).exists():
-            restorer = Restorer.load(folder / RESTORE)
+        if files.restore.exists():
+            restorer = Restorer.load(files.restore)
             docs = {d: d for d in documents}
             for u in units:
                 # The clause's text is in its document; the unit's own copy was for the restorer,
@@ -134,10 +138,10 @@ class Engine:
                 u["doc_id"] = docs.get(u["doc_id"], u["doc_id"])
         client = open_client(options.data_dir, options.chroma_url)
         vectors = VectorStore(client, manifest["collection"])
-        embeddings = np.load(folder / VECTORS, mmap_mode="r")  # filtered searches read only their rows
-        registry = Registry.load(folder / "agencies.yaml")
-        catalog = load_catalog(folder / "catalog.yaml")
-        matrix = load_matrix(folder, list(documents), registry, units)
+        embeddings = np.load(files.vectors, mmap_mode="r")  # filtered searches read only their rows
+        registry = Registry.load(files.agencies)
+        catalog = load_catalog(files.catalog)
+        matrix = load_matrix(files.matrix, list(documents), registry, units)
         return cls(options, manifest, documents, units, registry, catalog, embedder, vectors, embeddings, lexical, restorer,
                    matrix)
 
@@ -149,7 +153,7 @@ class Engine:
         if self._stale:
             return True
         try:
-            st = os.stat(self.options.data_dir / MANIFEST)
+            st = os.stat(DataDir(self.options.data_dir).manifest)
         except FileNotFoundError:
             return False
         seen = (st.st_ino, st.st_mtime_ns, st.st_size)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import fold, folded
 
 
 @dataclass
@@ -39,8 +39,8 @@ class Catalog:
 
     def by_number(self, number: str) -> Entry | None:
         """The entry whose number matches (case- and diacritic-insensitive)."""
-        key = fold(normalize_text(number))
-        return next((e for e in self.entries.values() if e.number and fold(normalize_text(e.number)) == key), None)
+        key = folded(number)
+        return next((e for e in self.entries.values() if e.number and folded(e.number) == key), None)
 
 
 def load_catalog(path: Path) -> Catalog:

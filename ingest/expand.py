@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import fold, folded, normalize_text
 
 
 @lru_cache(maxsize=1)
@@ -29,7 +29,7 @@ def _table() -> tuple[re.Pattern, dict[str, str]]:
     for line in text.splitlines():
         if "=" in line and not line.lstrip().startswith("#"):
             short, long = (s.strip() for s in line.split("=", 1))
-            key = fold(normalize_text(short))
+            key = folded(short)
             table[key] = normalize_text(long)
             table.setdefault(key.replace("&", ""), normalize_text(long))  # KH&CN → KHCN too
     keys = sorted(table, key=len, reverse=True)
@@ -45,9 +45,8 @@ def expand_inline(text: str) -> str:
     """
     pattern, table = _table()
     norm = normalize_text(text)
-    folded = fold(norm)
     out, pos = [], 0
-    for m in pattern.finditer(folded):
+    for m in pattern.finditer(fold(norm)):
         out += [norm[pos : m.start()], table[m.group(1)]]
         pos = m.end()
     return "".join(out + [norm[pos:]])
@@ -56,9 +55,8 @@ def expand_inline(text: str) -> str:
 def expand(text: str) -> str:
     """``text`` followed by the long forms of the abbreviations it contains."""
     pattern, table = _table()
-    folded = fold(normalize_text(text))
     seen: list[str] = []
-    for m in pattern.finditer(folded):
+    for m in pattern.finditer(folded(text)):
         long = table[m.group(1)]
         if long not in seen:
             seen.append(long)

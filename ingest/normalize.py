@@ -171,6 +171,38 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+def folded(text: str, hyphens: bool = False) -> str:
+    """Any text as compared without case or marks: ``fold(normalize_text(text))``. One character
+    for each of the normalised text's, so what is found in it is found at the same offsets there.
+    ``hyphens``: an en dash as a hyphen too, for names found in running text ("Sở Nội vụ –
+    Sở Tư pháp"), where either is written.
+
+    >>> folded("Uỷ  ban – Sở"), folded("Uỷ  ban – Sở", hyphens=True)
+    ('uy  ban – so', 'uy  ban - so')
+    """
+    out = fold(normalize_text(text))
+    return out.replace("–", "-") if hyphens else out
+
+
+def name_key(text: str) -> str:
+    """A name (an agency, a short title, a place) as compared: folded, runs of spaces as one.
+    ``index.agencies.key`` is the registry's stricter key (abbreviations spelled out, "các" dropped).
+
+    >>> name_key(" Sở  Tài chính\\n") == name_key("SỞ TÀI CHÍNH")
+    True
+    """
+    return " ".join(folded(text).split())
+
+
+def number_key(text: str) -> str:
+    """A document number as compared: folded, with no spaces ("36 - NQ/TW" is "36-NQ/TW").
+
+    >>> number_key("36 - NQ/TW") == number_key("36-nq/tw")
+    True
+    """
+    return "".join(folded(text).split())
+
+
 def collapse_spaces(text: str) -> str:
     """Collapse runs of whitespace into one space and strip the ends (for display).
 

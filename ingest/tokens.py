@@ -21,7 +21,8 @@ import threading
 from functools import lru_cache
 from importlib import resources
 
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import fold, folded, normalize_text
+from ingest.stopwords import BIGRAM
 
 # underthesea loads its models on first use, and that load is not thread-safe: every call into
 # it, here and in ``ingest.bodies`` (POS tagging), holds this one lock, so a build handed to a
@@ -29,9 +30,6 @@ from ingest.normalize import fold, normalize_text
 # call takes about a millisecond, so a busy server loses nothing to the lock.
 UNDERTHESEA = threading.Lock()
 _SYLLABLE = re.compile(r"[^\W_]+(?:[-/&][^\W_]+)*")
-_STOP_FOLDED = frozenset(
-    "va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den".split()
-)
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +64,7 @@ def syllables(text: str) -> list[str]:
     >>> syllables("Sở KH&CN, năm 2024")
     ['so', 'kh&cn', 'nam', '2024']
     """
-    return _SYLLABLE.findall(fold(normalize_text(text)))
+    return _SYLLABLE.findall(folded(text))
 
 
 def terms(text: str, *, segment: bool = True) -> list[str]:
@@ -77,7 +75,7 @@ def terms(text: str, *, segment: bool = True) -> list[str]:
     out = [f"w:{w}" for w in words(text)] if segment else []
     syl = syllables(text)
     out += [f"s:{s}" for s in syl]
-    out += [f"b:{a}_{b}" for a, b in zip(syl, syl[1:]) if not (a in _STOP_FOLDED and b in _STOP_FOLDED)]
+    out += [f"b:{a}_{b}" for a, b in zip(syl, syl[1:]) if not (a in BIGRAM and b in BIGRAM)]
     return out
 
 

@@ -92,7 +92,7 @@ def has_word(q: str) -> str:
 
 AdminDep = Annotated[None, Depends(require_admin)]
 QueryText = Annotated[str, Query(min_length=1, max_length=MAX_QUERY_CHARS,
-                                 description="Câu hỏi hoặc từ khóa: 1–500 ký tự, có ít nhất một chữ hoặc số"),
+                                 description=f"Câu hỏi hoặc từ khóa: 1–{MAX_QUERY_CHARS} ký tự, có ít nhất một chữ hoặc số"),
                       AfterValidator(has_word)]
 
 class ErrorOut(BaseModel):

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from index.build.builder import build
-from index.build.store import gen_dir, read_manifest
+from index.build.layout import DataDir
+from index.build.store import read_manifest
 from index.engine import Engine, Options
 from index.retrieval.vector import VectorStore, open_client
 
@@ -39,7 +40,7 @@ def _stored(data: Path) -> set[str]:
 
 
 def _generation(data: Path) -> Path:
-    return gen_dir(data, read_manifest(data)["generation"])
+    return DataDir(data).generation(read_manifest(data)["generation"]).folder
 
 
 def _same_index(a: Path, b: Path, e5) -> None:

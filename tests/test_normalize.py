@@ -15,7 +15,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from ingest.normalize import _by_characters, collapse_spaces, fold, normalize, normalize_text
+from ingest.normalize import (
+    _by_characters,
+    collapse_spaces,
+    fold,
+    folded,
+    name_key,
+    normalize,
+    normalize_text,
+    number_key,
+)
 
 SETTINGS = settings(max_examples=200, deadline=None)
 
@@ -227,3 +236,23 @@ def test_fold_strips_vietnamese_marks():
 
 def test_collapse_spaces():
     assert collapse_spaces("  Sở \n  Tài\tchính ") == "Sở Tài chính"
+
+
+@SETTINGS
+@given(messy)
+def test_folded_keeps_one_character_for_each_of_the_normalised_text(s):
+    assert len(folded(s)) == len(normalize_text(s)) == len(folded(s, hyphens=True))
+    assert folded(s) == fold(normalize_text(s))
+
+
+def test_a_name_written_another_way_has_the_same_key():
+    """Capitals, old tone placement, decomposed letters, odd and repeated spaces, line breaks."""
+    written = ["Sở Tài chính", "SỞ TÀI CHÍNH", "So\u031b\u0309 Tài\u00a0 chính", "Sở Tài\nchính", " sở tài chính "]
+    assert {name_key(w) for w in written} == {"so tai chinh"}
+    assert name_key("Ủy ban nhân dân") == name_key("UỶ BAN NHÂN DÂN") != name_key("Ủy ban nhân")
+    assert folded("Sở Nội vụ – Sở Tư pháp", hyphens=True) == "so noi vu - so tu phap"
+
+
+def test_a_document_number_written_with_spaces_has_the_same_key():
+    assert number_key("36 - NQ/TW") == number_key("36-nq/tw") == number_key("36-NQ/\nTW") == "36-nq/tw"
+    assert number_key("36-NQ/TW") != number_key("37-NQ/TW")

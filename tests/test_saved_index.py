@@ -11,11 +11,11 @@ import json
 import numpy as np
 import pytest
 
-from index.build.store import gen_dir
+from index.build.layout import DataDir
 from index.build.units import HEADING_CHARS, NEAREST_CHARS, units_for
 from index.matrix import build_matrix
 from index.retrieval.diacritics import Restorer
-from index.retrieval.lexical import FOLDER, LexicalIndex
+from index.retrieval.lexical import LexicalIndex
 from index.retrieval.query import analyze
 from ingest.pipeline import parse_bytes
 
@@ -23,12 +23,12 @@ QUESTIONS = ["Sở nào bố trí kinh phí?", "so nao bo tri kinh phi", "Sở Y
 
 
 def _folder(engine):
-    return gen_dir(engine.options.data_dir, engine.generation)
+    return DataDir(engine.options.data_dir).generation(engine.generation).folder
 
 
 def test_a_generation_holds_what_opening_it_needs(plan_engine):
     folder = _folder(plan_engine)
-    assert (folder / FOLDER / "bm25").is_dir() and (folder / "restore.json").exists() and (folder / "matrix.json").exists()
+    assert (folder / "lexical" / "bm25").is_dir() and (folder / "restore.json").exists() and (folder / "matrix.json").exists()
     units = json.loads((folder / "units.json").read_text(encoding="utf-8"))
     assert units and all("terms" not in u for u in units)  # the terms are ids beside them
 

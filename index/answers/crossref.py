@@ -20,11 +20,11 @@ from index.engine import Engine
 from index.errors import NotFound
 from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, fold, normalize_text
+from ingest.stopwords import BIGRAM
 
 MIN_SCORE = 0.55  # below this an alignment is not shown
 NEAR_BEST = 0.01  # other targets within this of the best are shown too (near-ties)
 _TASK_SECTION = re.compile(r"nhiem vu|giai phap")
-_STOP = frozenset("va cua cac nhung la co duoc de voi trong cho tai ve theo nay do thi ma mot nhu o tu den".split())
 
 
 @dataclass
@@ -58,7 +58,7 @@ def task_items(doc: Document) -> list[Clause]:
 
 
 def _terms(text: str) -> set[str]:
-    syl = [s for s in re.findall(r"[^\W_]+", fold(text)) if s not in _STOP and not s.isdigit()]
+    syl = [s for s in re.findall(r"[^\W_]+", fold(text)) if s not in BIGRAM and not s.isdigit()]
     return {f"{a}_{b}" for a, b in zip(syl, syl[1:])}
 
 
@@ -118,9 +118,9 @@ class Aligner:
 
 
 def _aligner(engine: Engine) -> Aligner:
-    if not hasattr(engine, "_aligner"):
-        engine._aligner = Aligner(engine)
-    return engine._aligner
+    if "aligner" not in engine.memo:
+        engine.memo["aligner"] = Aligner(engine)
+    return engine.memo["aligner"]
 
 
 def crossrefs(engine: Engine, doc_id: str) -> dict:

@@ -10,12 +10,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import name_key
 
-
-@lru_cache(maxsize=4096)
-def folded(text: str) -> str:
-    return " ".join(fold(normalize_text(text)).split())
+_key = lru_cache(maxsize=4096)(name_key)  # every candidate's key, again at each keystroke
 
 
 def rank(name: str, key: str) -> int | None:
@@ -39,12 +36,12 @@ def candidates(engine) -> list[tuple[str, str, str]]:
 
 def suggest(engine, typed: str, limit: int = 10) -> list[tuple[str, str, str]]:
     """The best ``limit`` candidates for what was typed, each text once."""
-    key = folded(typed)
+    key = _key(typed)
     if not key:
         return []
     ranked = []
     for text, kind, ident in candidates(engine):
-        r = rank(folded(text), key)
+        r = rank(_key(text), key)
         if r is not None:
             ranked.append((r, len(text), text, kind, ident))
     out, seen = [], set()

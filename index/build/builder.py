@@ -32,13 +32,14 @@ from pathlib import Path
 import numpy as np
 
 from index.agencies import Registry
-from index.retrieval.embedders import Embedder
 from index.build.inputs import changed, snapshot
-from index.retrieval.lexical import LexicalIndex
-from index.retrieval.diacritics import Restorer
+from index.build.layout import DataDir, Generation
 from index.build.rows import document_rows, previous_rows, save_rows
-from index.build.store import RESTORE, VECTORS, gen_dir, index_id, load_document, prune, read_manifest, write_json_atomic
+from index.build.store import index_id, load_document, prune, read_manifest, write_json_atomic
 from index.build.units import Unit, embed_text, units_for
+from index.retrieval.diacritics import Restorer
+from index.retrieval.embedders import Embedder
+from index.retrieval.lexical import LexicalIndex
 from index.retrieval.vector import VectorStore, open_client, shared_name
 from ingest.catalog import load_catalog
 from ingest.errors import IngestError, UnsupportedFormat
@@ -112,7 +113,7 @@ def build(
     ``units(doc)`` makes a document's units (the API's child process has made them already).
     """
     data_dir.mkdir(parents=True, exist_ok=True)
-    with open(data_dir / ".build.lock", "w") as lock:
+    with open(DataDir(data_dir).lock, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
         return _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse, units)
 
@@ -122,25 +123,25 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads,
     step = progress or (lambda *_: None)
     manifest = read_manifest(data_dir) or {}
     generation = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-    out = gen_dir(data_dir, generation)
+    out = DataDir(data_dir).generation(generation)
     try:
         inputs = snapshot(corpus_dir, out)  # the new generation's own catalog and registry
         stale = changed(manifest, inputs)
-        gazetteer = Registry.load(out / "agencies.yaml").gazetteer()  # the names the recogniser knows
-        docs, results = _read(corpus_dir, manifest, load_catalog(out / "catalog.yaml"), gazetteer, paths, uploads,
+        gazetteer = Registry.load(out.agencies).gazetteer()  # the names the recogniser knows
+        docs, results = _read(corpus_dir, manifest, load_catalog(out.catalog), gazetteer, paths, uploads,
                               bool(stale), step, parse)
         previous = manifest.get("documents", {})
         report = BuildReport(results, manifest.get("generation"), built=False, reasons=stale)
         moved = _moved(manifest, chroma_url)
         former = manifest.get("keys") != "hash"  # a generation with its own collection: moved to the shared one
         if manifest and not (stale or moved or former or any(d is not None for d in docs.values()) or set(docs) != set(previous)):
-            shutil.rmtree(out)
+            shutil.rmtree(out.folder)
             report.documents, report.seconds = len(previous), time.perf_counter() - t0
             report.clauses = sum(m.get("clauses", 0) for m in previous.values())
             return report
         _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step, units)
     except BaseException:
-        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.folder, ignore_errors=True)
         raise
     report.seconds = time.perf_counter() - t0
     return report
@@ -192,29 +193,29 @@ def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step,
 
 def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url, inputs, report, step,
                       units_of=units_for) -> None:
-    out = gen_dir(data_dir, generation)
+    out = DataDir(data_dir).generation(generation)
     client = open_client(data_dir, chroma_url)
     owner = index_id(data_dir)
-    old = gen_dir(data_dir, manifest["generation"]) if manifest.get("generation") else None
+    old = DataDir(data_dir).generation(manifest["generation"]) if manifest.get("generation") else None
     store, added = None, []
     try:
-        (out / "docs").mkdir(parents=True)
+        out.docs.mkdir(parents=True)
         # What the generation in service built is carried over for the documents it keeps:
         # their trees (linked), units, term ids, matrix rows and spelling counts are not made
         # again (minutes at 100,000 clauses), unless what they are made with has changed.
         reuse = old is not None and any(d is None for d in docs.values()) and not report.reasons
-        old_units = json.loads((old / "units.json").read_text(encoding="utf-8")) if old else []
-        base = LexicalIndex.load(old) if reuse and LexicalIndex.saved(old) else None
+        old_units = json.loads(old.units.read_text(encoding="utf-8")) if old else []
+        base = LexicalIndex.load(old.lexical) if reuse and LexicalIndex.saved(old.lexical) else None
         previous: dict[str, list[int]] = {}  # the old units' rows, by document
         for r, u in enumerate(old_units if reuse else ()):
             previous.setdefault(u["doc_id"], []).append(r)
-        kept_rows = previous_rows(old) if reuse else {}
-        registry = Registry.load(out / "agencies.yaml")  # the generation's own copy
+        kept_rows = previous_rows(old.matrix) if reuse else {}
+        registry = Registry.load(out.agencies)  # the generation's own copy
         # units as units.json stores them; each one's terms (strings) or its row in ``base``
         units, terms, fresh, rows, doc_meta, carried = [], [], [], {}, {}, set()
         for doc_id, doc in sorted(docs.items()):
             if doc is None and doc_id in previous and doc_id in kept_rows:
-                _link(old / "docs" / f"{doc_id}.json", out / "docs" / f"{doc_id}.json")
+                _link(old.doc(doc_id), out.doc(doc_id))
                 for r in previous[doc_id]:
                     units.append(old_units[r])
                     terms.append(r if base is not None else old_units[r].pop("terms"))
@@ -224,7 +225,7 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
                 continue
             if doc is None:  # kept, but its units are made again (what they are made with changed)
                 doc = load_document(data_dir, manifest["generation"], doc_id)
-            (out / "docs" / f"{doc_id}.json").write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
+            out.doc(doc_id).write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
             for unit in units_of(doc):
                 d = unit.to_dict()
                 terms.append(d.pop("terms"))
@@ -232,7 +233,7 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
                 fresh.append(d)
             rows[doc_id] = document_rows(registry, doc)
             doc_meta[doc_id] = {"file": doc.file, "sha256": doc.sha256, "clauses": len(doc.clauses)}
-        save_rows(out, rows)
+        save_rows(out.matrix, rows)
         model = embedder() if callable(embedder) and not hasattr(embedder, "passages") else embedder
         vectors = _vectors(old, old_units, client, manifest, model, units, report, step)
         name = shared_name(owner, model.name, model.dim)
@@ -246,23 +247,23 @@ def _write_generation(data_dir, generation, manifest, docs, embedder, chroma_url
         step("lưu", 0, 1)
         store.upsert(added, vectors[[first[h] for h in added]] if added else vectors[:0])
         report.stored = len(added)
-        (out / "units.json").write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
-        LexicalIndex.build(terms, base).save(out)
+        out.units.write_text(json.dumps(units, ensure_ascii=False), encoding="utf-8")
+        LexicalIndex.build(terms, base).save(out.lexical)
         gone = [old_units[r] for d, rs in previous.items() if d not in carried for r in rs]
         _save_restorer(out, old if reuse else None, units, fresh, gone)
-        np.save(out / VECTORS, vectors)
+        np.save(out.vectors, vectors)
         new_manifest = {
             "generation": generation, "collection": name, "keys": "hash", "embedder": model.name, "dim": model.dim,
             "inputs": inputs, "documents": doc_meta, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "units": len(units), "chroma_url": chroma_url or None,
         }
         step("công bố", 0, 1)  # the last moment a caller may still abandon the build
-        write_json_atomic(data_dir / "manifest.json", new_manifest)  # the swap
+        write_json_atomic(DataDir(data_dir).manifest, new_manifest)  # the swap
     except BaseException:
         if added:  # vectors no generation in service uses
             try:
                 store.delete(added)
-            except Exception:  # noqa: BLE001 - the build's own error is the one to report
+            except Exception:  # the build's own error is the one to report
                 log.warning("vectors stored by the failed build not deleted", exc_info=True)
         raise
     report.generation, report.built = generation, True
@@ -278,14 +279,14 @@ def _moved(manifest: dict, chroma_url: str | None) -> bool:
     return (manifest.get("chroma_url") or None) != (chroma_url or None)
 
 
-def _save_restorer(out: Path, old: Path | None, units: list[dict], fresh: list[dict], gone: list[dict]) -> None:
+def _save_restorer(out: Generation, old: Generation | None, units: list[dict], fresh: list[dict], gone: list[dict]) -> None:
     """The restorer's counts: those of the generation ``old`` with the units it had and this
     one has not taken out and the new ones added (the same counts, for the cost of what
     changed); else counted over every unit."""
-    if old is not None and (old / RESTORE).exists():
-        Restorer.load(old / RESTORE).update(add=fresh, remove=gone).save(out / RESTORE)
+    if old is not None and old.restore.exists():
+        Restorer.load(old.restore).update(add=fresh, remove=gone).save(out.restore)
     else:
-        Restorer.of_units(units).save(out / RESTORE)
+        Restorer.of_units(units).save(out.restore)
 
 
 def _link(src: Path, dst: Path) -> None:
@@ -310,20 +311,20 @@ def _prune_vectors(client, store: VectorStore, used: set[str], had: set[str], ow
                 c.name.startswith("clauses-") and (not chroma_url or (c.metadata or {}).get("index_id") == owner))
             if ours and c.name not in keep:
                 client.delete_collection(c.name)
-    except Exception:  # noqa: BLE001 - published already: what is left over costs space, not answers
+    except Exception:  # published already: what is left over costs space, not answers
         log.warning("vectors of older generations not pruned", exc_info=True)
 
 
-def _previous_vectors(old: Path | None, old_units: list[dict], client, manifest: dict, model) -> dict[str, np.ndarray]:
+def _previous_vectors(old: Generation | None, old_units: list[dict], client, manifest: dict, model) -> dict[str, np.ndarray]:
     """The serving generation's vectors by unit hash: from its ``vectors.npy``, or (for a
     generation written before that file existed) from its Chroma collection."""
     if old is None or manifest.get("embedder") != model.name:
         return {}
     try:
-        if (old / VECTORS).exists():
-            return dict(zip((u["hash"] for u in old_units), np.load(old / VECTORS)))
+        if old.vectors.exists():
+            return dict(zip((u["hash"] for u in old_units), np.load(old.vectors)))
         return VectorStore(client, manifest["collection"]).embeddings_by_hash()
-    except Exception:  # noqa: BLE001 - an unreadable old generation only costs re-embedding
+    except Exception:  # an unreadable old generation only costs re-embedding
         log.warning("vectors of generation %s not readable; re-embedding", manifest["generation"])
         return {}
 

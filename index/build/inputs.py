@@ -17,8 +17,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import ingest
+from index.build.layout import AGENCIES, CATALOG, Generation
 
-SNAPSHOT = ("catalog.yaml", "agencies.yaml")
+SNAPSHOT = (CATALOG, AGENCIES)
 INGEST_DIR = Path(ingest.__file__).parent
 UNITS_CODE = Path(__file__).with_name("units.py")
 CODE_KEY = "code: ingest/*.py, index/units.py"
@@ -42,18 +43,18 @@ def _code_hash() -> str:
     return h.hexdigest()
 
 
-def snapshot(corpus_dir: Path, out: Path) -> dict[str, str]:
-    """Copy the corpus's catalog and registry into the generation folder ``out``; return the
+def snapshot(corpus_dir: Path, out: Generation) -> dict[str, str]:
+    """Copy the corpus's catalog and registry into the generation ``out``; return the
     fingerprint of everything the generation's documents and units depend on besides their files.
 
     Each file is read once: the copy is exactly what was hashed (an absent file stays absent)."""
-    out.mkdir(parents=True, exist_ok=True)
+    out.folder.mkdir(parents=True, exist_ok=True)
     inputs: dict[str, str] = {}
-    for name in SNAPSHOT:
+    for name, copy in ((CATALOG, out.catalog), (AGENCIES, out.agencies)):
         src = corpus_dir / name
         data = src.read_bytes() if src.is_file() else None
         if data is not None:
-            (out / name).write_bytes(data)
+            copy.write_bytes(data)
         inputs[name] = _sha256(data) if data is not None else "absent"
     for p in sorted((INGEST_DIR / "data").iterdir()):
         if p.is_file():

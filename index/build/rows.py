@@ -19,7 +19,6 @@ from index.agencies import Agency, Registry
 from index.matrix import Matrix, Row, rows_for_document
 from ingest.models import Document
 
-MATRIX = "matrix.json"
 _SHARED = ("agency_id", "agency_name", "clause_id", "item_id", "doc_id", "task", "source", "cue")
 
 
@@ -29,22 +28,21 @@ def document_rows(registry: Registry, doc: Document) -> dict:
     return {"rows": [asdict(r) for r in rows], "agencies": [asdict(a) for a in agencies]}
 
 
-def previous_rows(folder: Path) -> dict[str, dict]:
-    """The entries a generation saved (none for one written before ``matrix.json``)."""
-    p = folder / MATRIX
-    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+def previous_rows(path: Path) -> dict[str, dict]:
+    """The entries a generation saved in ``path`` (its ``matrix.json``; none for one written before it)."""
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def save_rows(folder: Path, entries: dict[str, dict]) -> None:
-    (folder / MATRIX).write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+def save_rows(path: Path, entries: dict[str, dict]) -> None:
+    path.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
 
 
-def load_matrix(folder: Path, doc_ids: list[str], registry: Registry, units: list[dict]) -> Matrix | None:
-    """The matrix ``index.matrix.build_matrix`` builds, from the saved rows (documents in
+def load_matrix(path: Path, doc_ids: list[str], registry: Registry, units: list[dict]) -> Matrix | None:
+    """The matrix ``index.matrix.build_matrix`` builds, from the rows saved in ``path`` (documents in
     ``doc_ids`` order, as the engine holds them); None when the generation has none saved."""
     gc.disable()  # hundreds of thousands of small objects, none cyclic: the collector would rescan them all
     try:
-        return _matrix(previous_rows(folder), doc_ids, registry, units)
+        return _matrix(previous_rows(path), doc_ids, registry, units)
     finally:
         gc.enable()
 

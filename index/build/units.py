@@ -29,10 +29,10 @@ import hashlib
 from dataclasses import dataclass, replace
 
 from ingest.errors import TooLarge
+from ingest.expand import expand
 from ingest.limits import vi_number
 from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, normalize_text
-from ingest.expand import expand
 from ingest.tokens import terms
 
 

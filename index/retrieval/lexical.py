@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 
 import numpy as np
 
-FOLDER = "lexical"  # inside a generation folder
+from index.build.layout import LexicalFiles
+
 EMPTY = "∅"  # the term of a unit with no terms (bm25s cannot index an empty document)
 
 
@@ -104,32 +104,30 @@ class LexicalIndex:
         bm25 = _index(np.split(ids, indptr[1:-1]), vocab) if rows else None
         return cls(bm25, vocab, indptr, ids)
 
-    def save(self, folder: Path) -> None:
-        out = folder / FOLDER
-        out.mkdir(parents=True, exist_ok=True)
-        np.save(out / "terms.indptr.npy", self._indptr)
-        np.save(out / "terms.ids.npy", self._ids)
-        (out / "vocab.json").write_text(json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8")
+    def save(self, files: LexicalFiles) -> None:
+        files.folder.mkdir(parents=True, exist_ok=True)
+        np.save(files.indptr, self._indptr)
+        np.save(files.ids, self._ids)
+        files.vocab.write_text(json.dumps(self._vocab, ensure_ascii=False), encoding="utf-8")
         if self._bm25 is not None:
-            self._bm25.save(out / "bm25", show_progress=False)
+            self._bm25.save(files.bm25, show_progress=False)
 
     @classmethod
-    def load(cls, folder: Path) -> LexicalIndex:
+    def load(cls, files: LexicalFiles) -> LexicalIndex:
         """Open what ``save`` wrote; the arrays stay on disk, mapped (pages read on use)."""
-        src = folder / FOLDER
-        indptr = np.load(src / "terms.indptr.npy", mmap_mode="r")
-        ids = np.load(src / "terms.ids.npy", mmap_mode="r")
-        vocab = json.loads((src / "vocab.json").read_text(encoding="utf-8"))
+        indptr = np.load(files.indptr, mmap_mode="r")
+        ids = np.load(files.ids, mmap_mode="r")
+        vocab = json.loads(files.vocab.read_text(encoding="utf-8"))
         bm25 = None
         if len(indptr) > 1:
-            bm25 = _bm25().BM25.load(src / "bm25", mmap=True, load_vocab=False, show_progress=False)
+            bm25 = _bm25().BM25.load(files.bm25, mmap=True, load_vocab=False, show_progress=False)
             bm25.vocab_dict = vocab  # the same dict: one copy of the vocabulary in memory
             bm25.unique_token_ids_set = set()  # bm25s fills this for its own retrieve(); scores() does not use it
         return cls(bm25, vocab, indptr, ids)
 
     @staticmethod
-    def saved(folder: Path) -> bool:
-        return (folder / FOLDER / "vocab.json").exists()
+    def saved(files: LexicalFiles) -> bool:
+        return files.vocab.exists()
 
     def ids(self, terms: list[str]) -> list[int]:
         """The known terms' ids (unknown terms are dropped)."""

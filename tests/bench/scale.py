@@ -64,7 +64,8 @@ def real_corpus(folder: Path) -> Path:
 def ingest_ratio(work: Path, corpus: Path | None = None) -> dict:
     """A build with e5 against e5 alone on the same text (``corpus``: the plan and the development set)."""
     from index.build.builder import build
-    from index.build.store import gen_dir, load_units, read_manifest
+    from index.build.layout import DataDir
+    from index.build.store import load_units, read_manifest
     from index.build.units import embed_text
     from index.retrieval.embedders import create_embedder
     from index.retrieval.query import analyze
@@ -82,7 +83,7 @@ def ingest_ratio(work: Path, corpus: Path | None = None) -> dict:
     manifest = read_manifest(data)
     units = load_units(data, manifest["generation"])
     own = [u["text"] for u in units]  # each clause's own text: every character of the documents once
-    embedded = json.loads((gen_dir(data, manifest["generation"]) / "units.json").read_text(encoding="utf-8"))
+    embedded = json.loads(DataDir(data).generation(manifest["generation"]).units.read_text(encoding="utf-8"))
     t = time.perf_counter()
     e5.passages(own)
     floor_s = time.perf_counter() - t
