@@ -210,7 +210,8 @@
       var name = data.catalog.short || [data.catalog.type, data.catalog.number].filter(Boolean).join(" ") || data.doc_id;
       match.append("Khớp danh mục văn bản: ", el("strong", null, name), ".");
     } else {
-      match.append("Văn bản mới (chưa có trong danh mục văn bản).");
+      match.append(data.replaces || data.unchanged ? "Không có trong danh mục văn bản."
+                   : "Văn bản mới (chưa có trong danh mục văn bản).");
     }
     this.showStanding(data);
 
