@@ -18,6 +18,12 @@
   never publishes.
 - One upload at a time per data dir: the check for another file of the same name, the save
   and the build decide together, so two uploads of one name cannot interleave.
+- Versions (``service.versions``): the bytes of a loaded document under another name are
+  refused (409, naming that document); the same file unchanged is answered "nothing changed"
+  without a build; new bytes under a loaded file's name (or a file whose type, number and
+  issuer are a loaded document's) replace that document only when the upload confirms it
+  (the ``replace`` field, the id the preview offered), else 409. The version replaced stays
+  readable, kept in the data dir.
 - The file waits in a staging folder (``corpus/.staging/<process>/``, which corpus scans
   skip) while its generation is built, and becomes corpus only once that generation is
   published and holds these very bytes under this name. A server that starts settles what a
@@ -267,7 +273,8 @@ def _add(settings: Settings, slot: EngineSlot, name: str, data: bytes, deadline:
             shown = f" ({versions.described(engine, where.same_name)})" if where.same_name else ""
             raise HTTPException(409, f"Kho văn bản đã có tệp '{name}'{shown} với nội dung khác. Để thay bằng phiên bản "
                                      "mới, hãy xem trước rồi xác nhận thay thế; hoặc đổi tên tệp.")
-        old = versions.keep_old(settings.data_dir, settings.corpus_dir, engine, manifest, replace) if replace else None
+        old = versions.keep_old(settings.data_dir, settings.corpus_dir, engine, manifest, replace, name, data) \
+            if replace else None
         staged = _stage(settings.corpus_dir, name, data)
         try:
             drop = frozenset({replace}) if replace and held[replace]["file"] != name else frozenset()
@@ -275,8 +282,8 @@ def _add(settings: Settings, slot: EngineSlot, name: str, data: bytes, deadline:
                                     progress=deadline, drop=drop)
         finally:
             _settle(settings, staged)
-            extra = versions.settle_old(settings.data_dir, settings.corpus_dir, slot.get, old, name,
-                                        _indexed(settings.data_dir, name, data))
+            extra = versions.settle_old(settings.data_dir, settings.corpus_dir,
+                                        lambda d: versions.described(slot.get(), d), old)
         return report, extra
 
 
@@ -352,6 +359,7 @@ def settle_staged(settings: Settings) -> list[str]:
                 _settle(settings, path)
                 log.warning("upload left staged by a stopped process settled: %s", path.name)
         folder.rmdir()
+    versions.settle_at_start(settings.data_dir, settings.corpus_dir)
     manifest = read_manifest(settings.data_dir) or {}
     held = {m.get("file") for m in manifest.get("documents", {}).values()}
     unknown = [p.name for p in corpus_files([settings.corpus_dir]) if p.name not in held] if settings.corpus_dir.is_dir() else []

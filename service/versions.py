@@ -16,7 +16,9 @@ old one with "Đã được thay thế bởi … ngày dd/mm/yyyy" and a link to
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import os
 import shutil
 import time
@@ -28,6 +30,9 @@ from fastapi import HTTPException
 from index.answers.citation import of_document
 from index.build.store import load_document, read_manifest, write_json_atomic
 from ingest.models import Document
+from ingest.pipeline import sha256
+
+log = logging.getLogger(__name__)
 
 FOLDER = "versions"
 INDEX = "index.json"
@@ -110,19 +115,25 @@ def document(data_dir: Path, v: Version) -> Document:
     return Document.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def keep_aside(data_dir: Path, doc: Document, data: bytes) -> Path:
-    """The version about to be replaced, written aside (not listed yet)."""
+PENDING = ".pending-"
+SUCCESSOR = "successor.json"  # in a pending folder: the upload that replaces it, its old name
+
+
+def keep_aside(data_dir: Path, doc: Document, data: bytes, successor: dict) -> Path:
+    """The version about to be replaced, written aside (not listed yet), with what replaces it
+    (``{"file", "sha256", "name"}``), so that a server killed mid-upload can settle it."""
     key = f"{time.strftime('%Y%m%d-%H%M%S')}-{doc.sha256[:8]}"
-    pending = root(data_dir) / f".pending-{key}"
+    pending = root(data_dir) / f"{PENDING}{key}"
     pending.mkdir(parents=True, exist_ok=True)
     (pending / "document.json").write_text(json.dumps(doc.to_dict(), ensure_ascii=False), encoding="utf-8")
     (pending / Path(doc.file or "tep").name).write_bytes(data)
+    write_json_atomic(pending / SUCCESSOR, successor)
     return pending
 
 
 def record(data_dir: Path, pending: Path, doc: Document, name: str, by: str, by_name: str) -> Version:
     """List the version kept aside: its successor ``by`` is published."""
-    key = pending.name.removeprefix(".pending-")
+    key = pending.name.removeprefix(PENDING)
     os.replace(pending, root(data_dir) / key)
     v = Version(key, doc.id, doc.file or "", doc.sha256 or "", name, time.strftime("%Y-%m-%d"), by, by_name)
     write_json_atomic(root(data_dir) / INDEX, {"versions": [asdict(x) for x in listed(data_dir)] + [asdict(v)]})
@@ -203,26 +214,67 @@ def unchanged_report(manifest: dict, doc_id: str) -> dict:
             "seconds": 0.0, "reasons": [], "unchanged": True, "message": UNCHANGED}
 
 
-def keep_old(data_dir: Path, corpus_dir: Path, engine, manifest: dict, doc_id: str) -> tuple[Path, Document, str]:
-    """The version an upload replaces, written aside before the build (its tree as the
-    generation in service holds it, its file as the corpus keeps it), and its name now."""
+def keep_old(data_dir: Path, corpus_dir: Path, engine, manifest: dict, doc_id: str, name: str, data: bytes) -> Path:
+    """The version an upload (``name``, ``data``) replaces, written aside before the build: its
+    tree as the generation in service holds it, its file as the corpus keeps it, its name now."""
     doc = load_document(data_dir, manifest["generation"], doc_id)
     source = corpus_dir / manifest["documents"][doc_id]["file"]
-    return keep_aside(data_dir, doc, source.read_bytes()), doc, described(engine, doc_id)
+    successor = {"file": name, "sha256": sha256(data), "name": described(engine, doc_id)}
+    return keep_aside(data_dir, doc, source.read_bytes(), successor)
 
 
-def settle_old(data_dir: Path, corpus_dir: Path, engine_now, old, name: str, published: bool) -> dict:
-    """Once the successor (the file ``name``) is published: the old version listed, its file
-    out of the corpus when it had another name. Else the copy kept aside is dropped."""
-    if old is None:
+def settle_old(data_dir: Path, corpus_dir: Path, describe, pending: Path | None) -> dict:
+    """After the build: once the successor is published, the old version listed and its file
+    out of the corpus (when it had another name); else the copy kept aside is dropped.
+    ``describe(doc_id)`` names the successor."""
+    if pending is None:
         return {}
-    pending, doc, old_name = old
-    if not published:
+    successor = json.loads((pending / SUCCESSOR).read_text(encoding="utf-8"))
+    held = (read_manifest(data_dir) or {}).get("documents", {})
+    new_id = next((d for d, m in held.items() if m.get("file") == successor["file"]
+                   and m.get("sha256") == successor["sha256"]), None)
+    if new_id is None:
         discard(pending)
         return {}
-    new_id = next(d for d, m in read_manifest(data_dir)["documents"].items() if m["file"] == name)
-    v = record(data_dir, pending, doc, old_name, new_id, described(engine_now(), new_id))
-    if doc.file and doc.file != name:
+    doc = Document.from_dict(json.loads((pending / "document.json").read_text(encoding="utf-8")))
+    (pending / SUCCESSOR).unlink()
+    v = record(data_dir, pending, doc, successor["name"], new_id, describe(new_id))
+    if doc.file and doc.file != successor["file"]:
         (corpus_dir / doc.file).unlink(missing_ok=True)
     return {"replaced": {"doc_id": v.doc_id, "version": v.key, "url": v.url, "date": v.superseded_on, "name": v.name},
             "message": f"Đã thay thế phiên bản cũ ({v.name}); bản cũ vẫn xem được."}
+
+
+def named_in_index(data_dir: Path, doc_id: str) -> str:
+    """A document of the published generation by its type and number (no engine at hand)."""
+    manifest = read_manifest(data_dir) or {}
+    h = load_document(data_dir, manifest["generation"], doc_id).header
+    return " ".join(x for x in (h.doc_type, h.number if h.number_known else None) if x) or doc_id
+
+
+def settle_pending(data_dir: Path, corpus_dir: Path, describe) -> list[str]:
+    """At start-up: the versions a killed upload left aside, listed if their successor was
+    published (and the old file taken out of the corpus), else dropped."""
+    folder = root(data_dir)
+    out = []
+    for pending in sorted(folder.glob(f"{PENDING}*")) if folder.is_dir() else []:
+        if (pending / SUCCESSOR).is_file():
+            if settle_old(data_dir, corpus_dir, describe, pending):
+                out.append(pending.name.removeprefix(PENDING))
+        else:
+            discard(pending)
+    return out
+
+
+def settle_at_start(data_dir: Path, corpus_dir: Path) -> None:
+    """The versions a killed upload left aside, settled (``settle_pending``) unless an upload
+    is under way in another worker: it holds the upload lock, and settles its own."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".upload.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return
+        settled = settle_pending(data_dir, corpus_dir, lambda d: named_in_index(data_dir, d))
+    if settled:
+        log.warning("versions left aside by a stopped upload settled: %s", ", ".join(settled))

@@ -217,7 +217,7 @@ def crossref_view(engine: Engine, doc_id: str, data: dict | None) -> dict | None
             other = e.get(end)
             clauses = [engine.clauses[c] for c in (e.get("clauses") or []) if c in engine.clauses]
             links.append({"id": other, "name": doc_name(engine, other), "loaded": other in engine.documents,
-                          "clauses": [(_short_path(c.path), clause_url(c)) for c in clauses]})
+                          "clauses": [(_short_path(c.path), clause_url(c), c.label) for c in clauses]})
         if links:
             groups.append({"title": title, "links": links})
     aligned = [{"label": a.get("label") or a.get("section"), "url": f"#{a.get('section')}",

@@ -194,3 +194,92 @@ def test_the_reader_links_mentions_of_known_documents(c, server):
     old = c.get("/documents/fixture-ke-hoach-07-tinh-mau").text
     banner = re.search(r'data-testid="da-duoc-thay-the"[^>]*>(.*?)</p>', old, re.S).group(1)
     assert f'href="/documents/{k30}"' in banner and "ngày 20/06/2099" in banner
+
+
+# --- a server killed while it replaces a document ----------------------------------------------
+
+
+def _agreeing(settings) -> list[str]:
+    """Where the corpus, the manifest and the kept versions disagree (nothing: they agree)."""
+    manifest = json.loads((settings.data_dir / "manifest.json").read_text(encoding="utf-8"))
+    wrong = []
+    for doc_id, meta in manifest["documents"].items():
+        path = settings.corpus_dir / meta["file"]
+        if not path.exists() or hashlib.sha256(path.read_bytes()).hexdigest() != meta["sha256"]:
+            wrong.append(f"{doc_id}: corpus file missing or other bytes")
+    held = {m["file"] for m in manifest["documents"].values()}
+    wrong += [f"{p.name} in the corpus, not in the index" for p in settings.corpus_dir.glob("*.txt") if p.name not in held]
+    folder = settings.data_dir / "versions"
+    wrong += [f"{p.name} left aside" for p in folder.glob(".pending-*")] if folder.exists() else []
+    return wrong
+
+
+def test_a_replacement_published_but_not_recorded_is_settled_at_start(index_copy, e5):
+    """The narrowest window: the generation holding the new version was published, the server
+    died before listing the old version and taking its file out of the corpus. The next
+    start finishes both."""
+    from index.build.builder import build
+    from index.engine import Engine
+    from service import versions
+    from service.uploads import settle_staged
+
+    settings = index_copy("settle-version")
+    (settings.corpus_dir / V1).write_bytes(data_of(V1))
+    assert build(settings.data_dir, settings.corpus_dir, e5, paths=[settings.corpus_dir / V1]).built
+    manifest = json.loads((settings.data_dir / "manifest.json").read_text(encoding="utf-8"))
+    engine = Engine.open(settings.options(), e5)
+    old_id = "fixture-ke-hoach-12-tinh-mau"
+    versions.keep_old(settings.data_dir, settings.corpus_dir, engine, manifest, old_id, V3, data_of(V3))
+    assert build(settings.data_dir, settings.corpus_dir, e5, uploads={V3: data_of(V3)}, drop=frozenset({old_id})).built
+    (settings.corpus_dir / V3).write_bytes(data_of(V3))  # what the staging settles; then the server died
+
+    settle_staged(settings)
+    assert _agreeing(settings) == []
+    kept = versions.served_as(settings.data_dir, old_id)
+    assert len(kept) == 1 and kept[0].superseded_by == "fixture-ke-hoach-12-tinh-mau-ban-3"
+    assert "12/KH-UBND" in kept[0].name and (settings.data_dir / "versions" / kept[0].key / V1).exists()
+
+
+@pytest.mark.parametrize("delay", [1.0, 4.0])
+def test_kill_9_during_a_replacement_then_restart_leaves_one_version_in_service(index_copy, server_factory,
+                                                                                 admin_token, delay):
+    """Killed at some point of replacing a document by its new version under another name: once
+    started again, either the old version serves as before, or the new one does and the old is
+    kept as replaced; corpus, manifest and kept versions agree."""
+    import os
+    import signal
+    import threading
+
+    import httpx
+
+    settings = index_copy("kill-version")
+    first = server_factory(settings)
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    with first.client(headers=auth, timeout=180) as c:
+        assert send(c, ADD, V1, data_of(V1)).status_code == 200
+
+    def replace() -> None:
+        try:
+            with first.client(headers=auth, timeout=180) as c:
+                send(c, ADD, V3, data_of(V3), replace="fixture-ke-hoach-12-tinh-mau")
+        except httpx.HTTPError:
+            pass  # the server died under it
+
+    sender = threading.Thread(target=replace)
+    sender.start()
+    time.sleep(delay)
+    os.kill(first.process.pid, signal.SIGKILL)
+    first.process.wait(timeout=30)
+    sender.join()
+    second = server_factory(settings)
+    with second.client(timeout=60) as c:
+        ids = {d["id"] for d in c.get("/api/documents").json()}
+        assert c.get("/healthz").json()["status"] == "ok"
+        if "fixture-ke-hoach-12-tinh-mau-ban-3" in ids:  # the new version was published
+            assert "fixture-ke-hoach-12-tinh-mau" not in ids
+            page = c.get("/documents/fixture-ke-hoach-12-tinh-mau").text
+            assert "Đã được thay thế bởi" in page
+        else:
+            assert "fixture-ke-hoach-12-tinh-mau" in ids
+            assert c.get("/api/documents/fixture-ke-hoach-12-tinh-mau").json()["versions"] == []
+    assert _agreeing(settings) == []
