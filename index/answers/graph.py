@@ -23,13 +23,9 @@ from dataclasses import dataclass
 from index.engine import Engine
 from ingest.models import Document, Reference
 from ingest.normalize import fold, normalize_text
+from ingest.references import stated_relation
 
 _IMPLEMENTS_CUE = re.compile(r"(thuc hien|trien khai|can cu|cu the hoa)\W*$")
-# "Kế hoạch này thay thế Kế hoạch số 12/KH-UBND", "bãi bỏ toàn bộ Quyết định số …": the verb
-# right before the reference (a few words may sit between), in the same sentence.
-_REPLACES_CUE = re.compile(r"\b(thay the|bai bo|huy bo)(?: cho| toan bo| mot phan| noi dung)?\W*$")
-# "sửa đổi, bổ sung một số nội dung của Kế hoạch số 7/KH-UBND": "bổ sung" alone is a common task verb.
-_AMENDS_CUE = re.compile(r"\bsua doi\b[^.;\n]{0,45}$")
 STRENGTH = {"replaces": 3, "amends": 2, "implements": 1, "cites": 0}
 # A reference's type word and a document's type compared by family: a "Chương trình hành
 # động" is cited as "Chương trình" as often as by its full name.
@@ -139,14 +135,13 @@ class Resolver:
 
 
 def relation(doc: Document, ref: Reference) -> str:
-    """What the words just before the reference say the document does to it: 'replaces',
-    'amends', 'implements', else 'cites'."""
-    before = re.sub(r"[ \t]+", " ", fold(normalize_text(doc.source[max(0, ref.start - 60) : ref.start])).lower())
-    if _REPLACES_CUE.search(before):
-        return "replaces"
-    if _AMENDS_CUE.search(before):
-        return "amends"
-    return "implements" if _IMPLEMENTS_CUE.search(before[-40:]) else "cites"
+    """What the words just before the reference say the document does to it: 'replaces' or
+    'amends' (``ingest.references.stated_relation``: the document itself must say so),
+    'implements', else 'cites'."""
+    sentence = re.sub(r"[ \t]+", " ", fold(normalize_text(doc.source[max(0, ref.start - 250) : ref.start])).lower())
+    said = stated_relation(sentence, doc.header.number if doc.header.number_known else None)
+    before = fold(normalize_text(doc.source[max(0, ref.start - 40) : ref.start])).lower()
+    return said or ("implements" if _IMPLEMENTS_CUE.search(before) else "cites")
 
 
 def graph(engine: Engine) -> dict:

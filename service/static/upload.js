@@ -283,6 +283,7 @@
     var link = $("report-link");
     if (mine.doc_id) {
       link.href = "/documents/" + encodeURIComponent(mine.doc_id);
+      link.textContent = nothing ? "Mở văn bản" : "Mở văn bản vừa nạp";
       link.hidden = false;
     } else {
       link.hidden = true;
