@@ -44,21 +44,25 @@ def find_short_references(text: str) -> list[Found]:
 
 # The verb right before the reference (a few words may sit between): "thay thế Quyết định số …",
 # "bãi bỏ toàn bộ Quyết định số …", "sửa đổi, bổ sung một số điều của Nghị định số …" ("bổ sung"
-# alone is a common task verb, so amending needs "sửa đổi").
-_REPLACES = re.compile(r"\b(?:thay the|bai bo|huy bo)(?: cho| toan bo| mot phan| noi dung)?\W*$")
-_AMENDS = re.compile(r"\bsua doi\b[^.;:\n]{0,45}$")
-# The document speaking of itself: "Quyết định này …", "Kế hoạch này …".
-_SELF = re.compile(r"\b(?:quyet dinh|nghi quyet|nghi dinh|thong tu|ke hoach|chi thi|quy dinh|chuong trinh(?: hanh dong)?"
-                   r"|van ban|huong dan|de an|cong van|luat|quy che|ket luan|thong bao|phap lenh) nay\b")
-# A proposal, not a decision: "Kiến nghị thực thi: Sửa đổi khoản 2 Điều 5 Thông tư số …".
-_PROPOSES = re.compile(r"\b(?:kien nghi|de xuat|du thao|phuong an)\b")
-# A document number (with its symbol; a date has none): "84/2025/qd-ubnd".
-_NUMBER = re.compile(r"\d+(?:/\d+)*[/-][a-z][\w/-]*\w")
-# What may open a sentence before its verb: markup, "Điều 2.", "2.", "a)".
-_OPENING = re.compile(r"^[\s*#|_>\-–+•]*(?:(?:dieu|khoan|diem|muc)\s+\w+\W*)?(?:[a-z0-9]{1,4}[.)]\s*)?[\s*_]*$")
-# A title: "QUYẾT ĐỊNH SỬA ĐỔI, BỔ SUNG QUYẾT ĐỊNH SỐ …" (the type word, then the verb), or the
-# enacting words "… ban hành Quyết định bãi bỏ …".
-_TITLE = re.compile(r"(?:^[\s*#|_]*|\bban hanh\s+)(?:quyet dinh|nghi quyet|nghi dinh|thong tu|ke hoach|chi thi)\W*$")
+# alone is a common task verb, so amending needs "sửa đổi"). Tried in this order.
+_CUES = (("replaces", re.compile(r"\b(?:thay the|bai bo|huy bo)(?: cho| toan bo| mot phan| noi dung)?\W*$")),
+         ("amends", re.compile(r"\bsua doi\b[^.;:\n]{0,45}$")))
+_KINDS = "quyet dinh|nghi quyet|nghi dinh|thong tu|ke hoach|chi thi"  # folded type words
+_PATTERNS = {
+    # the document speaking of itself: "Quyết định này …", "Kế hoạch này …"
+    "self": rf"\b(?:{_KINDS}|quy dinh|chuong trinh(?: hanh dong)?|van ban|huong dan|de an|cong van|luat|quy che"
+            r"|ket luan|thong bao|phap lenh) nay\b",
+    # a proposal, not a decision: "Kiến nghị thực thi: Sửa đổi khoản 2 Điều 5 Thông tư số …"
+    "proposes": r"\b(?:kien nghi|de xuat|du thao|phuong an)\b",
+    # a document number with its symbol (a date has none): "84/2025/qd-ubnd"
+    "number": r"\d+(?:/\d+)*[/-][a-z][\w/-]*\w",
+    # what may open a sentence before its verb: markup, "Điều 2.", "2.", "a)"
+    "opening": r"^[\s*#|_>\-–+•]*(?:(?:dieu|khoan|diem|muc)\s+\w+\W*)?(?:[a-z0-9]{1,4}[.)]\s*)?[\s*_]*$",
+    # a title, "QUYẾT ĐỊNH SỬA ĐỔI, BỔ SUNG QUYẾT ĐỊNH SỐ …", or the enacting words "… ban hành Quyết định bãi bỏ …"
+    "title": rf"(?:^[\s*#|_]*|\bban hanh\s+)(?:{_KINDS})\W*$",
+}
+_SELF, _PROPOSES, _NUMBER, _OPENING, _TITLE = (re.compile(_PATTERNS[k]) for k in
+                                               ("self", "proposes", "number", "opening", "title"))
 
 
 def stated_relation(folded: str, own_number: str | None = None) -> str | None:
@@ -85,10 +89,9 @@ def stated_relation(folded: str, own_number: str | None = None) -> str | None:
     """
     joined = re.sub(r"(?<!\n)\n(?!\n)", " ", folded)  # a line wrapped inside a sentence is no boundary
     sentence = re.split(r"[.;:\n](?=\D|$)", joined)[-1]
-    m = _REPLACES.search(sentence) or _AMENDS.search(sentence)
+    said, m = next(((kind, m) for kind, cue in _CUES if (m := cue.search(sentence))), (None, None))
     if m is None:
         return None
-    said = "replaces" if m.re is _REPLACES else "amends"
     head = sentence[: m.start()]
     if re.search(r"\bduoc\W*$", head) or _PROPOSES.search(joined[: len(joined) - len(sentence)][-150:] + head):
         return None
