@@ -46,7 +46,7 @@ def find_short_references(text: str) -> list[Found]:
 # "bãi bỏ toàn bộ Quyết định số …", "sửa đổi, bổ sung một số điều của Nghị định số …" ("bổ sung"
 # alone is a common task verb, so amending needs "sửa đổi"). Tried in this order.
 _CUES = (("replaces", re.compile(r"\b(?:thay the|bai bo|huy bo)(?: cho| toan bo| mot phan| noi dung)?\W*$")),
-         ("amends", re.compile(r"\bsua doi\b[^.;:\n]{0,45}$")))
+         ("amends", re.compile(r"\bsua doi\b(?:(?!sua doi)[^.;:\n]){0,45}$")))  # the last "sửa đổi" before it
 _KINDS = "quyet dinh|nghi quyet|nghi dinh|thong tu|ke hoach|chi thi"  # folded type words
 _PATTERNS = {
     # the document speaking of itself: "Quyết định này …", "Kế hoạch này …"
@@ -79,6 +79,7 @@ def stated_relation(folded: str, own_number: str | None = None) -> str | None:
     'replaces'
     >>> stated_relation("quyet dinh 84/2025/qd-ubnd bai bo quyet dinh 10/2016/qd-ubnd va quyet dinh 14/2022/qd-ubnd sua doi ",
     ...                 "84/2025/QĐ-UBND")
+    >>> stated_relation("thong tu 112/2025/tt-btc sua doi thong tu 55/2023/tt-btc duoc sua doi boi ", "112/2025/TT-BTC")
     >>> stated_relation("tieu chuan cua don vi hanh chinh (thay the "), stated_relation("*(ke hoach nay thay the ")
     (None, 'replaces')
     >>> stated_relation("can cu nghi dinh so 30/2025/nd-cp cua chinh phu sua doi, bo sung mot so dieu cua ")
