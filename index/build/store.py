@@ -13,8 +13,6 @@
       chroma/                    embedded Chroma (absent in server mode): the index's one collection
                                  per embedder, each embedded text's vector once, under its hash
       index-id                   names this index's collections on a shared Chroma server
-      versions/                  superseded versions of documents an upload replaced, outside every
-                                 generation and the corpus (``service.versions``; listed in index.json)
 
 A build writes a whole new generation beside the one in service, then swaps the
 manifest with ``os.replace`` (atomic on POSIX). A build that fails or is killed
