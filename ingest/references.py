@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ingest.header import Found
+from ingest.normalize import fold
 
 _TYPES = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Quyết định|Chỉ thị|Kết luận|Thông báo"
           r"|Công văn|Đề án|Hướng dẫn")
@@ -42,3 +43,69 @@ def find_short_references(text: str) -> list[Found]:
         date = f"{int(year):04d}-{int(month):02d}-{int(d):02d}" if d and month and year else None
         out.append(Found(num, m.group("type"), date, m.start(), m.end()))
     return out
+
+
+# --- what a document says it does to the document a reference names -----------------------------
+
+# The verb right before the reference (a few words may sit between): "thay thế Quyết định số …",
+# "bãi bỏ toàn bộ Quyết định số …", "sửa đổi, bổ sung một số điều của Nghị định số …" ("bổ sung"
+# alone is a common task verb, so amending needs "sửa đổi"). Tried in this order.
+_CUES = (("replaces", re.compile(r"\b(?:thay the|bai bo|huy bo)(?: cho| toan bo| mot phan| noi dung)?\W*$")),
+         ("amends", re.compile(r"\bsua doi\b(?:(?!sua doi)[^.;:\n]){0,45}$")))  # the last "sửa đổi" before it
+_KINDS = "quyet dinh|nghi quyet|nghi dinh|thong tu|ke hoach|chi thi"  # folded type words
+_PATTERNS = {
+    # the document speaking of itself: "Quyết định này …", "Kế hoạch này …"
+    "self": rf"\b(?:{_KINDS}|quy dinh|chuong trinh(?: hanh dong)?|van ban|huong dan|de an|cong van|luat|quy che"
+            r"|ket luan|thong bao|phap lenh) nay\b",
+    # a proposal, not a decision: "Kiến nghị thực thi: Sửa đổi khoản 2 Điều 5 Thông tư số …"
+    "proposes": r"\b(?:kien nghi|de xuat|du thao|phuong an)\b",
+    # a document number with its symbol (a date has none): "84/2025/qd-ubnd"
+    "number": r"\d+(?:/\d+)*[/-][a-z][\w/-]*\w",
+    # what may open a sentence before its verb: markup, "Điều 2.", "2.", "a)"
+    "opening": r"^[\s*#|_>\-–+•]*(?:(?:dieu|khoan|diem|muc)\s+\w+\W*)?(?:[a-z0-9]{1,4}[.)]\s*)?[\s*_]*$",
+    # a title, "QUYẾT ĐỊNH SỬA ĐỔI, BỔ SUNG QUYẾT ĐỊNH SỐ …", or the enacting words "… ban hành Quyết định bãi bỏ …"
+    "title": rf"(?:^[\s*#|_]*|\bban hanh\s+)(?:{_KINDS})\W*$",
+}
+_SELF, _PROPOSES, _NUMBER, _OPENING, _TITLE = (re.compile(_PATTERNS[k]) for k in
+                                               ("self", "proposes", "number", "opening", "title"))
+
+
+def stated_relation(folded: str, own_number: str | None = None) -> str | None:
+    """'replaces' or 'amends' when the words before a reference (``folded``: the sentence up to
+    it, folded, lower case) say that the document itself replaces or amends what it names;
+    None otherwise. The document must be the subject: "Quyết định này thay thế …", a sentence
+    or an article that opens with the verb ("2. Bãi bỏ …"), its title, or its own number. A
+    sentence whose subject is another document ("Nghị định số 30/2025/NĐ-CP sửa đổi, bổ sung …"),
+    a passive ("được sửa đổi, bổ sung bởi …") or a task ("tham mưu … thay thế …") states nothing.
+
+    >>> stated_relation("ke hoach nay thay the "), stated_relation("2. bai bo toan bo ")
+    ('replaces', 'replaces')
+    >>> stated_relation("quyet dinh 84/2025/qd-ubnd ngay 02/12/2025 bai bo ", "84/2025/QĐ-UBND")
+    'replaces'
+    >>> stated_relation("quyet dinh 84/2025/qd-ubnd bai bo quyet dinh 10/2016/qd-ubnd va quyet dinh 14/2022/qd-ubnd sua doi ",
+    ...                 "84/2025/QĐ-UBND")
+    >>> stated_relation("thong tu 112/2025/tt-btc sua doi thong tu 55/2023/tt-btc duoc sua doi boi ", "112/2025/TT-BTC")
+    >>> stated_relation("tieu chuan cua don vi hanh chinh (thay the "), stated_relation("*(ke hoach nay thay the ")
+    (None, 'replaces')
+    >>> stated_relation("can cu nghi dinh so 30/2025/nd-cp cua chinh phu sua doi, bo sung mot so dieu cua ")
+    >>> stated_relation("luat so 64/2025/qh15 duoc sua doi, bo sung boi "), stated_relation("tham muu ubnd tinh thay the ")
+    (None, None)
+    >>> stated_relation("phi va le phi, duoc\\nsua doi, bo sung boi "), stated_relation("kien nghi thuc thi**\\n\\nsua doi dieu 5 ")
+    (None, None)
+    """
+    joined = re.sub(r"(?<!\n)\n(?!\n)", " ", folded)  # a line wrapped inside a sentence is no boundary
+    sentence = re.split(r"[.;:\n](?=\D|$)", joined)[-1]
+    said, m = next(((kind, m) for kind, cue in _CUES if (m := cue.search(sentence))), (None, None))
+    if m is None:
+        return None
+    head = sentence[: m.start()]
+    if re.search(r"\bduoc\W*$", head) or _PROPOSES.search(joined[: len(joined) - len(sentence)][-150:] + head):
+        return None
+    if head.count("(") > head.count(")"):  # said inside brackets: of what the brackets follow, unless "… này"
+        return said if _SELF.search(head.rsplit("(", 1)[1]) else None
+    if _SELF.search(head) or _OPENING.match(head) or _TITLE.match(head):
+        return said
+    # "Quyết định 84/2025/QĐ-UBND bãi bỏ …": the last document number before the verb is its own
+    numbers = _NUMBER.findall(head)
+    own = re.sub(r"\s+", "", fold(own_number).lower()) if own_number and not own_number.startswith("…") else None
+    return said if own and numbers and numbers[-1] == own else None

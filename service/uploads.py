@@ -18,6 +18,12 @@
   never publishes.
 - One upload at a time per data dir: the check for another file of the same name, the save
   and the build decide together, so two uploads of one name cannot interleave.
+- Versions (``service.versions``): the bytes of a loaded document under another name are
+  refused (409, naming that document); the same file unchanged is answered "nothing changed"
+  without a build; new bytes under a loaded file's name (or a file whose type, number and
+  issuer are a loaded document's) replace that document only when the upload confirms it
+  (the ``replace`` field, the id the preview offered), else 409. The version replaced stays
+  readable, kept in the data dir.
 - The file waits in a staging folder (``corpus/.staging/<process>/``, which corpus scans
   skip) while its generation is built, and becomes corpus only once that generation is
   published and holds these very bytes under this name. A server that starts settles what a
@@ -51,6 +57,7 @@ from ingest.errors import IngestError, TookTooLong
 from ingest.limits import MB
 from ingest.pipeline import sha256
 from ingest.readers import check_format
+from service import versions
 from service.api import AdminDep, EngineDep, SettingsDep, SlotDep, errors
 from service.isolation import IsolatedReader
 from service.lease import alive
@@ -113,8 +120,9 @@ def _counted(request: Request, limit: int, too_big: HTTPException) -> Request:
     return Request(request.scope, receive)
 
 
-async def read_upload(request: Request, settings: Settings) -> tuple[str, bytes]:
-    """The uploaded file's name and bytes; 413 beyond ``max_upload_mb``.
+async def read_upload(request: Request, settings: Settings) -> tuple[str, bytes, str | None]:
+    """The uploaded file's name and bytes, and the ``replace`` field (the id of the document
+    the preview offered to replace, confirmed); 413 beyond ``max_upload_mb``.
 
     Read after the token check, through a receive that counts: a body that grows past
     the limit is refused as the bytes arrive, chunked or not, before it is spooled."""
@@ -127,11 +135,12 @@ async def read_upload(request: Request, settings: Settings) -> tuple[str, bytes]
         if not isinstance(upload, UploadFile):
             raise HTTPException(422, "Thiếu tệp: gửi tệp trong trường 'file' (multipart/form-data).")
         data = await upload.read(limit + 1)
+        replace = form.get("replace")
     finally:
         await form.close()
     if len(data) > limit:
         raise too_big
-    return file_name(upload.filename), data
+    return file_name(upload.filename), data, (replace.strip() or None) if isinstance(replace, str) else None
 
 
 class WriteQueue:
@@ -176,15 +185,25 @@ def isolated_reader(settings: Settings, preview: bool = False) -> IsolatedReader
 @router.post("/documents/preview", openapi_extra=_UPLOAD_BODY, responses=errors(400, 401, 403, 413, 422, 503))
 async def preview(request: Request, _: WriteTurn, settings: SettingsDep, engine: EngineDep) -> dict:
     """Parse an uploaded file without touching the index: header, catalog match, outline, warnings."""
-    name, data = await read_upload(request, settings)
+    name, data, _ = await read_upload(request, settings)
     catalog = corpus_catalog(settings)
+    manifest = read_manifest(settings.data_dir)
+    where = versions.standing(manifest, name, sha256(data))
+    versions.refuse_duplicate(engine, name, where)
     doc = await run_in_threadpool(isolated_reader(settings, preview=True), data, name, catalog)
+    if not where.unchanged:
+        where = versions.standing(manifest, name, sha256(data), doc, engine.documents)
     entry = catalog.entries.get(doc.id)
+    target = where.same_name or where.same_identity
     return {
         "file": name, "doc_id": doc.id, "header": asdict(doc.header),
         "catalog": asdict(entry) if entry else None, "already_loaded": doc.id in engine.documents,
         "clauses": len(doc.clauses), "references": [asdict(r) for r in doc.references],
         "warnings": doc.warnings, "outline": [c.model_dump() for c in outline_of(doc)],
+        "unchanged": where.unchanged is not None,
+        "message": versions.UNCHANGED if where.unchanged else None,
+        "replaces": {"doc_id": target, "name": versions.described(engine, target), "file": manifest["documents"][target]["file"],
+                     "same_file": target == where.same_name, "url": f"/documents/{target}"} if target else None,
     }
 
 
@@ -195,11 +214,11 @@ async def upload(request: Request, _: WriteTurn, settings: SettingsDep, slot: Sl
     A file that cannot be read or indexed in time → 422 and the index and the corpus are
     unchanged. The answer comes once this app serves the new generation; other requests are
     served by the previous one meanwhile."""
-    name, data = await read_upload(request, settings)
-    return report_out(await run_in_threadpool(add_document, settings, slot, name, data))
+    name, data, replace = await read_upload(request, settings)
+    return await run_in_threadpool(add_document, settings, slot, name, data, replace)
 
 
-def add_document(settings: Settings, slot: EngineSlot, name: str, data: bytes):
+def add_document(settings: Settings, slot: EngineSlot, name: str, data: bytes, replace: str | None = None) -> dict:
     """Stage, build, and move the staged file into the corpus once the index holds it.
 
     The work runs in a thread of its own, so that the answer leaves at the deadline even
@@ -209,7 +228,7 @@ def add_document(settings: Settings, slot: EngineSlot, name: str, data: bytes):
 
     def work() -> None:
         try:
-            outcome["report"] = _add(settings, slot, name, data, deadline)
+            outcome["report"] = _add(settings, slot, name, data, deadline, replace)
         except BaseException as e:
             outcome["error"] = e
 
@@ -221,26 +240,51 @@ def add_document(settings: Settings, slot: EngineSlot, name: str, data: bytes):
             raise deadline.error()
     if "error" in outcome:
         raise outcome["error"]
-    report = outcome["report"]
+    report, extra = outcome["report"]
+    if isinstance(report, dict):  # nothing to build
+        return report
     failed = next((f for f in report.failed if f.file == name), None)
     if failed is not None:  # its message already names the file
         raise IngestError(name, (failed.error or "không đọc được tệp").removeprefix(f"{name}: "))
-    return report
+    mine = next((f for f in report.files if f.file == name), None)
+    said = ADDED.get(mine.status if mine else "", ADDED["new"])
+    return report_out(report) | {"unchanged": False, "message": said} | extra
 
 
-def _add(settings: Settings, slot: EngineSlot, name: str, data: bytes, deadline: Deadline):
+ADDED = {"new": "Đã nạp văn bản mới; tra cứu được ngay.", "changed": "Đã nạp phiên bản mới của văn bản; tra cứu được ngay."}
+
+
+def _add(settings: Settings, slot: EngineSlot, name: str, data: bytes, deadline: Deadline, replace: str | None):
     target = settings.corpus_dir / name
     reader = isolated_reader(settings)
     with _one_upload_at_a_time(settings.data_dir):
         deadline.start()  # the upload's time counts from its turn
-        if target.exists() and target.read_bytes() != data:
-            raise HTTPException(409, f"Kho văn bản đã có tệp '{name}' với nội dung khác; hãy đổi tên tệp.")
+        manifest = read_manifest(settings.data_dir) or {}
+        engine = slot.get()
+        where = versions.standing(manifest, name, sha256(data))
+        if where.unchanged:
+            return versions.unchanged_report(manifest, where.unchanged), {}
+        versions.refuse_duplicate(engine, name, where)
+        held = manifest.get("documents", {})
+        if replace is not None and (replace not in held or (where.same_name and replace != where.same_name)):
+            raise HTTPException(409, f"Không thay thế được: văn bản cần thay thế không còn trong chỉ mục, hoặc không phải "
+                                     f"văn bản của tệp '{name}'. Hãy xem trước lại tệp.")
+        if (where.same_name and replace is None) or (target.exists() and target.read_bytes() != data and not where.same_name):
+            shown = f" ({versions.described(engine, where.same_name)})" if where.same_name else ""
+            raise HTTPException(409, f"Kho văn bản đã có tệp '{name}'{shown} với nội dung khác. Để thay bằng phiên bản "
+                                     "mới, hãy xem trước rồi xác nhận thay thế; hoặc đổi tên tệp.")
+        old = versions.keep_old(settings.data_dir, settings.corpus_dir, engine, manifest, replace, name, data) \
+            if replace else None
         staged = _stage(settings.corpus_dir, name, data)
         try:
-            return build_and_swap(settings, slot, uploads={name: data}, parse=reader, units=reader.units,
-                                  progress=deadline)
+            drop = frozenset({replace}) if replace and held[replace]["file"] != name else frozenset()
+            report = build_and_swap(settings, slot, uploads={name: data}, parse=reader, units=reader.units,
+                                    progress=deadline, drop=drop)
         finally:
             _settle(settings, staged)
+            extra = versions.settle_old(settings.data_dir, settings.corpus_dir,
+                                        lambda d: versions.described(slot.get(), d), old)
+        return report, extra
 
 
 class Deadline:
@@ -315,6 +359,7 @@ def settle_staged(settings: Settings) -> list[str]:
                 _settle(settings, path)
                 log.warning("upload left staged by a stopped process settled: %s", path.name)
         folder.rmdir()
+    versions.settle_at_start(settings.data_dir, settings.corpus_dir)
     manifest = read_manifest(settings.data_dir) or {}
     held = {m.get("file") for m in manifest.get("documents", {}).values()}
     unknown = [p.name for p in corpus_files([settings.corpus_dir]) if p.name not in held] if settings.corpus_dir.is_dir() else []

@@ -16,11 +16,13 @@ from index.answers.calendar import events
 from index.answers.citation import citing_clauses as citing
 from index.answers.citation import clause_words, doc_name, of_clause  # noqa: F401 (doc_name: for the pages)
 from index.answers.digest import Digest, Task, agency_list, digest, succession_box, successor_note
+from index.answers.graph import graph, status_of
 from index.answers.suggest import suggest
 from index.engine import Engine
 from index.errors import NotFound
 from ingest.catalog import Entry
 from ingest.models import Document
+from service import versions
 from service.schemas import clause_url
 
 
@@ -132,15 +134,31 @@ class CitingClause(BaseModel):
     citation: str = Field("", description="Official citation of the citing clause")
 
 
+class VersionOut(BaseModel):
+    key: str
+    doc_id: str = Field(description="The id the version was served under")
+    name: str
+    file: str
+    superseded_on: str = Field(description="ISO date it was replaced")
+    url: str = Field(description="Its page in the reader")
+
+
 class DocumentDetail(DocumentSummary):
     header: dict | None = Field(None, description="The header as parsed from the text (loaded documents)")
     warnings: list[str] = Field(default_factory=list)
     outline: list[OutlineClause] = Field(default_factory=list)
     cited_by: list[CitingClause] = Field(default_factory=list,
                                          description="For a catalog-only document: where loaded texts cite it")
+    superseded_by: str | None = Field(None, description="Id of the document in service that replaces this one: a new "
+                                                         "version uploaded, or a loaded text that says it replaces it")
+    superseded_on: str | None = Field(None, description="ISO date of the replacement (of the replacing text when it says so)")
+    supersedes: list[str] = Field(default_factory=list, description="Ids of the documents this one replaces")
+    amended_by: list[str] = Field(default_factory=list, description="Ids of the loaded documents that amend this one")
+    versions: list[VersionOut] = Field(default_factory=list, description="Its earlier versions, latest first")
+    version: str | None = Field(None, description="Set when this is an earlier version: its key")
 
 
-LOADED, NOT_LOADED = "đã có toàn văn", "chưa có toàn văn"
+LOADED, NOT_LOADED, SUPERSEDED = "đã có toàn văn", "chưa có toàn văn", "đã được thay thế"
 
 
 # --- agencies -------------------------------------------------------------------------------
@@ -244,16 +262,59 @@ def citing_clauses(engine: Engine, entry: Entry) -> list[CitingClause]:
             for c in citing(engine, entry.id)]
 
 
+def _version_out(v: versions.Version) -> VersionOut:
+    return VersionOut(key=v.key, doc_id=v.doc_id, name=v.name, file=v.file, superseded_on=v.superseded_on, url=v.url)
+
+
+def _standing(engine: Engine, doc_id: str) -> dict:
+    """What replaced or amended a document in service, and what it replaced (texts and uploads)."""
+    data_dir = engine.options.data_dir
+    status = status_of(engine, doc_id)
+    by = status["replaced_by"][0] if status["replaced_by"] else None
+    said = [e["to"] for e in graph(engine)["edges"] if e["from"] == doc_id and e["type"] == "replaces"]
+    earlier = versions.earlier(data_dir, doc_id)
+    return {"superseded_by": by, "superseded_on": engine.documents[by].header.date if by else None,
+            "amended_by": status["amended_by"], "supersedes": list(dict.fromkeys(said + [v.doc_id for v in earlier
+                                                                                          if v.doc_id != doc_id])),
+            "versions": [_version_out(v) for v in earlier]}
+
+
+def version_out(engine: Engine, doc_id: str, key: str) -> DocumentDetail:
+    """An earlier version, as it was served, with the document in service that replaced it."""
+    data_dir = engine.options.data_dir
+    v = versions.find(data_dir, doc_id, key)
+    if v is None:
+        raise NotFound(f"Không có phiên bản '{key}' của văn bản '{doc_id}'.")
+    doc = versions.document(data_dir, v)
+    base = loaded_summary(engine, doc).model_dump() | {"status": SUPERSEDED}
+    return DocumentDetail(**base, header=asdict(doc.header), warnings=doc.warnings, outline=outline_of(doc),
+                          superseded_by=versions.current_id(data_dir, v.superseded_by, engine.documents),
+                          superseded_on=v.superseded_on, version=v.key,
+                          versions=[_version_out(o) for o in versions.served_as(data_dir, doc_id) if o.key != key])
+
+
+def version_document(engine: Engine, d: DocumentDetail) -> Document | None:
+    """The text a detail shows: the document in service, or the earlier version's."""
+    if d.version is None:
+        return engine.documents.get(d.id)
+    v = versions.find(engine.options.data_dir, d.id, d.version)
+    return versions.document(engine.options.data_dir, v) if v else None
+
+
 def document_out(engine: Engine, doc_id: str) -> DocumentDetail:
     if doc_id in engine.documents:
         doc = engine.documents[doc_id]
         base = loaded_summary(engine, doc)
         return DocumentDetail(**base.model_dump(), header=asdict(doc.header), warnings=doc.warnings,
-                              outline=outline_of(doc))
+                              outline=outline_of(doc), **_standing(engine, doc_id))
+    earlier = versions.served_as(engine.options.data_dir, doc_id)
+    if earlier:  # replaced by an upload under another name: its last version, marked so
+        return version_out(engine, doc_id, earlier[0].key)
     entry = engine.catalog.entries.get(doc_id)
     if entry is None:
         raise NotFound(f"Không có văn bản '{doc_id}' trong chỉ mục hay danh mục văn bản.")
-    return DocumentDetail(**_catalog_summary(entry).model_dump(), cited_by=citing_clauses(engine, entry))
+    return DocumentDetail(**_catalog_summary(entry).model_dump(), cited_by=citing_clauses(engine, entry),
+                          **_standing(engine, doc_id))
 
 
 def crossrefs_of(engine: Engine, doc_id: str) -> dict | None:

@@ -32,8 +32,17 @@ from index.retrieval.query import analyze
 from ingest.normalize import collapse_spaces, fold, normalize_text
 from service.api import EngineDep, SettingsDep
 from service.coverage import coverage_out, coverage_view
+from service.reader import linked, reader_links
 from service.schemas import clause_url
-from service.views import agencies_out, agency_out, crossrefs_of, document_out, documents_out
+from service.views import (
+    agencies_out,
+    agency_out,
+    crossrefs_of,
+    document_out,
+    documents_out,
+    version_document,
+    version_out,
+)
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -138,6 +147,7 @@ def iso_dates_read(text: str) -> str:
 
 
 _env.filters["highlight"] = highlight
+_env.filters["linked"] = linked
 _env.filters["mark_exact"] = mark_exact
 _env.filters["dmy"] = dmy
 _env.filters["plain"] = plain_message
@@ -185,7 +195,9 @@ def _result_view(engine: Engine, h: Hit) -> dict:
             "text": text if len(text) <= RESULT_CHARS else text[:RESULT_CHARS].rsplit(" ", 1)[0] + " …"}
 
 
-_XREF_GROUPS = (("implements", "to", "Thực hiện"), ("cites", "to", "Dẫn chiếu"),
+_XREF_GROUPS = (("replaced_by", "from", "Bị thay thế bởi"), ("amended_by", "from", "Được sửa đổi, bổ sung bởi"),
+                ("replaces", "to", "Thay thế"), ("amends", "to", "Sửa đổi, bổ sung"),
+                ("implements", "to", "Thực hiện"), ("cites", "to", "Dẫn chiếu"),
                 ("implemented_by", "from", "Được thực hiện bởi"), ("cited_by", "from", "Được dẫn chiếu bởi"))
 
 
@@ -205,7 +217,7 @@ def crossref_view(engine: Engine, doc_id: str, data: dict | None) -> dict | None
             other = e.get(end)
             clauses = [engine.clauses[c] for c in (e.get("clauses") or []) if c in engine.clauses]
             links.append({"id": other, "name": doc_name(engine, other), "loaded": other in engine.documents,
-                          "clauses": [(_short_path(c.path), clause_url(c)) for c in clauses]})
+                          "clauses": [(_short_path(c.path), clause_url(c), c.label) for c in clauses]})
         if links:
             groups.append({"title": title, "links": links})
     aligned = [{"label": a.get("label") or a.get("section"), "url": f"#{a.get('section')}",
@@ -272,22 +284,36 @@ def documents_page(request: Request, engine: EngineDep) -> HTMLResponse:
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(request: Request, engine: EngineDep, doc_id: str) -> HTMLResponse:
-    d = document_out(engine, doc_id)
-    doc = engine.documents.get(doc_id)
+    return _reader(request, engine, document_out(engine, doc_id))
+
+
+@router.get("/documents/{doc_id}/phien-ban/{key}", response_class=HTMLResponse)
+def version_page(request: Request, engine: EngineDep, doc_id: str, key: str) -> HTMLResponse:
+    """An earlier version of a document, marked as replaced, with a link to the one in service."""
+    return _reader(request, engine, version_out(engine, doc_id, key))
+
+
+def _reader(request: Request, engine: Engine, d) -> HTMLResponse:
+    """The reader: the text clause by clause, mentions of known documents linked, its links
+    to other documents, and what replaced or amended it."""
+    doc = version_document(engine, d)
     clauses = [{"path": c.path, "label": c.label, "kind": c.kind, "depth": c.depth, "heading": c.heading,
                 "text": display_text(c.own_text), "clause": c} for c in doc.clauses] if doc else []
-    cited = citations_of(doc, engine.catalog.entries.get(doc_id)) if doc else {}
+    cited = citations_of(doc, engine.catalog.entries.get(d.id)) if doc else {}
+    links = reader_links(engine, doc) if doc else {}
     for c in clauses:  # a section's heading line is set apart from the paragraphs under it
         c["head"], _, c["body"] = c["text"].partition("\n") if c["kind"] == "section" else ("", "", c["text"])
         c["citation"] = cited.get(c["path"], "")
+        c["links"] = links.get(c["clause"].id, [])
         quote = collapse_spaces(c["clause"].own_text)  # the "trích dẫn" action: the citation and the clause's words
         c["copy_text"] = copy_text(c["citation"], c["clause"], quote) if quote and c["citation"] else ""  # not "copy"
-    xref = crossref_view(engine, doc_id, crossrefs_of(engine, doc_id))
+    xref = None if d.version else crossref_view(engine, d.id, crossrefs_of(engine, d.id))
     related = [] if xref else [(rel, i, doc_name(engine, i)) for rel, ids in (("Thực hiện", d.implements),
                                                                                 ("Dẫn chiếu", d.cites)) for i in ids]
-    names = {c.doc_id: doc_name(engine, c.doc_id) for c in d.cited_by}
+    names = {i: doc_name(engine, i) for i in [c.doc_id for c in d.cited_by] + d.amended_by + d.supersedes
+             + ([d.superseded_by] if d.superseded_by else [])}
     return render(request, "document.html", d=d, clauses=clauses, related=related, xref=xref, names=names,
-                  citation=of_document(engine, doc_id))
+                  citation=of_document(engine, d.id) if not d.version else "")
 
 
 @router.get("/documents/{doc_id}/coverage", response_class=HTMLResponse)

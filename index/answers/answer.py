@@ -19,6 +19,7 @@ import re
 
 from index.agencies import NATIONAL, named_in
 from index.answers import wording
+from index.answers.graph import status_notes
 from index.answers.lookup import issued_by, look_up, not_loaded
 from index.answers.quotes import MAX_QUOTE, cite, quote_is_verbatim
 from index.answers.result import Answer, Cite
@@ -48,6 +49,7 @@ def ask(engine: Engine, question: str | Query, phraser=None, doc: str | None = N
     optionally rewords it."""
     q = question if isinstance(question, Query) else analyze(question)
     answer = _answer(engine, q, doc, section, agency)
+    answer.notes += [n for n in status_notes(engine, [c.clause.doc_id for c in answer.citations]) if n not in answer.notes]
     agencies = engine.registry.agencies
     answer.places = {n: agencies[i].jurisdiction or NATIONAL for n, i in answer.ids.items() if i in agencies}
     return phraser(answer, engine.registry) if phraser else answer

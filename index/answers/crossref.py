@@ -134,6 +134,10 @@ def crossrefs(engine: Engine, doc_id: str) -> dict:
         "cites": [e for e in g["edges"] if e["from"] == doc_id and e["type"] == "cites"],
         "implemented_by": [e for e in g["edges"] if e["to"] == doc_id and e["type"] == "implements"],
         "cited_by": [e for e in g["edges"] if e["to"] == doc_id and e["type"] == "cites"],
+        "replaces": [e for e in g["edges"] if e["from"] == doc_id and e["type"] == "replaces"],
+        "replaced_by": [e for e in g["edges"] if e["to"] == doc_id and e["type"] == "replaces"],
+        "amends": [e for e in g["edges"] if e["from"] == doc_id and e["type"] == "amends"],
+        "amended_by": [e for e in g["edges"] if e["to"] == doc_id and e["type"] == "amends"],
         "alignments": [],
         "not_loaded": [e["to"] for e in g["edges"] if e["from"] == doc_id and e["to"] not in engine.documents],
     }
@@ -148,7 +152,8 @@ def crossrefs(engine: Engine, doc_id: str) -> dict:
 
 def higher_documents(engine: Engine, doc_id: str) -> list[Document]:
     """Loaded documents that ``doc_id`` implements (catalog or text), else loaded ones it cites."""
-    edges = [e for e in graph(engine)["edges"] if e["from"] == doc_id and e["to"] in engine.documents]
+    edges = [e for e in graph(engine)["edges"] if e["from"] == doc_id and e["to"] in engine.documents
+             and e["type"] in ("implements", "cites")]  # a document it replaces or amends is no higher one
     return [engine.documents[e["to"]] for e in sorted(edges, key=lambda e: e["type"] != "implements")]
 
 

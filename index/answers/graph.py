@@ -4,7 +4,9 @@ A reference found in a text ("Nghị quyết số 57-NQ/TW ngày 22/12/2024", "C
 động số 88") is resolved against the numbers of the loaded documents as well as the
 catalog's, so two documents loaded together link without anyone typing a catalog entry.
 "thực hiện / triển khai / căn cứ / cụ thể hóa" just before a reference makes an *implements* link;
-any other reference a *cites* link. The catalog's own links (``implements``, ``cites``) are kept.
+"thay thế / bãi bỏ / hủy bỏ" a *replaces* link, "sửa đổi (, bổ sung)" an *amends* link; any other
+reference a *cites* link. A document's strongest statement about another wins (replaces, then
+amends, implements, cites). The catalog's own links (``implements``, ``cites``) are kept.
 
 Numbers repeat: "141/KH-UBND" is a plan of many provinces, "36-NQ/TW" a resolution of more
 than one Party term. A reference resolves only when one document is left after the
@@ -21,8 +23,10 @@ from dataclasses import dataclass
 from index.engine import Engine
 from ingest.models import Document, Reference
 from ingest.normalize import fold, normalize_text
+from ingest.references import stated_relation
 
 _IMPLEMENTS_CUE = re.compile(r"(thuc hien|trien khai|can cu|cu the hoa)\W*$")
+STRENGTH = {"replaces": 3, "amends": 2, "implements": 1, "cites": 0}
 # A reference's type word and a document's type compared by family: a "Chương trình hành
 # động" is cited as "Chương trình" as often as by its full name.
 _FAMILIES = {"chuong trinh hanh dong": "chuong trinh", "nghi quyet lien tich": "nghi quyet",
@@ -50,6 +54,21 @@ def type_family(doc_type: str | None) -> str | None:
         return None
     t = " ".join(fold(normalize_text(doc_type)).lower().split())
     return _FAMILIES.get(t, t)
+
+
+def identity(doc: Document) -> tuple[str, str, str] | None:
+    """A document's type, number and issuer as compared across files: two files with the same
+    identity are versions of one document. None unless all three are read.
+
+    >>> from ingest.models import Header
+    >>> identity(Document("x", "", header=Header(doc_type="KẾ HOẠCH", number="12/KH-UBND", number_known=True,
+    ...                                           issuer="Ủy ban nhân dân tỉnh Mẫu")))
+    ('ke hoach', '12/kh-ubnd', 'uy ban nhan dan tinh mau')
+    """
+    h = doc.header
+    if not (h.doc_type and h.number and h.number_known and h.issuer):
+        return None
+    return type_family(h.doc_type), number_key(h.number), _key(h.issuer)
 
 
 @dataclass(frozen=True)
@@ -150,9 +169,13 @@ def _may_be(c: Target, ref: Reference, place: str | None, issuer: str | None, sh
 
 
 def relation(doc: Document, ref: Reference) -> str:
-    """'implements' when the words just before the reference say the document carries it out."""
+    """What the words just before the reference say the document does to it: 'replaces' or
+    'amends' (``ingest.references.stated_relation``: the document itself must say so),
+    'implements', else 'cites'."""
+    sentence = re.sub(r"[ \t]+", " ", fold(normalize_text(doc.source[max(0, ref.start - 250) : ref.start])).lower())
+    said = stated_relation(sentence, doc.header.number if doc.header.number_known else None)
     before = fold(normalize_text(doc.source[max(0, ref.start - 40) : ref.start])).lower()
-    return "implements" if _IMPLEMENTS_CUE.search(before) else "cites"
+    return said or ("implements" if _IMPLEMENTS_CUE.search(before) else "cites")
 
 
 def graph(engine: Engine) -> dict:
@@ -179,12 +202,49 @@ def graph(engine: Engine) -> dict:
             target = resolver.resolve(ref, d)
             if target is None:
                 continue
-            edge = edges.setdefault((d.id, target), {"from": d.id, "to": target, "type": relation(d, ref),
+            said = relation(d, ref)
+            edge = edges.setdefault((d.id, target), {"from": d.id, "to": target, "type": said,
                                                      "source": "text", "clauses": []})
-            if edge["source"] == "text" and edge["type"] == "cites" and relation(d, ref) == "implements":
-                edge["type"] = "implements"  # a later mention says what an earlier one did not
+            if STRENGTH[said] > STRENGTH[edge["type"]] and (edge["source"] == "text" or said in ("replaces", "amends")):
+                edge["type"] = said  # a later mention says what an earlier one did not
             if ref.clause_id and ref.clause_id not in edge["clauses"]:
                 edge["clauses"].append(ref.clause_id)
     out = {"nodes": list(nodes.values()), "edges": list(edges.values())}
     engine.__dict__["_graph"] = out
     return out
+
+
+def status_of(engine: Engine, doc_id: str) -> dict[str, list[str]]:
+    """The loaded documents that replace (``replaced_by``) or amend (``amended_by``) ``doc_id``."""
+    by_target = engine.__dict__.get("_status")
+    if by_target is None:  # made once per engine, as the graph is
+        by_target = {}
+        for e in graph(engine)["edges"]:
+            if e["from"] in engine.documents and e["type"] in ("replaces", "amends"):
+                entry = by_target.setdefault(e["to"], {"replaced_by": [], "amended_by": []})
+                entry["replaced_by" if e["type"] == "replaces" else "amended_by"].append(e["from"])
+        engine.__dict__["_status"] = by_target
+    return by_target.get(doc_id, {"replaced_by": [], "amended_by": []})
+
+
+def mentions(engine: Engine, doc: Document) -> list[tuple[Reference, str]]:
+    """The references of ``doc`` that name one known document (loaded or in the catalog), with its id."""
+    resolver = engine.__dict__.get("_resolver")
+    if resolver is None:
+        resolver = engine.__dict__["_resolver"] = Resolver(engine)
+    return [(ref, target) for ref in doc.references if (target := resolver.resolve(ref, doc)) is not None]
+
+
+def status_notes(engine: Engine, doc_ids: list[str]) -> list[str]:
+    """What an answer says of the documents it cites that loaded ones replace or amend."""
+    from index.answers import wording
+    from index.answers.citation import doc_name
+
+    notes = []
+    for doc_id in dict.fromkeys(doc_ids):
+        s = status_of(engine, doc_id)
+        if s["replaced_by"]:
+            notes.append(wording.replaced(doc_name(engine, doc_id), doc_name(engine, s["replaced_by"][0])))
+        if s["amended_by"]:
+            notes.append(wording.amended(doc_name(engine, doc_id), [doc_name(engine, d) for d in s["amended_by"]]))
+    return notes

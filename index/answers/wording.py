@@ -94,3 +94,13 @@ def nearest(why: str | None, any_hits: bool) -> str:
 
 def doing(agencies: list[str]) -> str:
     return f" Cơ quan thực hiện: {', '.join(agencies)}."
+
+
+def replaced(name: str, by: str) -> str:
+    """A cited document that a loaded one replaces (or repeals)."""
+    return f"Lưu ý: {name} đã được thay thế bởi {by}; nội dung trích dẫn có thể không còn hiệu lực."
+
+
+def amended(name: str, by: list[str]) -> str:
+    """A cited document that loaded ones amend."""
+    return f"Lưu ý: {name} đã được sửa đổi, bổ sung bởi {', '.join(by)}."

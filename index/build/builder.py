@@ -100,6 +100,7 @@ def build(
     uploads: dict[str, bytes] | None = None,
     parse: Callable[..., Document] = parse_bytes,
     units: Callable[[Document], list[Unit]] = units_for,
+    drop: frozenset[str] = frozenset(),
 ) -> BuildReport:
     """Bring the index in line with ``paths`` (default: the whole ``corpus_dir``).
 
@@ -111,14 +112,16 @@ def build(
     ``embedder`` may be a factory, so an unchanged corpus never loads a model. ``parse(data,
     name, catalog, gazetteer)`` reads one file (the API reads uploads in a child process);
     ``units(doc)`` makes a document's units (the API's child process has made them already).
+    ``drop`` names documents (ids) the new generation leaves out although files are being
+    added: an upload that replaces a document kept under another file name.
     """
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(DataDir(data_dir).lock, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
-        return _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse, units)
+        return _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse, units, drop)
 
 
-def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse, units) -> BuildReport:
+def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads, parse, units, drop=frozenset()) -> BuildReport:
     t0 = time.perf_counter()
     step = progress or (lambda *_: None)
     manifest = read_manifest(data_dir) or {}
@@ -129,7 +132,7 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads,
         stale = changed(manifest, inputs)
         gazetteer = Registry.load(out.agencies).gazetteer()  # the names the recogniser knows
         docs, results = _read(corpus_dir, manifest, load_catalog(out.catalog), gazetteer, paths, uploads,
-                              bool(stale), step, parse)
+                              bool(stale), step, parse, drop)
         previous = manifest.get("documents", {})
         report = BuildReport(results, manifest.get("generation"), built=False, reasons=stale)
         moved = _moved(manifest, chroma_url)
@@ -147,15 +150,18 @@ def _build(data_dir, corpus_dir, embedder, paths, chroma_url, progress, uploads,
     return report
 
 
-def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step, parse) -> tuple[dict[str, Document | None], list[FileResult]]:
+def _read(corpus_dir, manifest, catalog, gazetteer, paths, uploads, stale, step, parse, drop=frozenset()) -> tuple[dict[str, Document | None], list[FileResult]]:
     """Parse what must be parsed. A document maps to None when the serving generation's copy
-    stays: its file is unchanged and so is everything it was read with (``stale`` is False)."""
-    previous: dict[str, dict] = manifest.get("documents", {})
+    stays: its file is unchanged and so is everything it was read with (``stale`` is False).
+    The documents in ``drop`` are left out."""
+    previous: dict[str, dict] = {k: v for k, v in manifest.get("documents", {}).items() if k not in drop}
+    dropped = {m["file"] for k, m in manifest.get("documents", {}).items() if k in drop}
     by_file = {meta["file"]: doc_id for doc_id, meta in previous.items()}
     uploads = uploads or {}
     adding = paths is not None or bool(uploads)  # adding files: everything indexed before stays
     # An upload replaces a corpus file of the same name (it is saved there after the build).
-    inputs: list[tuple[str, bytes | Path]] = [(p.name, p) for p in corpus_files(paths or [corpus_dir]) if p.name not in uploads]
+    inputs: list[tuple[str, bytes | Path]] = [(p.name, p) for p in corpus_files(paths or [corpus_dir])
+                                              if p.name not in uploads and p.name not in dropped]
     inputs += list(uploads.items())
     if stale and adding:  # the documents that stay are read again too, from the corpus where they are
         named = {name for name, _ in inputs}

@@ -2,8 +2,10 @@
  *
  * "Xem trước" sends the chosen file to POST /api/documents/preview, which parses it without
  * touching the index, and shows the detected header, the catalog entry, warnings and the
- * outline. "Xác nhận nạp" sends the same file to POST /api/documents and shows the build
- * report with a link to the new document.
+ * outline, and what the file is next to the loaded documents: unchanged, or a new version of
+ * one (same file name, or same type, number and issuer). "Xác nhận nạp" sends the same file
+ * to POST /api/documents — with the id of the document it replaces, when the preview offered
+ * that — and shows the report with a link to the document (and to the replaced version).
  *
  * The admin token goes in an Authorization header, so this script is the only way to use
  * the form. It is kept in sessionStorage (this tab, until it is closed): never in a cookie,
@@ -16,7 +18,7 @@
   var STATUS = { "new": "văn bản mới", "changed": "cập nhật văn bản đã có", "unchanged": "không thay đổi",
                  "failed": "không đọc được" };
   var FALLBACK = { 400: "Yêu cầu không hợp lệ.", 401: "Cần mã quản trị.", 403: "Không có quyền nạp văn bản.",
-                   409: "Kho văn bản đã có tệp cùng tên với nội dung khác.", 413: "Tệp quá lớn.",
+                   409: "Kho văn bản đã có văn bản này hoặc tệp cùng tên với nội dung khác.", 413: "Tệp quá lớn.",
                    422: "Không đọc được tệp." };
 
   function $(id) { return document.getElementById(id); }
@@ -57,6 +59,7 @@
     this.preview = $("preview");
     this.report = $("report");
     this.chosen = null;  // the File that was previewed; confirm sends exactly this one
+    this.replace = null;  // the id of the document the previewed file replaces, if any
     this.busy = false;
   }
 
@@ -96,6 +99,7 @@
 
   UploadForm.prototype.reset = function () {
     this.chosen = null;
+    this.replace = null;
     this.preview.hidden = true;
     this.report.hidden = true;
     this.error.hidden = true;
@@ -117,9 +121,10 @@
   };
 
   /* POST the file; resolves to the JSON body, rejects with a Vietnamese message. */
-  UploadForm.prototype.send = function (url, file) {
+  UploadForm.prototype.send = function (url, file, replace) {
     var self = this, body = new FormData();
     body.append("file", file, file.name);
+    if (replace) body.append("replace", replace);
     return fetch(url, { method: "POST", body: body, credentials: "omit", cache: "no-store",
                         headers: { "Authorization": "Bearer " + this.token.value.trim(), "Accept": "application/json" } })
       .catch(function () { throw new Error("Không kết nối được máy chủ; hãy kiểm tra mạng và thử lại."); })
@@ -177,7 +182,7 @@
     this.error.hidden = true;
     if (!this.tokenOk()) return;
     this.setBusy(true, "Đang nạp và lập chỉ mục… (có thể mất một lúc)");
-    this.send("/api/documents", file).then(function (data) {
+    this.send("/api/documents", file, this.replace).then(function (data) {
       self.setBusy(false, "");
       self.preview.hidden = true;
       self.chosen = null;
@@ -205,9 +210,10 @@
       var name = data.catalog.short || [data.catalog.type, data.catalog.number].filter(Boolean).join(" ") || data.doc_id;
       match.append("Khớp danh mục văn bản: ", el("strong", null, name), ".");
     } else {
-      match.append("Văn bản mới (chưa có trong danh mục văn bản).");
+      match.append(data.replaces || data.unchanged ? "Không có trong danh mục văn bản."
+                   : "Văn bản mới (chưa có trong danh mục văn bản).");
     }
-    if (data.already_loaded) match.append(" ", el("span", "badge badge-warn", "Đã có trong chỉ mục: nạp sẽ cập nhật"));
+    this.showStanding(data);
 
     var warnings = $("preview-warnings"), list = warnings.querySelector("ul");
     list.replaceChildren.apply(list, (data.warnings || []).map(function (w) { return el("li", null, w); }));
@@ -228,19 +234,56 @@
     p.scrollIntoView({ block: "start" });
   };
 
+  /* What the file is next to the loaded documents: unchanged, or a new version of one. */
+  UploadForm.prototype.showStanding = function (data) {
+    var standing = $("preview-standing"), confirm = this.confirmButton;
+    standing.replaceChildren();
+    standing.className = "standing";
+    confirm.textContent = "Xác nhận nạp";
+    this.replace = null;
+    if (data.unchanged) {
+      standing.className = "standing notice notice-info";
+      standing.append(el("strong", null, data.message || "Văn bản không thay đổi; không nạp lại."));
+    } else if (data.replaces) {
+      var old = data.replaces, link = el("a", null, old.name);
+      link.href = old.url;
+      standing.className = "standing notice";
+      standing.append(el("strong", null, "Phiên bản mới của văn bản đã nạp: "), link,
+                      " (tệp " + old.file + "). " + (old.same_file ? "Cùng tên tệp, nội dung khác. " :
+                      "Cùng loại, số và cơ quan ban hành. ") +
+                      "Khi xác nhận, văn bản đang có được thay thế; bản cũ vẫn xem được, ghi rõ đã được thay thế.");
+      confirm.textContent = "Xác nhận thay thế";
+      this.replace = old.doc_id;
+    }
+    standing.hidden = !standing.childNodes.length;
+  };
+
   UploadForm.prototype.renderReport = function (data, fileName) {
     var r = this.report, mine = (data.files || []).filter(function (f) { return f.file === fileName; })[0] || {};
     setField(r, "documents", data.documents);
     setField(r, "clauses", data.clauses);
     setField(r, "seconds", typeof data.seconds === "number" ? data.seconds.toFixed(1).replace(".", ",") + " giây" : "");
-    var summary = data.built
+    var nothing = !!data.unchanged || !data.built;
+    r.className = "card notice " + (nothing ? "notice-info" : "notice-ok");
+    $("report-title").textContent = nothing ? "Văn bản không thay đổi" : "Đã nạp văn bản";
+    var summary = data.unchanged ? (data.message || "Văn bản không thay đổi; không nạp lại.")
+      : data.built
       ? "Tệp " + fileName + " (" + (STATUS[mine.status] || mine.status || "") + ", " + (mine.clauses || 0) +
         " điều khoản) đã được nạp; tra cứu được ngay."
       : "Không có gì thay đổi: tệp " + fileName + " đã có trong chỉ mục với nội dung giống hệt.";
     $("report-summary").textContent = summary;
+    var oldLink = $("report-old-link");
+    if (data.replaced && data.replaced.url) {
+      oldLink.href = data.replaced.url;
+      oldLink.textContent = "Xem phiên bản cũ (" + data.replaced.name + ", được thay thế ngày " + viDate(data.replaced.date) + ")";
+      oldLink.hidden = false;
+    } else {
+      oldLink.hidden = true;
+    }
     var link = $("report-link");
     if (mine.doc_id) {
       link.href = "/documents/" + encodeURIComponent(mine.doc_id);
+      link.textContent = nothing ? "Mở văn bản" : "Mở văn bản vừa nạp";
       link.hidden = false;
     } else {
       link.hidden = true;
