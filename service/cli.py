@@ -146,7 +146,8 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Pri
     from service.schemas import ask_out
 
     try:
-        out = ask_out(answer(_engine(), question, get_settings().phraser()))
+        engine = _engine()
+        out = ask_out(answer(engine, question, get_settings().phraser()), engine)  # as /api/ask: with the citation
     except TracuuError as e:
         _fail(e)
     if as_json:
@@ -156,7 +157,7 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Pri
     for note in out.notes:
         typer.echo(f"  Ghi chú: {note}")
     for c in out.citations:
-        typer.echo(f"  [{c.doc_number or c.doc_id}, {c.label}] “{' '.join(c.quote.split())[:400]}”")
+        typer.echo(f"  [{c.citation}] “{' '.join(c.quote.split())[:400]}”")
 
 
 @app.command()
@@ -256,11 +257,13 @@ def evaluate(
 def audit(
     docs_dir: Annotated[Path, typer.Argument(help="Folder of documents (.txt/.md/.docx/.pdf)", exists=True, file_okay=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures and every file's as JSON")] = False,
+    manifest: Annotated[Path | None, typer.Option(help="JSON lines with file and number_hint (default: "
+                                                       "DOCS_DIR/manifest.jsonl, if any)", exists=True, dir_okay=False)] = None,
 ):
     """Parse every file of a folder (no index) and say what was read: identity, bodies, failures."""
     from service.audit import audit_dir, render
 
-    report = audit_dir(docs_dir)
+    report = audit_dir(docs_dir, manifest)
     typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else render(report))
 
 
