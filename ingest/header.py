@@ -201,6 +201,9 @@ _MOTTO = re.compile(rf"{MOTTO}|-{{3,}}|_+|\*+|(?<=\S) (?=Số\s*:)")
 _MARKER = re.compile(r"^(?:[IVX]{1,5}(?:\.|\s?-)\s|Chương\s+[IVXLC\d]|Điều\s+\d|PHỤ LỤC|\d{1,2}\.\s)")
 _TITLE_THEN_SUBJECT = re.compile(rf"^({_TYPES_LONGEST_FIRST}) ?"
                                  r"(?=(?:Về|Quy định|Ban hành|Hướng dẫn|Sửa đổi|Phê duyệt|Thực hiện|Triển khai)\b)")
+# A header's number line: the number alone, or with the place and date ("Số: 12/KH-UBND | Hà Nội, ngày …"); not a
+# sentence that starts with one ("Nghị quyết số 27-NQ/TW ngày … của …").
+_HEADER_NUMBER = re.compile(rf"^(?:Luật )?Số\s*:?\s*{NUMBER.pattern}\s*(?:\|\s*)?(?:[^,\d]{{0,40}},?\s*ngày\b.*)?$")
 _LAW_TITLE = re.compile(r"^LUẬT ?(?=[A-ZĐÀ-Ỹ])")
 _NUMBER_LINE = re.compile(r"^(?:Luật |Nghị quyết |Pháp lệnh |Lệnh )?[Ss]ố\s*:?\s*(?P<rest>(?:\d|…|\.\.\.|/|-|_).*|)$")
 _DATE_LINE = re.compile(r"^[^,\d]{0,40},?\s*ngày\b.*\bnăm\s*\d{4}\b")
@@ -258,8 +261,7 @@ def _numbered(lines) -> tuple[int, list[str]]:
     """The header of a copy with neither a title line nor a "V/v" subject, up to its "Số:" line
     and the place and date after it: a decree whose "NGHỊ ĐỊNH" line the capture lost, or a
     letter whose subject is written without "V/v" ("Về hướng dẫn …", then "Kính gửi: …")."""
-    number_at = next((i for i, ln in enumerate(lines[:40]) if (m := _NUMBER_LINE.match(ln.text)) and NUMBER.search(
-        re.sub(r"(?<=[\d….])\s+(?=[/-])", "", m["rest"]))), None)
+    number_at = next((i for i, ln in enumerate(lines[:40]) if _HEADER_NUMBER.match(ln.text)), None)
     if number_at is None:
         return 0, []
     head, subject, end = _split(lines[: number_at + 1]), None, number_at + 1
@@ -311,13 +313,19 @@ def _title_goes_on(ln, first: bool) -> bool:
 
 
 def _split(lines) -> list[str]:
-    """Header lines: one per table cell, the motto dropped ("ỦY BAN …     CỘNG HÒA …" gives "ỦY BAN …")."""
+    """Header lines: one per table cell, the motto dropped ("ỦY BAN …     CỘNG HÒA …" gives "ỦY BAN …").
+
+    >>> from ingest.lines import Line
+    >>> _split([Line("THỦ TƯỚNG CHÍNH PHỦ / -------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / ----", 0, 0, 1)])
+    ['THỦ TƯỚNG CHÍNH PHỦ']
+    """
     out = []
     for ln in lines:
         parts = ln.cells if ln.cells is not None else [ln.text]
         for part in parts:
-            for piece in _MOTTO.sub("\n", part).split("\n"):
-                if piece.strip():
+            # " | " and " / " part a table's cells and a cell's paragraphs where a reader joined them on one line
+            for piece in re.split(r"\n|\s[|/](?=\s|$)", _MOTTO.sub("\n", part)):
+                if re.search(r"\w", piece):
                     out.append(" ".join(piece.split()))
     return out
 

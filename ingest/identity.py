@@ -96,10 +96,10 @@ def authority(lines: list[str]) -> str | None:
 
 # The enacting formula of a copy whose issuer block and title line were lost: "Bộ trưởng Bộ Công Thương ban hành
 # Thông tư …", "Chính phủ ban hành Nghị định …", "Quốc hội ban hành Luật …".
-_FORMULA = re.compile(r"^(?:(?:Bộ trưởng|Chủ tịch|Thống đốc|Tổng Kiểm toán) )?(?P<body>Bộ [^,;.]+?|Chính phủ"
+_FORMULA = re.compile(r"(?:^|(?<=[;.,] ))(?:(?:Bộ trưởng|Chủ tịch|Thống đốc|Tổng Kiểm toán) )?(?P<body>Bộ [^,;.]+?|Chính phủ"
                       r"|Thủ tướng Chính phủ|Quốc hội|Ủy ban Thường vụ Quốc hội|Ngân hàng Nhà nước Việt Nam"
                       r"|(?:Ủy|Uỷ) ban nhân dân [^,;.]+?|Hội đồng nhân dân [^,;.]+?) ban hành (?P<type>Thông tư|Nghị định"
-                      r"|Luật|Quyết định|Nghị quyết|Pháp lệnh|Chỉ thị)\b")
+                      r"|Luật|Quyết định|Nghị quyết|Pháp lệnh|Chỉ thị)\b(?! số)(?! \d)")  # a news lead names a number
 
 
 def enacted_by(lines: list[str]) -> tuple[str | None, str | None]:
@@ -107,11 +107,13 @@ def enacted_by(lines: list[str]) -> tuple[str | None, str | None]:
 
     >>> enacted_by(["Căn cứ Luật Mẫu;", "Bộ trưởng Bộ Thử nghiệm ban hành Thông tư quy định …"])
     ('Bộ Thử nghiệm', 'Thông tư')
-    >>> enacted_by(["Quốc hội ban hành Luật Mẫu."]), enacted_by(["Ủy ban nhân dân tỉnh ban hành kế hoạch"])
+    >>> enacted_by(["Căn cứ Luật Mẫu; Theo đề nghị của Vụ trưởng; Chính phủ ban hành Nghị định quy định …"])
+    ('Chính phủ', 'Nghị định')
+    >>> enacted_by(["Quốc hội ban hành Luật Mẫu."]), enacted_by(["Chính phủ ban hành Nghị định số 9/2099/NĐ-CP ngày …"])
     (('Quốc hội', 'Luật'), (None, None))
     """
-    for line in lines:
-        if m := _FORMULA.match(line):
+    for line in lines:  # the formula may close a preamble a capture wrote as one line ("…; Bộ trưởng … ban hành …")
+        if m := _FORMULA.search(line):
             return m["body"], m["type"]
     return None, None
 
@@ -156,7 +158,9 @@ def own_number(lines: list[str], doc_type: str | None) -> tuple[str | None, str 
     """
     found = [(i, m) for i, line in enumerate(lines) if (m := _ATTACHED.match(line) or _LEAD.match(line))]
     for i, m in found:
-        if (m.re is _ATTACHED or i < _LEAD_LINES) and doc_type in (None, m["type"]):
+        # an attached part is the copy's own only when the copy's title gave the same type: a page that is not a
+        # document may quote a form "(Ban hành kèm theo Thông tư số …)"
+        if (m.re is _ATTACHED and doc_type == m["type"]) or (m.re is _LEAD and i < _LEAD_LINES and doc_type in (None, m["type"])):
             dated = m.re is _ATTACHED and m["y"]
             return (canonical_number(m["num"]), m["type"],
                     f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}" if dated else None)
@@ -186,7 +190,9 @@ def complete(h: Header, text: str, meta: dict[str, str]) -> Header:
 # What only a document has near its start: the motto, a number line, legal bases, the enacting words of a
 # resolution or decision, a letter's addressees, a first article.
 _TYPE_FIRST = re.compile(rf"^(?:{'|'.join(map(re.escape, DOC_TYPES))})\b(?! *:)")  # "KẾ HOẠCH MẪU (…)" at the top
-_DOCUMENT_MARK = re.compile(rf"^(?:{MOTTO}|Căn cứ |QUYẾT NGHỊ:|QUYẾT ĐỊNH:|Kính gửi|Điều 1\.|(?:Luật )?Số\s*:)")
+# A legal basis names an instrument and ends its clause ("Căn cứ Luật …;"), where an article says "Căn cứ chủ trương
+# của …, Bộ … chỉ đạo".
+_DOCUMENT_MARK = re.compile(rf"^(?:{MOTTO}|Căn cứ [A-ZĐ].*(?:[;,]$|; Căn cứ )|QUYẾT NGHỊ:|QUYẾT ĐỊNH:|Kính gửi|Điều 1\.|(?:Luật )?Số\s*:)")
 
 
 def is_document(h: Header, text: str) -> bool:

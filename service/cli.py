@@ -26,6 +26,20 @@ def _engine():
     return Engine.open(get_settings().options())
 
 
+def _doc_name(engine, doc_id: str) -> str:
+    """A document as users name it ("Kế hoạch (chưa ghi số) của UBND tỉnh …"), from its header or its
+    catalog entry; never its id."""
+    from ingest.models import Header
+
+    if doc_id in engine.documents:
+        return engine.documents[doc_id].header.display_name()
+    e = engine.catalog.entries.get(doc_id) if engine.catalog else None
+    if e is None:
+        return doc_id  # an id no header or catalog entry names: nothing else to say
+    return Header(doc_type=e.type, number=e.number, number_known=e.number_known, issuer=e.issuer, date=e.date,
+                  title=e.title).display_name()
+
+
 def _fail(err: Exception) -> None:
     typer.secho(f"Lỗi: {err}", fg=typer.colors.RED, err=True)
     raise typer.Exit(2)
@@ -133,7 +147,7 @@ def search(
         typer.echo(out.model_dump_json(indent=2))
         return
     for i, r in enumerate(out.results, 1):
-        typer.secho(f"{i}. {r.doc_number or r.doc_id} — {r.label} ({r.section})", bold=True)
+        typer.secho(f"{i}. {_doc_name(engine, r.doc_id)} — {r.label} ({r.section})", bold=True)
         if r.agencies:
             typer.echo(f"   Cơ quan: {', '.join(r.agencies)}")
         typer.echo(f"   {' '.join(r.text.split())[:300]}")
@@ -223,11 +237,12 @@ def crossref(
         for e in out[key]:
             other = e["to"] if key in ("implements", "cites") else e["from"]
             state = "" if other in engine.documents else " (chưa có toàn văn)"
-            typer.echo(f"{title}: {other}{state}")
+            typer.echo(f"{title}: {_doc_name(engine, other)}{state}")
     for a in out["alignments"]:
-        typer.echo(f"  {a['section']:8} → {a['target_doc']} {a['target_section']:8} ({a['score']:.2f}) {a['target_heading'][:60]}")
+        typer.echo(f"  {a['section']:8} → {_doc_name(engine, a['target_doc'])} {a['target_section']:8} ({a['score']:.2f}) "
+                   f"{a['target_heading'][:60]}")
     for c in cov["uncovered"]:
-        typer.echo(f"  chưa có điều khoản thực hiện: {c['doc_id']} {c['section']} {c['heading'][:60]}")
+        typer.echo(f"  chưa có điều khoản thực hiện: {_doc_name(engine, c['doc_id'])} {c['section']} {c['heading'][:60]}")
     for c in cov["tasks_without_agency"]:
         typer.echo(f"  nhiệm vụ chưa giao cơ quan chủ trì: {c['section']} {c['heading'][:60]}")
 

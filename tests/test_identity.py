@@ -90,3 +90,33 @@ def test_the_audit_command_takes_a_manifest(tmp_path):
     result = CliRunner().invoke(app, ["audit", str(HERE), "--json", "--manifest", str(manifest)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["number_hints"] == {"hinted": 1, "agree": 1, "share": 1.0, "differ": []}
+
+
+# --- tracuu ask --json ------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_ask_json_prints_what_the_api_returns(client, plan_settings, monkeypatch):
+    """The same index through the CLI and through /api/ask: the same JSON, the official citation included."""
+    from service.settings import get_settings
+
+    for name, value in plan_settings.model_dump().items():
+        if value is not None:
+            secret = getattr(value, "get_secret_value", None)
+            monkeypatch.setenv(f"TRACUU_{name.upper()}", secret() if secret else str(value))
+    get_settings.cache_clear()
+    try:
+        question = "Sở nào bố trí kinh phí?"
+        result = CliRunner().invoke(app, ["ask", "--json", question])
+        assert result.exit_code == 0, result.output
+        printed = json.loads(result.output)
+        assert printed == client.get("/api/ask", params={"q": question}).json()
+        assert printed["citations"][0]["citation"].startswith("khoản 8 Mục III Kế hoạch số …/KH-UBND")
+        text = CliRunner().invoke(app, ["ask", question]).output
+        assert "khoản 8 Mục III Kế hoạch số …/KH-UBND" in text and printed["citations"][0]["doc_id"] not in text
+        # a search names the document as a user reads it: its number left blank is said so, never its id
+        found = CliRunner().invoke(app, ["search", "bố trí kinh phí", "-k", "1"]).output
+        assert found.startswith("1. Kế hoạch (chưa ghi số) của UBND tỉnh Bình Thuận"), found
+        assert printed["citations"][0]["doc_id"] not in found
+    finally:
+        get_settings.cache_clear()
