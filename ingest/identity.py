@@ -96,7 +96,7 @@ def authority(lines: list[str]) -> str | None:
 
 # The enacting formula of a copy whose issuer block and title line were lost: "Bộ trưởng Bộ Công Thương ban hành
 # Thông tư …", "Chính phủ ban hành Nghị định …", "Quốc hội ban hành Luật …".
-_FORMULA = re.compile(r"(?:^|(?<=[;.,] ))(?:(?:Bộ trưởng|Chủ tịch|Thống đốc|Tổng Kiểm toán) )?(?P<body>Bộ [^,;.]+?|Chính phủ"
+_FORMULA = re.compile(r"(?:^|(?<=[;,] )|(?<=[^\W\d]\. ))(?:(?:Bộ trưởng|Chủ tịch|Thống đốc|Tổng Kiểm toán) )?(?P<body>Bộ [^,;.]+?|Chính phủ"
                       r"|Thủ tướng Chính phủ|Quốc hội|Ủy ban Thường vụ Quốc hội|Ngân hàng Nhà nước Việt Nam"
                       r"|(?:Ủy|Uỷ) ban nhân dân [^,;.]+?|Hội đồng nhân dân [^,;.]+?) ban hành (?P<type>Thông tư|Nghị định"
                       r"|Luật|Quyết định|Nghị quyết|Pháp lệnh|Chỉ thị)\b(?! số)(?! \d)")  # a news lead names a number
@@ -109,6 +109,8 @@ def enacted_by(lines: list[str]) -> tuple[str | None, str | None]:
     ('Bộ Thử nghiệm', 'Thông tư')
     >>> enacted_by(["Căn cứ Luật Mẫu; Theo đề nghị của Vụ trưởng; Chính phủ ban hành Nghị định quy định …"])
     ('Chính phủ', 'Nghị định')
+    >>> enacted_by(["1.1. Quốc hội ban hành Nghị quyết chỉ định …"])  # an item of a guide, not its formula
+    (None, None)
     >>> enacted_by(["Quốc hội ban hành Luật Mẫu."]), enacted_by(["Chính phủ ban hành Nghị định số 9/2099/NĐ-CP ngày …"])
     (('Quốc hội', 'Luật'), (None, None))
     """
