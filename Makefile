@@ -63,7 +63,9 @@ eval: install-dev
 CORPUS_TAR ?= ../shared/corpus/directives-2025.tar.xz
 audit: install
 	@if [ -f "$(CORPUS_TAR)" ]; then dir=$$(mktemp -d); tar -xJf "$(CORPUS_TAR)" -C "$$dir" \
-	  && $(VENV)/bin/tracuu audit "$$dir/directives-2025"; status=$$?; rm -rf "$$dir"; exit $$status; \
+	  && $(VENV)/bin/tracuu audit "$$dir/directives-2025" \
+	     $$(test -f "$(dir $(CORPUS_TAR))manifest.jsonl" && echo --manifest "$(dir $(CORPUS_TAR))manifest.jsonl"); \
+	  status=$$?; rm -rf "$$dir"; exit $$status; \
 	else echo "($(CORPUS_TAR) not found: audit skipped)"; fi
 
 # The first run embeds 111,000 generated clauses (about 80 minutes on 2 cores); bench-data/

@@ -49,6 +49,8 @@ _SUMMARY_END = re.compile(r"^Xem chi tiết(?: tại)?\b")
 # date, "TM. ỦY BAN NHÂN DÂN".
 _LAYOUT_LINE = re.compile(rf"^(?:{MOTTO}|CỘNG H(?:ÒA|OÀ) XÃ HỘI|Độc lập\s*[-–]|Số\s*(?:[:\d…/_-]|$)|V/v\b"
                           r"|(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\.? [A-ZĐ])|^[^,]{0,40}, ngày\b.*\bnăm \d{4}$")
+_MOTTO = re.compile(MOTTO)
+_SUBJECT_LINE = re.compile(r"^v/v\b", re.IGNORECASE)  # a letter's subject, below its number: a line of its own
 _LONE = re.compile(r"^[*_#]+$|^-{3,}$|^_{3,}$")  # emphasis marks and rules on lines of their own
 _MAX_UNIT = 6  # lines an open emphasis may join: a stray "**" does not swallow a paragraph
 _FURNITURE_LINES = 250  # the furniture sits within the first lines of a capture
@@ -165,7 +167,9 @@ def _is_body(cell: list[Raw]) -> bool:
 
 def _is_layout(row: list[list[Raw]]) -> bool:
     """The two-column block of a header (issuer | motto, number | place and date) or of a signature."""
-    return any(_LAYOUT_LINE.match(ln.text) for cell in row for ln in cell)
+    # a cell's lines joined too: the motto a capture wraps ("**ĐẢNG CỘNG" / "SẢN VIỆT NAM**") names the block
+    return any(_LAYOUT_LINE.match(ln.text) for cell in row for ln in cell) \
+        or any(_MOTTO.search(" ".join(ln.text for ln in cell)) for cell in row)
 
 
 def _open_emphasis(raw: str) -> bool:
@@ -194,7 +198,8 @@ def _units(lines: list[Raw], paragraphs: bool, layout: bool = False) -> list[lis
         caps = ln.text.isupper() or unit and unit[-1].text.isupper()
         caps = caps or "|" in ln.raw or unit and "|" in unit[-1].raw or _LAYOUT_LINE.match(ln.text)  # a line of its own
         joins = unit and (open_ and len(unit) < _MAX_UNIT or paragraphs and not starts_item(ln.text) and not caps
-                          or layout and (ln.text[:1].islower() or re.fullmatch(r"Số\s*:?", unit[-1].text)))
+                          or layout and (ln.text[:1].islower() and not _SUBJECT_LINE.match(ln.text)
+                                         or re.fullmatch(r"Số\s*:?", unit[-1].text)))
         if not joins:
             out.append(unit) if unit else None
             unit, open_ = [], False

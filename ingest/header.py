@@ -33,6 +33,7 @@ DOC_TYPES = {
     "QUY CHẾ": "Quy chế",
     "QUY ĐỊNH": "Quy định",
     "THÔNG BÁO": "Thông báo",
+    "THÔNG BÁO KẾT LUẬN": "Thông báo",  # a Party body's notice of conclusions: a notice, as the portal files it
     "KẾT LUẬN": "Kết luận",
     "CÔNG VĂN": "Công văn",
     "NGHỊ QUYẾT LIÊN TỊCH": "Nghị quyết liên tịch",
@@ -43,19 +44,20 @@ DOC_TYPES = {
 }
 TITLE_LINE = re.compile(r"^(%s)$" % "|".join(map(re.escape, DOC_TYPES)))
 _TYPES_LONGEST_FIRST = "|".join(map(re.escape, sorted(DOC_TYPES, key=len, reverse=True)))
-_TITLE_START = re.compile(rf"^({_TYPES_LONGEST_FIRST}) (?:VỀ|V/V|PHÊ|BAN HÀNH|QUY ĐỊNH|SỬA ĐỔI|CỦA|HƯỚNG DẪN|THỰC HIỆN"
+# The space after the type may be lost where a capture closed one bold run and opened the next ("**NGHỊ QUYẾT****Về …**").
+_TITLE_START = re.compile(rf"^({_TYPES_LONGEST_FIRST}) ?(?:VỀ|V/V|PHÊ|BAN HÀNH|QUY ĐỊNH|SỬA ĐỔI|CỦA|HƯỚNG DẪN|THỰC HIỆN"
                           r"|TRIỂN KHAI|TĂNG CƯỜNG)\b[^:]*$")
 
 # "36-NQ/TW", "64-CTr/TU", "189/NQ-CP", "45/2025/NĐ-CP", "…/KH-UBND"
-_SYM = r"[A-ZĐ][A-Za-zĐđ]*\d*"
+_SYM = r"[A-ZĐ][A-Za-zĐđ]*\d*(?:\.[A-ZĐ]+\d*)*"  # "V.I" in "11554/VPCP-V.I": a unit's code may hold a dot
 NUMBER = re.compile(
     rf"(?<![\w/])(?P<num>(?:\d+|…+|\.{{3,}})(?:-{_SYM}/{_SYM}|/(?:\d{{4}}/)?{_SYM}(?:-{_SYM})*))"
 )
-_TYPE_WORDS = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật"
+TYPE_WORDS = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật"
                r"|Công văn|Đề án|Kết luận|Thông báo|Quy định|Hướng dẫn")
 _DATE = r"ngày\s*(\d{1,2})\s*(?:/\s*(\d{1,2})\s*/\s*(\d{4})|tháng\s*(\d{1,2})\s*năm\s*(\d{4}))"
 REFERENCE = re.compile(
-    rf"(?:(?P<type>{_TYPE_WORDS})\s+(?:số\s+)?)?{NUMBER.pattern}(?:\s*,?\s*(?P<date>{_DATE}))?"
+    rf"(?:(?P<type>{TYPE_WORDS})\s+(?:số\s+)?)?{NUMBER.pattern}(?:\s*,?\s*(?P<date>{_DATE}))?"
 )
 @dataclass
 class Found:
@@ -147,6 +149,8 @@ def issuer_name(lines: list[str]) -> str | None:
     ('Cục Thuế', 'Sở Xây dựng tỉnh Mẫu')
     >>> issuer_name(["BAN CHẤP HÀNH", "TRUNG ƯƠNG", "VĂN PHÒNG"])
     'Văn phòng Trung ương Đảng'
+    >>> issuer_name(["BAN CHẤP HÀNH", "TRUNG ƯƠNG", "BAN KIỂM TRA VÀ GIÁM SÁT MẪU"])
+    'Ban Kiểm tra và Giám sát mẫu Trung ương'
 
     """
     text = " ".join(" ".join(lines).split()).lower()
@@ -178,6 +182,8 @@ def issuer_name(lines: list[str]) -> str | None:
         n = 2 if " ".join(first[:2]) in _TWO_WORD_HEADS else 1  # "Cục Thuế", "Văn phòng Tỉnh ủy": the name's first word
         words = [first[0].capitalize(), *first[1:n], *(w if w in PLACE_WORDS else w.capitalize() for w in first[n:n + 1]),
                  *first[n + 1:]]
+        if words[0] == "Ban":  # a Party commission named after two fields: "Ban Tuyên giáo và Dân vận"
+            words = [w.capitalize() if i and words[i - 1] == "và" else w for i, w in enumerate(words)]
         head, rest = " ".join(words), text.split()[len(first):]
     return " ".join([head] + [w if w in PLACE_WORDS else w.capitalize() for w in rest])
 
@@ -193,8 +199,12 @@ _SUBORDINATE = re.compile(r"^(?:SỞ|CỤC|TỔNG CỤC|CHI CỤC|VỤ|VĂN PHÒ
 MOTTO = r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
 _MOTTO = re.compile(rf"{MOTTO}|-{{3,}}|_+|\*+|(?<=\S) (?=Số\s*:)")
 _MARKER = re.compile(r"^(?:[IVX]{1,5}(?:\.|\s?-)\s|Chương\s+[IVXLC\d]|Điều\s+\d|PHỤ LỤC|\d{1,2}\.\s)")
-_TITLE_THEN_SUBJECT = re.compile(rf"^({_TYPES_LONGEST_FIRST}) "
+_TITLE_THEN_SUBJECT = re.compile(rf"^({_TYPES_LONGEST_FIRST}) ?"
                                  r"(?=(?:Về|Quy định|Ban hành|Hướng dẫn|Sửa đổi|Phê duyệt|Thực hiện|Triển khai)\b)")
+# A header's number line: the number alone, or with the place and date ("Số: 12/KH-UBND | Hà Nội, ngày …"); not a
+# sentence that starts with one ("Nghị quyết số 27-NQ/TW ngày … của …").
+_HEADER_NUMBER = re.compile(rf"^(?:Luật )?Số\s*:?\s*{NUMBER.pattern}\s*(?:\|\s*)?(?:[^,\d]{{0,40}},?\s*ngày\b.*)?$")
+_LAW_TITLE = re.compile(r"^LUẬT ?(?=[A-ZĐÀ-Ỹ])")
 _NUMBER_LINE = re.compile(r"^(?:Luật |Nghị quyết |Pháp lệnh |Lệnh )?[Ss]ố\s*:?\s*(?P<rest>(?:\d|…|\.\.\.|/|-|_).*|)$")
 _DATE_LINE = re.compile(r"^[^,\d]{0,40},?\s*ngày\b.*\bnăm\s*\d{4}\b")
 _SUBJECT = re.compile(r"^V/v\b\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -225,7 +235,7 @@ def header_lines(lines) -> tuple[int, list[str]]:
         return end, _split(lines[:title_at]) + [ln.text for ln in lines[title_at:end]]
     subject_at = next((i for i, ln in enumerate(first) if _SUBJECT.match(ln.text)), None)
     if subject_at is None:
-        return 0, []
+        return _numbered(lines)
     end = subject_at + 1
     while end < len(lines) and lines[end].follows(lines[end - 1]) and not _ADDRESSEES.match(lines[end].text) \
             and not _DATE_LINE.match(lines[end].text):
@@ -235,11 +245,38 @@ def header_lines(lines) -> tuple[int, list[str]]:
     while end < len(lines) and end < subject_at + 4 and (_DATE_LINE.match(lines[end].text) or _NUMBER_LINE.match(lines[end].text)):
         after.append(lines[end].text)
         end += 1
+    return _past_addressees(lines, end), _split(lines[:subject_at]) + after + ["CÔNG VĂN", subject]
+
+
+def _past_addressees(lines, end: int) -> int:
+    """The index past a letter's addressees ("Kính gửi: - …"), when they start at ``end``."""
     if end < len(lines) and _ADDRESSEES.match(lines[end].text):
         end += 1
         while end < len(lines) and (lines[end].text[:1] in "-+•·" or _ADDRESSEES.match(lines[end].text)):
             end += 1
-    return end, _split(lines[:subject_at]) + after + ["CÔNG VĂN", subject]
+    return end
+
+
+def _numbered(lines) -> tuple[int, list[str]]:
+    """The header of a copy with neither a title line nor a "V/v" subject, up to its "Số:" line
+    and the place and date after it: a decree whose "NGHỊ ĐỊNH" line the capture lost, or a
+    letter whose subject is written without "V/v" ("Về hướng dẫn …", then "Kính gửi: …")."""
+    number_at = next((i for i, ln in enumerate(lines[:40]) if _HEADER_NUMBER.match(ln.text)), None)
+    if number_at is None:
+        return 0, []
+    head, subject, end = _split(lines[: number_at + 1]), None, number_at + 1
+    while end < min(len(lines), number_at + 4):
+        text = lines[end].text
+        if _DATE_LINE.match(text):
+            head.append(text)
+        elif subject is None and re.match(r"^(?:V/v|Về)\s", text, re.IGNORECASE):
+            subject = _SUBJECT.sub(r"\g<rest>", text)
+        else:
+            break
+        end += 1
+    if subject is not None and end < len(lines) and _ADDRESSEES.match(lines[end].text):
+        return _past_addressees(lines, end), head + ["CÔNG VĂN", subject]
+    return end, head
 
 
 def title_type(text: str) -> str | None:
@@ -250,6 +287,8 @@ def title_type(text: str) -> str | None:
     ('Kế hoạch', 'Quyết định', None)
     >>> title_type("NGHỊ ĐỊNH Về hợp đồng mẫu"), title_type("KẾ HOẠCH được ban hành")
     ('Nghị định', None)
+    >>> title_type("NGHỊ QUYẾTVề việc thử nghiệm"), title_type("LUẬT THỬ NGHIỆM MẪU"), title_type("THÔNG BÁO KẾT LUẬN")
+    ('Nghị quyết', 'Luật', 'Thông báo')
     """
     if m := TITLE_LINE.match(text):
         return DOC_TYPES[m.group(1)]
@@ -257,7 +296,14 @@ def title_type(text: str) -> str | None:
         return DOC_TYPES[m.group(1)]
     if m := _TITLE_THEN_SUBJECT.match(text):  # "NGHỊ ĐỊNH Về hợp đồng …": type and subject run together
         return DOC_TYPES[m.group(1)]
+    if text.isupper() and _LAW_TITLE.match(text):  # "LUẬT VIỆC LÀM": a law's title is its name
+        return "Luật"
     return None
+
+
+def _type_prefix(line: str, doc_type: str) -> int:
+    """How many characters of a title line name its type ("THÔNG BÁO KẾT LUẬN" whole, "LUẬT" of "LUẬTCÁN BỘ")."""
+    return max((len(k) for k, v in DOC_TYPES.items() if v == doc_type and line.startswith(k)), default=0)
 
 
 def _title_goes_on(ln, first: bool) -> bool:
@@ -267,13 +313,19 @@ def _title_goes_on(ln, first: bool) -> bool:
 
 
 def _split(lines) -> list[str]:
-    """Header lines: one per table cell, the motto dropped ("ỦY BAN …     CỘNG HÒA …" gives "ỦY BAN …")."""
+    """Header lines: one per table cell, the motto dropped ("ỦY BAN …     CỘNG HÒA …" gives "ỦY BAN …").
+
+    >>> from ingest.lines import Line
+    >>> _split([Line("THỦ TƯỚNG CHÍNH PHỦ / -------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / ----", 0, 0, 1)])
+    ['THỦ TƯỚNG CHÍNH PHỦ']
+    """
     out = []
     for ln in lines:
         parts = ln.cells if ln.cells is not None else [ln.text]
         for part in parts:
-            for piece in _MOTTO.sub("\n", part).split("\n"):
-                if piece.strip():
+            # " | " and " / " part a table's cells and a cell's paragraphs where a reader joined them on one line
+            for piece in re.split(r"\n|\s[|/](?=\s|$)", _MOTTO.sub("\n", part)):
+                if re.search(r"\w", piece):
                     out.append(" ".join(piece.split()))
     return out
 
@@ -292,6 +344,7 @@ def parse_header(lines: list[str]) -> Header:
     """
     h = Header()
     issuer_lines: list[str] = []
+    lines = _rejoin_number(lines)
     for i, line in enumerate(lines):
         if _MOTTO.fullmatch(line):
             continue
@@ -309,10 +362,30 @@ def parse_header(lines: list[str]) -> Header:
             continue
         if doc_type := title_type(line):
             h.doc_type = doc_type
-            rest_of_line = line[len(next(k for k, v in DOC_TYPES.items() if v == doc_type and line.startswith(k))):]
-            h.title = " ".join([rest_of_line.strip(), *lines[i + 1 :]]).strip() or None
+            rest_of_line = line[_type_prefix(line, doc_type):]
+            pieces = [rest_of_line.strip(), *lines[i + 1 :]]
+            # a capture may write the subject twice: joined to the type's line and on a line of its own
+            h.title = " ".join(p for j, p in enumerate(pieces) if p and (j == 0 or p != pieces[j - 1])) or None
             break
         if line.isupper() and h.number is None and not m:
             issuer_lines.append(line)
     h.issuer = issuer_name(issuer_lines)
     return h
+
+
+def _rejoin_number(lines: list[str]) -> list[str]:
+    """A number wrapped after its hyphen or slash is one line again: "Số: 3783/QĐ-" + "UBND".
+
+    >>> _rejoin_number(["Số: 12/QĐ-", "UBND", "Tỉnh Mẫu, ngày 2 tháng 7 năm 2099"])[0]
+    'Số: 12/QĐ-UBND'
+    """
+    out: list[str] = []
+    for line in lines:
+        if out and _NUMBER_LINE.match(out[-1]) and out[-1].endswith(("-", "/")) and _SYMBOL_TAIL.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
+_SYMBOL_TAIL = re.compile(r"^[A-ZĐ][A-ZĐ0-9.-]*$")

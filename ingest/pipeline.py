@@ -13,9 +13,8 @@ from ingest.bodies import Gazetteer
 from ingest.capture import metadata
 from ingest.catalog import Catalog, slug
 from ingest.errors import EmptyDocument
-from ingest.identity import adopted_on, apply_metadata, authority, finish
+from ingest.identity import complete
 from ingest.limits import Limits
-from ingest.lines import lines_of
 from ingest.models import Document
 from ingest.normalize import normalize
 from ingest.outline import parse
@@ -26,11 +25,7 @@ def identify(doc: Document) -> Document:
     """Complete the header the text gave with a page capture's metadata block and the
     jurisdiction (``ingest.identity``)."""
     text = normalize(doc.source).text
-    if doc.header.issuer is None:
-        doc.header.issuer = authority([ln.text for ln in lines_of(text)[:80]])
-    doc.header = finish(apply_metadata(doc.header, metadata(text)))
-    if doc.header.date is None and doc.header.doc_type in ("Nghị quyết", "Luật", "Nghị quyết liên tịch", None):
-        doc.header.date = adopted_on(text)
+    doc.header = complete(doc.header, text, metadata(text))
     return doc
 
 

@@ -3,7 +3,12 @@
 Every file is parsed (``ingest.pipeline.parse_bytes``; no index, no embedding) and counted,
 per document kind and overall:
 
-- identity: the share of documents whose number, issuer, date and type were read;
+- identity: the share of documents whose number, issuer, date and type were read; a number
+  the copy leaves blank counts as read when it is said so ("chưa ghi số");
+- pages that are not documents (a news article or an encyclopaedia page saved with the
+  documents): counted apart, not as documents whose identity was missed;
+- with a manifest (``manifest.jsonl`` beside the files, or given: one JSON object a line with
+  ``file`` and ``number_hint``): how many numbers read agree with the hint, and which differ;
 - assignment items: clauses that hand out tasks (the children of a "Tổ chức thực hiện",
   "Phân công", "Trách nhiệm" heading, and clauses headed by a body's name) whose tasks
   name a specific body, not only a collective one ("các sở, ngành");
@@ -20,6 +25,7 @@ Pure apart from reading the folder: ``audit_dir`` returns an ``Audit``; ``render
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import defaultdict
@@ -29,8 +35,9 @@ from pathlib import Path
 from ingest.assign import RESPONSIBLE
 from ingest.bodies import single_heads
 from ingest.errors import IngestError
+from ingest.identity import is_document
 from ingest.models import Document
-from ingest.normalize import fold
+from ingest.normalize import fold, normalize
 from ingest.pipeline import parse_bytes
 from ingest.readers import SUPPORTED
 
@@ -60,7 +67,11 @@ class DocAudit:
 
     file: str
     kind: str = UNKNOWN_KIND
+    document: bool = True  # False for a news article or an encyclopaedia page: no identity to read
     number: bool = False
+    blank_number: bool = False  # the copy leaves its number blank ("Số:      /KH-UBND"), said "chưa ghi số"
+    number_read: str | None = None
+    hint: str | None = None  # the manifest's number_hint, when there is one
     issuer: bool = False
     date: bool = False
     type: bool = False
@@ -78,16 +89,28 @@ class Audit:
     docs: list[DocAudit]
 
     def groups(self) -> dict[str, list[DocAudit]]:
-        """Parsed documents by kind (most numerous first), then "Tổng" (all of them)."""
+        """Parsed documents by kind (most numerous first), then "Tổng" (all of them); pages that are
+        not documents are left out (``not_documents``)."""
         by_kind: dict[str, list[DocAudit]] = defaultdict(list)
-        for d in self.docs:
-            if d.error is None:
-                by_kind[d.kind].append(d)
+        for d in self.documents():
+            by_kind[d.kind].append(d)
         ordered = dict(sorted(by_kind.items(), key=lambda kv: (-len(kv[1]), kv[0])))
-        return {**ordered, "Tổng": [d for d in self.docs if d.error is None]}
+        return {**ordered, "Tổng": self.documents()}
+
+    def documents(self) -> list[DocAudit]:
+        return [d for d in self.docs if d.error is None and d.document]
+
+    def not_documents(self) -> list[DocAudit]:
+        return [d for d in self.docs if d.error is None and not d.document]
 
     def failures(self) -> list[DocAudit]:
         return [d for d in self.docs if d.error is not None]
+
+    def hints(self) -> tuple[int, int, list[DocAudit]]:
+        """(documents with a hint, numbers read that agree with it, the documents that do not agree)."""
+        hinted = [d for d in self.documents() if d.hint]
+        differ = [d for d in hinted if not _same_number(d.number_read, d.hint)]
+        return len(hinted), len(hinted) - len(differ), differ
 
     def suspicious(self) -> dict[str, tuple[int, list[str]]]:
         """Reason -> (how many names, a few "name (file)" examples)."""
@@ -99,8 +122,13 @@ class Audit:
         return out
 
     def to_dict(self) -> dict:
+        hinted, agree, differ = self.hints()
         return {
             "documents": len(self.docs),
+            "not_documents": [d.file for d in self.not_documents()],
+            "blank_numbers": sum(d.blank_number for d in self.documents()),
+            "number_hints": {"hinted": hinted, "agree": agree, "share": share(agree, hinted),
+                             "differ": [{"file": d.file, "read": d.number_read, "hint": d.hint} for d in differ]},
             "by_kind": {kind: figures(docs) for kind, docs in self.groups().items()},
             "suspicious": {r: {"reason": REASONS[r], "count": n, "examples": ex}
                            for r, (n, ex) in self.suspicious().items()},
@@ -126,9 +154,26 @@ def figures(docs: list[DocAudit]) -> dict:
     }
 
 
-def audit_file(path: Path) -> DocAudit:
+def _same_number(read: str | None, hint: str) -> bool:
+    """A number read against a manifest's hint, spaces aside ("7432 /UBND-XD" is "7432/UBND-XD").
+
+    >>> _same_number("7432/UBND-XD", "7432 /UBND-XD"), _same_number("3783/QĐ", "3783/QĐ-UBND"), _same_number(None, "1/KH")
+    (True, False, False)
+    """
+    return read is not None and re.sub(r"\s+", "", read) == re.sub(r"\s+", "", hint)
+
+
+def hints_of(manifest: Path | None) -> dict[str, str]:
+    """File name → number hint, from a manifest (one JSON object a line); {} without one."""
+    if manifest is None or not manifest.is_file():
+        return {}
+    rows = (json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {r["file"]: r["number_hint"] for r in rows if r.get("file") and r.get("number_hint")}
+
+
+def audit_file(path: Path, hint: str | None = None) -> DocAudit:
     """Parse one file and count what was read; a file that does not parse records its error."""
-    out = DocAudit(path.name)
+    out = DocAudit(path.name, hint=hint)
     began = time.perf_counter()
     try:
         doc = parse_bytes(path.read_bytes(), path.name)
@@ -140,16 +185,21 @@ def audit_file(path: Path) -> DocAudit:
     return out
 
 
-def audit_dir(folder: Path) -> Audit:
-    """Every readable file directly in ``folder`` (sorted by name)."""
+def audit_dir(folder: Path, manifest: Path | None = None) -> Audit:
+    """Every readable file directly in ``folder`` (sorted by name); the number hints of ``manifest``
+    (default: ``manifest.jsonl`` in the folder, if there is one)."""
+    hints = hints_of(manifest or Path(folder) / "manifest.jsonl")
     paths = sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
-    return Audit([audit_file(p) for p in paths])
+    return Audit([audit_file(p, hints.get(p.name)) for p in paths])
 
 
 def _count(doc: Document, out: DocAudit) -> None:
     h = doc.header
+    out.document = is_document(h, normalize(doc.source).text)
     out.kind = h.doc_type or UNKNOWN_KIND
     out.number, out.issuer, out.date, out.type = bool(h.number), bool(h.issuer), bool(h.date), bool(h.doc_type)
+    out.blank_number = bool(h.number) and not h.number_known
+    out.number_read = h.number
     by_clause: dict[str, list] = defaultdict(list)
     for a in doc.assignments:
         by_clause[a.clause_id].append(a)
@@ -212,6 +262,7 @@ def _pct(x: float | None) -> str:
 
 def render(audit: Audit) -> str:
     """The audit as a reader sees it on a terminal."""
+    others = audit.not_documents()
     lines = [f"Kiểm tra {len(audit.docs)} tệp (đọc được {len(audit.docs) - len(audit.failures())}, "
              f"lỗi {len(audit.failures())}).", "",
              f"{'Loại văn bản':28} {'số':>4} {'Số hiệu':>8} {'Cơ quan':>8} {'Ngày':>6} {'Loại':>6} "
@@ -223,6 +274,15 @@ def render(audit: Audit) -> str:
                      f"{_pct(f['items_with_body']) + ' / ' + str(f['items']):>26} "
                      f"{_pct(f['rows_with_lead']) + ' / ' + str(f['rows']):>22} "
                      f"{f['seconds_per_document'] if f['seconds_per_document'] is not None else '—':>8}")
+    blank = sum(d.blank_number for d in audit.documents())
+    lines += ["", f"Số hiệu để trống trong bản sao (ghi \"chưa ghi số\", tính là đã đọc): {blank}"]
+    if others:
+        lines += [f"Không phải văn bản (bài báo, trang tra cứu; không tính vào các tỷ lệ trên): {len(others)} tệp"]
+        lines += [f"    - {d.file}" for d in others[:EXAMPLES]]
+    hinted, agree, differ = audit.hints()
+    if hinted:
+        lines += [f"Số hiệu khớp gợi ý của manifest: {agree}/{hinted} ({_pct(share(agree, hinted))})"]
+        lines += [f"    - {d.file}: đọc {d.number_read or '(không có)'}, gợi ý {d.hint}" for d in differ[:10]]
     suspicious = audit.suspicious()
     lines += ["", "Tên cơ quan đáng ngờ:" if suspicious else "Không có tên cơ quan đáng ngờ."]
     for reason, (n, examples) in suspicious.items():

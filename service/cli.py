@@ -26,6 +26,20 @@ def _engine():
     return Engine.open(get_settings().options())
 
 
+def _doc_name(engine, doc_id: str) -> str:
+    """A document as users name it ("Kế hoạch (chưa ghi số) của UBND tỉnh …"), from its header or its
+    catalog entry; never its id."""
+    from ingest.models import Header
+
+    if doc_id in engine.documents:
+        return engine.documents[doc_id].header.display_name()
+    e = engine.catalog.entries.get(doc_id) if engine.catalog else None
+    if e is None:
+        return doc_id  # an id no header or catalog entry names: nothing else to say
+    return Header(doc_type=e.type, number=e.number, number_known=e.number_known, issuer=e.issuer, date=e.date,
+                  title=e.title).display_name()
+
+
 def _fail(err: Exception) -> None:
     typer.secho(f"Lỗi: {err}", fg=typer.colors.RED, err=True)
     raise typer.Exit(2)
@@ -133,7 +147,7 @@ def search(
         typer.echo(out.model_dump_json(indent=2))
         return
     for i, r in enumerate(out.results, 1):
-        typer.secho(f"{i}. {r.doc_number or r.doc_id} — {r.label} ({r.section})", bold=True)
+        typer.secho(f"{i}. {_doc_name(engine, r.doc_id)} — {r.label} ({r.section})", bold=True)
         if r.agencies:
             typer.echo(f"   Cơ quan: {', '.join(r.agencies)}")
         typer.echo(f"   {' '.join(r.text.split())[:300]}")
@@ -146,7 +160,8 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Pri
     from service.schemas import ask_out
 
     try:
-        out = ask_out(answer(_engine(), question, get_settings().phraser()))
+        engine = _engine()
+        out = ask_out(answer(engine, question, get_settings().phraser()), engine)  # as /api/ask: with the citation
     except TracuuError as e:
         _fail(e)
     if as_json:
@@ -156,7 +171,7 @@ def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Pri
     for note in out.notes:
         typer.echo(f"  Ghi chú: {note}")
     for c in out.citations:
-        typer.echo(f"  [{c.doc_number or c.doc_id}, {c.label}] “{' '.join(c.quote.split())[:400]}”")
+        typer.echo(f"  [{c.citation}] “{' '.join(c.quote.split())[:400]}”")
 
 
 @app.command()
@@ -222,11 +237,12 @@ def crossref(
         for e in out[key]:
             other = e["to"] if key in ("implements", "cites") else e["from"]
             state = "" if other in engine.documents else " (chưa có toàn văn)"
-            typer.echo(f"{title}: {other}{state}")
+            typer.echo(f"{title}: {_doc_name(engine, other)}{state}")
     for a in out["alignments"]:
-        typer.echo(f"  {a['section']:8} → {a['target_doc']} {a['target_section']:8} ({a['score']:.2f}) {a['target_heading'][:60]}")
+        typer.echo(f"  {a['section']:8} → {_doc_name(engine, a['target_doc'])} {a['target_section']:8} ({a['score']:.2f}) "
+                   f"{a['target_heading'][:60]}")
     for c in cov["uncovered"]:
-        typer.echo(f"  chưa có điều khoản thực hiện: {c['doc_id']} {c['section']} {c['heading'][:60]}")
+        typer.echo(f"  chưa có điều khoản thực hiện: {_doc_name(engine, c['doc_id'])} {c['section']} {c['heading'][:60]}")
     for c in cov["tasks_without_agency"]:
         typer.echo(f"  nhiệm vụ chưa giao cơ quan chủ trì: {c['section']} {c['heading'][:60]}")
 
@@ -256,11 +272,13 @@ def evaluate(
 def audit(
     docs_dir: Annotated[Path, typer.Argument(help="Folder of documents (.txt/.md/.docx/.pdf)", exists=True, file_okay=False)],
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures and every file's as JSON")] = False,
+    manifest: Annotated[Path | None, typer.Option(help="JSON lines with file and number_hint (default: "
+                                                       "DOCS_DIR/manifest.jsonl, if any)", exists=True, dir_okay=False)] = None,
 ):
     """Parse every file of a folder (no index) and say what was read: identity, bodies, failures."""
     from service.audit import audit_dir, render
 
-    report = audit_dir(docs_dir)
+    report = audit_dir(docs_dir, manifest)
     typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else render(report))
 
 
