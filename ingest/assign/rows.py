@@ -8,7 +8,7 @@ from ingest.assign.clause_text import DIRECTS, ClauseText, Owner, joint, year_du
 from ingest.assign.roles import Role
 from ingest.models import Clause
 from ingest.normalize import fold
-from ingest.tables import cell_kind, column_kind, content_kinds
+from ingest.tables import cell_kind, column_kind, content_kinds, names_columns
 
 
 class RowReading:
@@ -61,5 +61,6 @@ class RowReading:
             rows += [r for r in self.doc.clauses if r.kind == "row" and r.cells and list(r.cells) == headers
                      and r.parent and self.by_id[r.parent].kind == "row" and r not in rows]
             columns = [[r.cells.get(h, "") for r in rows] for h in headers]
-            self.tables[key] = content_kinds([column_kind(h) for h in headers], columns)
+            by_header = [column_kind(h) if names_columns(headers) else "other" for h in headers]
+            self.tables[key] = content_kinds(by_header, columns)  # a data row taken for a header names no column
         return self.tables[key]

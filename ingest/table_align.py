@@ -1,0 +1,94 @@
+"""Rows with fewer cells than their table's header: which column each cell belongs to, and
+what the missing cells hold.
+
+A table cell that spans several rows (the lead body of five tasks, the group a task belongs
+to) is written once, in the first of its rows; the page capture and Markdown then give the
+rows below it fewer cells. Read left to right, those cells land in the wrong columns: the
+time cell in the partner column, the product in the lead column. ``align`` puts each cell
+under the column whose kind fits what it holds (a body's name under a body column, a time
+under the time column, a row number under TT), and ``spanned`` fills the missing columns
+from the row above, as the merged cell does on the page.
+
+>>> kinds = ["number", "lead", "partner", "task", "product", "deadline"]
+>>> align(["Rà soát hướng dẫn kỹ thuật", "Bộ hướng dẫn được ban hành", "Giai đoạn 2026 - 2027"], kinds)
+[None, None, None, 0, 1, 2]
+>>> align(["2", "Xây dựng đề án", "Đề án", "Năm 2026"], kinds)
+[0, None, None, 1, 2, 3]
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import combinations
+
+from ingest.normalize import fold
+from ingest.tables import BODY_KINDS, cell_kind, row_number
+
+_MAX_COLUMNS = 14  # beyond this the combinations are too many: the cells are read from the right
+
+
+# A time written inside a sentence ("Ban hành trong năm 2026", "… quý I/2026"), on folded text.
+_MENTIONS_TIME = re.compile(r"\b(?:nam|quy|thang|giai doan)\s+(?:\d|[ivx]+\b)|\b20\d\d\b|thuong xuyen")
+
+
+def _fit(text: str, kind: str) -> float:
+    """How well a cell's text fits a column of ``kind``: positive fits, negative does not."""
+    t = text.strip()
+    if not t:
+        return 0.0
+    held = cell_kind(t)
+    if kind == "number":
+        return 2.0 if row_number(t) is not None else -3.0
+    if row_number(t) is not None:
+        return -2.0  # "2" in any other column: a row number
+    if kind in BODY_KINDS:
+        return {"body": 2.0, "time": -2.0, "value": -2.0}.get(held, -1.0 if len(t) > 80 else -0.5)
+    timed = bool(_MENTIONS_TIME.search(fold(t)))
+    if kind == "deadline":
+        return {"time": 2.0, "body": -2.0}.get(held, 1.5 if timed and len(t) <= 160 else -0.5)
+    if kind in ("unit", "value"):
+        return 1.0 if held == "value" else -1.0
+    return {"body": -1.0, "time": -1.0, "value": -0.5}.get(held, 0.0 if timed else 0.5)
+
+
+def align(cells: list[str], kinds: list[str]) -> list[int | None]:
+    """For each column of the header, the index of the cell it holds (None: the cell is missing).
+
+    Of every way to keep the cells' order across the columns, the one whose cells best fit their
+    columns; between equals, the one that leaves the first columns out (a merged cell sits at the
+    row's start more often than at its end)."""
+    n, k = len(kinds), len(cells)
+    if k >= n:
+        return list(range(n))
+    if n > _MAX_COLUMNS:
+        return [None] * (n - k) + list(range(k))
+    best, best_score = None, None
+    for cols in combinations(range(n), k):
+        score = sum(_fit(c, kinds[j]) for c, j in zip(cells, cols)) + 0.001 * sum(cols)
+        if best_score is None or score > best_score:
+            best, best_score = cols, score
+    out: list[int | None] = [None] * n
+    for i, j in enumerate(best or ()):
+        out[j] = i
+    return out
+
+
+def spanned(cells: list[str], kinds: list[str], above: list[str] | None, where: list[int | None] | None = None) -> list[str]:
+    """The row's cells under the header's columns: the cells it has where ``align`` puts them, a
+    missing column's cell taken from the row ``above`` (the merged cell), the TT column left empty.
+    ``where`` is ``align``'s answer when the caller has it.
+
+    >>> spanned(["Rà soát", "Bộ hướng dẫn", "Năm 2026"], ["number", "lead", "task", "product", "deadline"],
+    ...         ["1", "Sở Y tế", "Xây dựng", "Đề án", "Năm 2025"])
+    ['', 'Sở Y tế', 'Rà soát', 'Bộ hướng dẫn', 'Năm 2026']
+    """
+    where = align(cells, kinds) if where is None else where
+    out = []
+    for j, i in enumerate(where):
+        if i is not None:
+            out.append(cells[i])
+        elif above is not None and j < len(above) and kinds[j] != "number":
+            out.append(above[j])
+        else:
+            out.append("")
+    return out
