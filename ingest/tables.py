@@ -240,7 +240,9 @@ class TableReader:
         if self.header is not None and self.flat:
             self.end()
         n = len(self.header or ())
-        k = next((k for k in range(n, len(cells) - 2) if is_header(cells[k:])), 0) if n and len(cells) > n else 0
+        k = 0
+        if n and len(cells) > n and row_number(cells[0]):
+            k = next((k for k in range(n, len(cells) - 2) if is_header(cells[k:])), 0)
         if k:  # the row runs on into the next table's title and header: a page that lost the table's end
             self._cells(cells[:n], ln)
             self.end()

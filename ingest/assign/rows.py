@@ -5,7 +5,7 @@ the deadline. Columns are known by their header and by what the cells of all the
 from __future__ import annotations
 
 from ingest.assign.clause_text import DIRECTS, ClauseText, Owner, joint, year_due
-from ingest.assign.roles import Role
+from ingest.assign.roles import CUES, Role
 from ingest.models import Clause
 from ingest.normalize import fold
 from ingest.tables import cell_kind, column_kind, content_kinds, names_columns
@@ -28,7 +28,7 @@ class RowReading:
             dl = [{"text": due, "due": year_due(due)}]  # "2025 - 2030": the end of its last year
         t = ClauseText(self.doc, c.start, c.end, True)
         for h, value in c.cells.items():
-            role = {"lead": Role.LEAD, "partner": Role.PARTNER, "lead_partner": Role.LEAD}.get(kinds[h])
+            role = {"lead": _lead_role(h), "partner": Role.PARTNER, "lead_partner": Role.LEAD}.get(kinds[h])
             if not role or not value:
                 continue
             at = max(0, t.text.find(value[:24]))
@@ -64,3 +64,16 @@ class RowReading:
             by_header = [column_kind(h) if names_columns(headers) else "other" for h in headers]
             self.tables[key] = content_kinds(by_header, columns)  # a data row taken for a header names no column
         return self.tables[key]
+
+
+def _lead_role(header: str) -> Role:
+    """The role a body column gives by its header: "Cơ quan theo dõi" of a target table follows
+    the figure (theo dõi), "Cơ quan đầu mối" is the focal body, the others lead.
+
+    >>> _lead_role("Cơ quan theo dõi"), _lead_role("Cơ quan chủ trì, theo dõi"), _lead_role("Đơn vị thực hiện")
+    (<Role.MONITOR: 'theo dõi, đôn đốc'>, <Role.LEAD: 'chủ trì'>, <Role.LEAD: 'chủ trì'>)
+    """
+    f = fold(header)
+    if "chu tri" in f:
+        return Role.LEAD
+    return next((r for r in (Role.FOCAL, Role.MONITOR) if CUES[r].search(f)), Role.LEAD)
