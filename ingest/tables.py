@@ -33,7 +33,7 @@ _KINDS = [
     ("partner", re.compile(r"phoi hop")),
     ("deadline", re.compile(r"thoi gian|thoi han|tien do|hoan thanh|thoi diem|^nam$")),
     ("product", re.compile(r"san pham|ket qua|hinh thuc|dau ra")),
-    ("task", re.compile(r"nhiem vu|noi dung|hoat dong|giai phap|cong viec|ten (?:de an|chuong trinh|du an|van ban)|de an|chi tieu")),
+    ("task", re.compile(r"nhiem vu|noi dung|hoat dong|giai phap|cong viec|^ten\b|de an|chi tieu")),  # "Tên thông tin …"
     ("note", re.compile(r"ghi chu")),
     ("budget", re.compile(r"kinh phi|nguon von|nguon luc|du toan")),  # before "lead": "Nguồn lực thực hiện"
     ("lead", re.compile(r"chu tri|thuc hien|chiu trach nhiem|trach nhiem|^co quan|^don vi|dau moi|phu trach|giao")),
@@ -96,7 +96,7 @@ def names_columns(header: list[str]) -> bool:
     (True, False)
     """
     first = next((c for c in header if c.strip()), "")
-    return row_number(first) is None and all(len(c) <= 150 for c in header)
+    return row_number(first) is None and all(len(c) <= 100 for c in header)
 
 
 def row_number(cell: str) -> str | None:
@@ -251,6 +251,9 @@ class TableReader:
         self._cells(cells, ln)
 
     def _cells(self, cells: list[str], ln) -> None:
+        if self.rows == 0 and len(cells) >= 3 and all(re.fullmatch(r"\(?[A-Z0-9]{1,2}\)?", c.strip()) for c in cells):
+            self.b.body(ln)  # "A | B | 1 | 2 | 3": the columns' numbers under the header
+            return
         k = header_after(cells)
         if self.header is None and self.last is not None and row_number(cells[0]) and len(cells) == len(self.last):
             self._start(self.last)  # the table goes on after a page break or a title, without its header again

@@ -4,8 +4,10 @@ the deadline. Columns are known by their header and by what the cells of all the
 
 from __future__ import annotations
 
+import re
+
 from ingest.assign.clause_text import DIRECTS, ClauseText, Owner, joint, year_due
-from ingest.assign.roles import CUES, Role
+from ingest.assign.roles import Role
 from ingest.models import Clause
 from ingest.normalize import fold
 from ingest.tables import cell_kind, column_kind, content_kinds, names_columns
@@ -28,7 +30,7 @@ class RowReading:
             dl = [{"text": due, "due": year_due(due)}]  # "2025 - 2030": the end of its last year
         t = ClauseText(self.doc, c.start, c.end, True)
         for h, value in c.cells.items():
-            role = {"lead": _lead_role(h), "partner": Role.PARTNER, "lead_partner": Role.LEAD}.get(kinds[h])
+            role = {"lead": Role.LEAD, "partner": Role.PARTNER, "lead_partner": Role.LEAD}.get(kinds[h])
             if not role or not value:
                 continue
             at = max(0, t.text.find(value[:24]))
@@ -43,7 +45,7 @@ class RowReading:
                 span = t.span(pos, pos + len(b.name)) if pos >= 0 else (-1, -1)
                 self.emit(c, Owner(b.name, *span, b.group, "table"), r, f"cột {h}", "table", c.start, c.end,
                            deadlines=dl)
-            if not found and cell_kind(value) == "text" and value.strip()[:1].isupper():
+            if not found and _names_a_body(value):
                 name = " ".join(value.split())
                 pos = t.text.find(name, at)
                 span = t.span(pos, pos + len(name)) if pos >= 0 else (-1, -1)
@@ -66,14 +68,13 @@ class RowReading:
         return self.tables[key]
 
 
-def _lead_role(header: str) -> Role:
-    """The role a body column gives by its header: "Cơ quan theo dõi" of a target table follows
-    the figure (theo dõi), "Cơ quan đầu mối" is the focal body, the others lead.
+def _names_a_body(cell: str) -> bool:
+    """A body cell whose text the names list does not know, read as a body's name: it opens with a
+    capital and is not a sum, a count or a sentence.
 
-    >>> _lead_role("Cơ quan theo dõi"), _lead_role("Cơ quan chủ trì, theo dõi"), _lead_role("Đơn vị thực hiện")
-    (<Role.MONITOR: 'theo dõi, đôn đốc'>, <Role.LEAD: 'chủ trì'>, <Role.LEAD: 'chủ trì'>)
+    >>> _names_a_body("Tổ công tác liên ngành"), _names_a_body("Tối đa 225.000 đồng/người/ngày"), _names_a_body("30%")
+    (True, False, False)
     """
-    f = fold(header)
-    if "chu tri" in f:
-        return Role.LEAD
-    return next((r for r in (Role.FOCAL, Role.MONITOR) if CUES[r].search(f)), Role.LEAD)
+    t = " ".join(cell.split())
+    return (cell_kind(t) == "text" and t[:1].isupper() and len(t.split()) <= 12
+            and not re.search(r"\d{3}|\bđồng\b|%", t))
