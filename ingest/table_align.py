@@ -55,20 +55,18 @@ def align(cells: list[str], kinds: list[str]) -> list[int | None]:
     """For each column of the header, the index of the cell it holds (None: the cell is missing).
 
     Of every way to keep the cells' order across the columns, the one whose cells best fit their
-    columns; between equals, the one whose cells sit side by side, then the one that leaves the
-    first columns out (the lead of several tasks merged at the row's start), unless the row opens
-    with its own number (then the merged cells are its last ones: a time, a form shared with the
-    row above)."""
+    columns; between equals, the one whose cells sit side by side (a row that opens with its own
+    number then leaves its last cells to the row above: a time, a form they share), then the one
+    that leaves the first columns out (the lead of several tasks merged at the row's start)."""
     n, k = len(kinds), len(cells)
     if k >= n:
         return list(range(n))
     if n > _MAX_COLUMNS:
         return [None] * (n - k) + list(range(k))
-    numbered = kinds[0] == "number" and bool(cells) and row_number(cells[0]) is not None
     best, best_score = None, None
     for cols in combinations(range(n), k):
         side = 0.01 if cols[-1] - cols[0] == k - 1 else 0.0
-        score = sum(_fit(c, kinds[j]) for c, j in zip(cells, cols)) + side + 0.001 * sum(cols) * (-1 if numbered else 1)
+        score = sum(_fit(c, kinds[j]) for c, j in zip(cells, cols)) + side + 0.001 * sum(cols)
         if best_score is None or score > best_score:
             best, best_score = cols, score
     out: list[int | None] = [None] * n

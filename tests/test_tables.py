@@ -113,7 +113,10 @@ def test_a_table_attached_after_the_signature_under_its_own_title_is_read():
     doc = _doc("fixture-quyet-dinh-lich-kem-theo-mau.md")
     part = next(c for c in doc.clauses if c.kind == "part")
     assert part.heading == "LỊCH PHỔ BIẾN THÔNG TIN MẪU NĂM 2099"
-    assert _row(doc, "Số trường học mẫu").parent == part.id  # "A | B | 1 | 2 …" numbers the columns, no group
+    # "A | B | 1 | 2 …" numbers the columns: no row of its own, no group
+    assert [c.heading for c in doc.clauses if c.kind == "row"] == ["Số trường học mẫu", "Số giáo viên mẫu",
+                                                                     "Mức chi hội nghị mẫu"]
+    assert _row(doc, "Số trường học mẫu").parent == part.id
     assert _roles(doc, "Số trường học mẫu") == {"Sở Giáo dục và Đào tạo": "chủ trì"}
     # "2 | Số giáo viên mẫu | Sơ bộ": its time, form and body are the merged cells of the row above
     assert _roles(doc, "Số giáo viên mẫu") == {"Sở Giáo dục và Đào tạo": "chủ trì"}
