@@ -394,6 +394,8 @@ class TableReader:
     def _close_row(self) -> None:
         if self.row is None:
             return
+        from ingest.table_align import assign_cells
+
         cells = assign_cells(self.row_lines, self.kinds or [])
         c = self.row.clause
         c.cells = {h: cells.get(i, "") for i, h in enumerate(self.header or []) if cells.get(i)}
@@ -401,47 +403,3 @@ class TableReader:
         c.heading = " ".join(task.split()) or " ".join(" ".join(self.row_lines[:1]).split())
         self.row, self.row_lines = None, []
 
-
-def assign_cells(lines: list[str], kinds: list[str]) -> dict[int, str]:
-    """Column index → text, for the lines of a row written one cell per line.
-
-    >>> assign_cells(["Xây dựng Thông tư", "Cục Lâm nghiệp và Kiểm lâm", "Vụ Pháp chế", "Quý III/2026"],
-    ...              ["number", "task", "lead", "partner", "deadline"])
-    {1: 'Xây dựng Thông tư', 2: 'Cục Lâm nghiệp và Kiểm lâm', 3: 'Vụ Pháp chế', 4: 'Quý III/2026'}
-    >>> assign_cells(["Xây dựng tiêu chuẩn", "Viện Khoa học, Cục", "Vụ Pháp chế", "Quý IV/2026", "kết quả giảm phát thải.",
-    ...               "Lâm nghiệp và Kiểm lâm"], ["number", "task", "lead", "partner", "deadline"])[2]
-    'Viện Khoa học, Cục Lâm nghiệp và Kiểm lâm'
-    """
-    from ingest.bodies import find_bodies, single_heads
-
-    order = [i for i, k in enumerate(kinds) if k != "number"]
-    cols: dict[int, list[str]] = {}
-    cur = -1  # position in ``order`` of the column being filled
-    for text in lines:
-        found = find_bodies(text)
-        opens_body, timed = bool(found and found[0].start == 0), looks_like_time(text)
-        later = order[cur + 1 :]
-        if cur == -1:
-            target = later[0] if later else None
-        elif opens_body:
-            target = next((j for j in later if kinds[j] in BODY_KINDS), None)
-        elif timed:
-            target = next((j for j in later if kinds[j] == "deadline"), None)
-        else:
-            target = later[0] if later and kinds[later[0]] in ("product", "note", "other", "budget") else None
-        if target is not None:
-            cur = order.index(target)
-            cols[target] = [text]
-            continue
-        cut = next((j for j in cols if kinds[j] in BODY_KINDS and cols[j][-1].split()[-1] in single_heads()), None)
-        task = next((j for j in cols if kinds[j] == "task"), None)
-        here = order[cur] if cur >= 0 else None
-        if cut is not None and text[:1].isupper():
-            cols[cut].append(text)  # "… Việt Nam, Cục" + "Lâm nghiệp và Kiểm lâm"
-        elif here is not None and kinds[here] in BODY_KINDS and text[:1].islower() and len(text) <= 30:
-            cols[here].append(text)  # "Sở Nông nghiệp và Môi" + "trường": a name wrapped in its cell
-        elif task is not None and kinds[order[cur]] in ("deadline", *BODY_KINDS):
-            cols[task].append(text)  # the rest of a task cell, after a page break
-        elif order:
-            cols.setdefault(order[max(cur, 0)], []).append(text)
-    return {i: " ".join(v) for i, v in sorted(cols.items())}
