@@ -87,6 +87,16 @@ def header_after(cells: list[str]) -> int:
     return next((k for k in range(1, len(cells) - 2) if is_header(cells[k:])), 0)
 
 
+def _within(kinds: list[str] | None, header: list[str]) -> bool:
+    """Whether ``kinds`` are the kinds of ``header``'s columns in order, some left out.
+
+    >>> _within(["task", "lead", "deadline"], ["number", "task", "lead", "partner", "deadline"])
+    True
+    """
+    rest = iter(header)
+    return kinds is not None and all(k in rest for k in kinds)
+
+
 def names_columns(header: list[str]) -> bool:
     """Whether a table's first row names its columns, rather than being a row of data taken for a
     header (a table whose header the text lost): it opens with no row number and no cell is a
@@ -253,6 +263,9 @@ class TableReader:
     def _cells(self, cells: list[str], ln) -> None:
         if self.rows == 0 and len(cells) >= 3 and all(re.fullmatch(r"\(?[A-Z0-9]{1,2}\)?", c.strip()) for c in cells):
             self.b.body(ln)  # "A | B | 1 | 2 | 3": the columns' numbers under the header
+            return
+        if self.rows and self.kinds and is_header(cells) and _within(column_kinds(cells), self.kinds):
+            self.b.body(ln)  # the header again after a page break, perhaps without its TT cell
             return
         k = header_after(cells)
         if self.header is None and self.last is not None and row_number(cells[0]) and len(cells) == len(self.last):

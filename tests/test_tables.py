@@ -122,3 +122,9 @@ def test_a_table_attached_after_the_signature_under_its_own_title_is_read():
     assert _roles(doc, "Số giáo viên mẫu") == {"Sở Giáo dục và Đào tạo": "chủ trì"}
     assert _dues(doc, "Số giáo viên mẫu", "Sở Giáo dục và Đào tạo") == ["2099-06-30"]
     assert _roles(doc, "Mức chi hội nghị mẫu") == {}  # a sum in the body column is no body
+
+
+def test_a_header_repeated_without_its_tt_cell_keeps_the_columns(markdown):
+    # "Nhiệm vụ | Cơ quan chủ trì | …" again after a page break, its TT cell merged away: the rows
+    # below still have five cells
+    assert _roles(markdown, "Cập nhật bản đồ quy hoạch mẫu") == {"Sở Công Thương": "chủ trì", "Sở Xây dựng": "phối hợp"}
