@@ -37,6 +37,8 @@ def _fit(text: str, kind: str) -> float:
     if not t:
         return 0.0
     held = cell_kind(t)
+    if re.match(r"[Bb]ước \d", t):
+        return 2.0 if kind == "step" else -2.0  # "Bước 3": the step column's
     if kind == "number":
         return 2.0 if row_number(t) is not None else -3.0
     if row_number(t) is not None:

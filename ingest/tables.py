@@ -27,7 +27,7 @@ from ingest.normalize import fold
 # Header words → column kind, tried in order on the folded header cell.
 _KINDS = [
     ("number", re.compile(r"^(?:s?tt|so tt|so thu tu|stt\.?)$")),
-    ("step", re.compile(r"^(?:buoc|ten buoc|trinh tu)\b")),  # "Bước thực hiện" holds "Bước 1", not a body
+    ("step", re.compile(r"^(?:buoc|ten buoc|trinh tu|thu tu cong viec)\b")),  # "Bước thực hiện" holds "Bước 1", not a body
     ("unit", re.compile(r"^(?:don vi tinh|dvt|don vi do)\b|^don vi\s*:")),
     ("lead_partner", re.compile(r"chu tri.*phoi hop")),  # "Đơn vị chủ trì/phối hợp": the first body leads
     ("partner", re.compile(r"phoi hop")),
@@ -79,12 +79,24 @@ def header_after(cells: list[str]) -> int:
     >>> header_after(["190 ngày", "Quy trình số 02: Quy trình nội bộ giải quyết thủ tục hành chính: Tuyển dụng mẫu (Mã: 1.000)",
     ...               "Bước thực hiện", "Nội dung công việc", "Đơn vị thực hiện", "Thời gian thực hiện"])
     2
+    >>> header_after(["Tổng thời gian", "01 ngày", "Quy trình số 04", "Bước thực hiện", "Nội dung công việc",
+    ...               "Đơn vị thực hiện"])
+    3
     >>> header_after(["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian"]), header_after(["1", "Rà soát", "Sở Y tế"])
     (0, 0)
+    >>> header_after(["TT", "Nhiệm vụ năm 2025", "Sản phẩm", "Cơ quan chủ trì", "Thời gian"])
+    0
     """
-    if not cells or row_number(cells[0]) or is_header(cells):
+    if not cells or row_number(cells[0]):
         return 0
-    return next((k for k in range(1, len(cells) - 2) if is_header(cells[k:])), 0)
+    if not is_header(cells):
+        return next((k for k in range(1, len(cells) - 2) if is_header(cells[k:])), 0)
+    # short enough to pass for a header: the cells up to the last that gives a figure ("01 ngày làm việc",
+    # "Quy trình số 04") and names no task column are the end of the table above
+    last = max((i for i, c in enumerate(cells) if re.search(r"\d", c)), default=-1)
+    before = [column_kind(c) for c in cells[: last + 1]]
+    fits = 0 < last + 1 <= len(cells) - 3 and is_header(cells[last + 1 :])
+    return last + 1 if fits and column_kind(cells[last]) == "other" and not {"task", "number"} & set(before) else 0
 
 
 def _within(kinds: list[str] | None, header: list[str]) -> bool:

@@ -103,6 +103,8 @@ def test_short_rows_are_aligned_by_what_their_cells_hold():
     assert align(["Rà soát quy trình mẫu", "Quy trình được ban hành", "Ban hành trong năm 2099"], kinds) == \
         [None, None, None, 0, 1, 2]
     assert align(["3", "Lập bản đồ mẫu", "Bản đồ số", "Quý II/2099"], kinds) == [0, None, None, 1, 2, 3]
+    steps = ["step", "lead", "task", "deadline", "other"]
+    assert align(["Bước 3", "Chuyên viên được giao", "Thẩm tra hồ sơ mẫu", "04 giờ"], steps) == [0, 1, 2, 3, None]
     # a group column, the task, its product and a deadline written as a sentence ("Ban hành trong năm …")
     grouped = ["number", "lead", "partner", "task", "task", "product", "deadline"]
     assert align(["Rà soát quy trình mẫu", "Quy trình được ban hành", "Ban hành trong năm 2099, rà soát hằng năm"],

@@ -72,9 +72,9 @@ def _names_a_body(cell: str) -> bool:
     """A body cell whose text the names list does not know, read as a body's name: it opens with a
     capital and is not a sum, a count or a sentence.
 
-    >>> _names_a_body("Tổ công tác liên ngành"), _names_a_body("Tối đa 225.000 đồng/người/ngày"), _names_a_body("30%")
+    >>> _names_a_body("Tổ công tác liên ngành"), _names_a_body("Tối đa 225.000 đồng/người/ngày"), _names_a_body("Bước 3")
     (True, False, False)
     """
     t = " ".join(cell.split())
     return (cell_kind(t) == "text" and t[:1].isupper() and len(t.split()) <= 12
-            and not re.search(r"\d{3}|\bđồng\b|%", t))
+            and not re.search(r"\d{3}|\bđồng\b|%|^[Bb]ước \d", t))  # "Bước 3": a step, merged into a body column
