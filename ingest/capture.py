@@ -54,9 +54,10 @@ _SUBJECT_LINE = re.compile(r"^v/v\b", re.IGNORECASE)  # a letter's subject, belo
 _LONE = re.compile(r"^[*_#]+$|^-{3,}$|^_{3,}$")  # emphasis marks and rules on lines of their own
 _MAX_UNIT = 6  # lines an open emphasis may join: a stray "**" does not swallow a paragraph
 _FURNITURE_LINES = 250  # the furniture sits within the first lines of a capture
-# A cell that holds the document's body, not a table's cell: its title, a section, an article, the closing block.
+# A cell that holds the document's body, not a table's cell: its title, a section, an article, the closing block,
+# an appendix's title (which the page may put in the row between a table's last row and the next table's header).
 _BODY_LINE = re.compile(r"^(?:KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|NGHỊ ĐỊNH|CHỈ THỊ|THÔNG TƯ|THÔNG BÁO|KẾT LUẬN|CHƯƠNG TRÌNH"
-                        r"|CÔNG ĐIỆN|HƯỚNG DẪN|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|BÁO CÁO|LUẬT)\b[^a-zà-ỹđ]*$"
+                        r"|CÔNG ĐIỆN|HƯỚNG DẪN|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|BÁO CÁO|LUẬT|PHỤ LỤC)\b[^a-zà-ỹđ]*$"
                         r"|^(?:[IVX]{1,5}\.|Chương [IVXLC\d]+|Điều \d+\.|Nơi nhận:|QUYẾT ĐỊNH:|QUYẾT NGHỊ:|Căn cứ )")
 
 
@@ -162,6 +163,9 @@ def _blocks(lines: list[Raw]) -> list[tuple[str, list]]:
 
 
 def _is_body(cell: list[Raw]) -> bool:
+    texts = [ln.text for ln in cell if ln.text]
+    if len(texts) == 1 and re.fullmatch(r"[IVX]{1,5}\.", texts[0]):
+        return False  # a task table's TT cell: the group "I. | BỘ CÔNG AN", not a section
     return sum(len(ln.text) + 1 for ln in cell) > BODY_CHARS or any(_BODY_LINE.match(ln.text) for ln in cell)
 
 

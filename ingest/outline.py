@@ -33,7 +33,7 @@ from ingest.lines import Line, lines_of, runs_on, wrap_width
 from ingest.models import Clause, Document, Reference
 from ingest.normalize import collapse_spaces, normalize
 from ingest.references import find_short_references
-from ingest.tables import TableReader
+from ingest.tables import TableReader, is_header
 
 BULLET = re.compile(r"^(?P<g>[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212])\s*")
 # Party documents write "I- MỤC ĐÍCH" and "1- Quán triệt …" where State documents write "I." and "1."
@@ -336,7 +336,7 @@ def parse(source: str, doc_id: str) -> Document:
     if head:
         doc.header = parse_header(head)
     b = Builder(doc, norm, width)
-    closing, pending_part = False, None
+    closing, pending_part, title = False, None, ""
     for i, ln in enumerate(lines[body_from:], body_from):
         if pending_part is not None:  # the title lines of an attached part
             if _is_title_continuation(ln, lines[i - 1]):
@@ -354,7 +354,12 @@ def parse(source: str, doc_id: str) -> Document:
                 b.start_part(DOC_TYPES[m.group(1)], "", ln)
                 pending_part = b.ctx.part
                 continue
-        if closing:
+        if closing and ln.cells is not None and is_header(ln.cells):  # a task table attached under its own title
+            closing = False
+            b.start_part("Phụ lục", title, ln)
+        elif closing:
+            if ln.text.isupper() and len(ln.text) > 15:
+                title = ln.text  # "LỊCH PHỔ BIẾN THÔNG TIN …": the title of what is attached
             if not (_is_marker(ln.text) or APPENDIX.match(ln.text)):
                 continue
             closing = False

@@ -27,18 +27,19 @@ from ingest.normalize import fold
 # Header words → column kind, tried in order on the folded header cell.
 _KINDS = [
     ("number", re.compile(r"^(?:s?tt|so tt|so thu tu|stt\.?)$")),
+    ("step", re.compile(r"^(?:buoc|ten buoc|trinh tu|thu tu cong viec)\b")),  # "Bước thực hiện" holds "Bước 1", not a body
     ("unit", re.compile(r"^(?:don vi tinh|dvt|don vi do)\b|^don vi\s*:")),
     ("lead_partner", re.compile(r"chu tri.*phoi hop")),  # "Đơn vị chủ trì/phối hợp": the first body leads
     ("partner", re.compile(r"phoi hop")),
     ("deadline", re.compile(r"thoi gian|thoi han|tien do|hoan thanh|thoi diem|^nam$")),
     ("product", re.compile(r"san pham|ket qua|hinh thuc|dau ra")),
-    ("task", re.compile(r"nhiem vu|noi dung|hoat dong|giai phap|cong viec|ten (?:de an|chuong trinh|du an|van ban)|de an|chi tieu")),
-    ("lead", re.compile(r"chu tri|thuc hien|chiu trach nhiem|trach nhiem|^co quan|^don vi|dau moi|phu trach|giao")),
+    ("task", re.compile(r"nhiem vu|noi dung|hoat dong|giai phap|cong viec|^ten\b|de an|chi tieu")),  # "Tên thông tin …"
     ("note", re.compile(r"ghi chu")),
-    ("budget", re.compile(r"kinh phi|nguon von|du toan")),
+    ("budget", re.compile(r"kinh phi|nguon von|nguon luc|du toan")),  # before "lead": "Nguồn lực thực hiện"
+    ("lead", re.compile(r"chu tri|thuc hien|chiu trach nhiem|trach nhiem|^co quan|^don vi|dau moi|phu trach|giao")),
 ]
 BODY_KINDS = ("lead", "partner", "lead_partner")  # columns of bodies
-_ROW_NUMBER = re.compile(r"^(?P<n>[IVX]{1,5}|\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)]?$")
+_ROW_NUMBER = re.compile(r"^(?P<n>[IVX]{1,5}|\d{1,3}(?:\.\d{1,3})*|[a-zđ]|[A-Z])[.)]?$")
 
 
 def column_kind(header: str) -> str:
@@ -55,7 +56,69 @@ def column_kinds(header: list[str]) -> list[str] | None:
 
 
 def is_header(cells: list[str]) -> bool:
-    return column_kinds(cells) is not None and not any(row_number(c) for c in cells[:1] if c)
+    """A header row: a task table's column names, each short and none a list item or a row number.
+    A data row may hold header words ("Thực hiện rà soát, cập nhật …", "Nội dung …") but its cells
+    are sentences.
+
+    >>> is_header(["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian"])
+    True
+    >>> is_header(["- Rà soát hướng dẫn", "- Bộ công cụ được ban hành", "Giai đoạn 2026 - 2027. Thực hiện rà soát, cập nhật hướng dẫn"])
+    False
+    """
+    texts = [c.strip() for c in cells if c.strip()]
+    if column_kinds(cells) is None or any(row_number(c) for c in cells[:1] if c):
+        return False
+    return all(len(t) <= 80 and t[:1] not in "-+•–" for t in texts)
+
+
+def header_after(cells: list[str]) -> int:
+    """Where a header starts in a row that runs on into it (0: nowhere): a page that loses the
+    end of a table joins its last cells ("Tổng thời gian | 190 ngày", the next table's title) to
+    the next table's header ("Bước thực hiện | Nội dung công việc | Đơn vị thực hiện | …").
+
+    >>> header_after(["190 ngày", "Quy trình số 02: Quy trình nội bộ giải quyết thủ tục hành chính: Tuyển dụng mẫu (Mã: 1.000)",
+    ...               "Bước thực hiện", "Nội dung công việc", "Đơn vị thực hiện", "Thời gian thực hiện"])
+    2
+    >>> header_after(["Tổng thời gian", "01 ngày", "Quy trình số 04", "Bước thực hiện", "Nội dung công việc",
+    ...               "Đơn vị thực hiện"])
+    3
+    >>> header_after(["TT", "Nội dung", "Cơ quan chủ trì", "Thời gian"]), header_after(["1", "Rà soát", "Sở Y tế"])
+    (0, 0)
+    >>> header_after(["TT", "Nhiệm vụ năm 2025", "Sản phẩm", "Cơ quan chủ trì", "Thời gian"])
+    0
+    """
+    if not cells or row_number(cells[0]):
+        return 0
+    if not is_header(cells):
+        return next((k for k in range(1, len(cells) - 2) if is_header(cells[k:])), 0)
+    # short enough to pass for a header: the cells up to the last that gives a figure ("01 ngày làm việc",
+    # "Quy trình số 04") and names no task column are the end of the table above
+    last = max((i for i, c in enumerate(cells) if re.search(r"\d", c)), default=-1)
+    before = [column_kind(c) for c in cells[: last + 1]]
+    fits = 0 < last + 1 <= len(cells) - 3 and is_header(cells[last + 1 :])
+    return last + 1 if fits and column_kind(cells[last]) == "other" and not {"task", "number"} & set(before) else 0
+
+
+def _within(kinds: list[str] | None, header: list[str]) -> bool:
+    """Whether ``kinds`` are the kinds of ``header``'s columns in order, some left out.
+
+    >>> _within(["task", "lead", "deadline"], ["number", "task", "lead", "partner", "deadline"])
+    True
+    """
+    rest = iter(header)
+    return kinds is not None and all(k in rest for k in kinds)
+
+
+def names_columns(header: list[str]) -> bool:
+    """Whether a table's first row names its columns, rather than being a row of data taken for a
+    header (a table whose header the text lost): it opens with no row number and no cell is a
+    paragraph.
+
+    >>> names_columns(["STT", "Nhiệm vụ", "Cơ quan chủ trì"]), names_columns(["5.4", "Giấy giới thiệu", "X"])
+    (True, False)
+    """
+    first = next((c for c in header if c.strip()), "")
+    return row_number(first) is None and all(len(c) <= 100 for c in header)
 
 
 def row_number(cell: str) -> str | None:
@@ -65,8 +128,8 @@ def row_number(cell: str) -> str | None:
 
 
 def is_group(number: str | None) -> bool:
-    """A Roman TT ("I", "II") opens a group of rows ("Nhóm nhiệm vụ …")."""
-    return bool(number and re.fullmatch(r"[IVX]{1,5}", number))
+    """A Roman TT ("I", "II") or a capital letter ("A", "B") opens a group of rows ("Nhóm nhiệm vụ …")."""
+    return bool(number and re.fullmatch(r"[IVX]{1,5}|[A-Z]", number))
 
 
 _TIME = re.compile(
@@ -156,10 +219,15 @@ class TableReader:
         self.row_lines: list[str] = []
         self.numbered = None  # the last numbered flattened row (parent of its lettered rows)
         self.pending: list[str] | None = None  # header cells on lines of their own ("TT", "Nội dung", …)
+        self.above: list[str] | None = None  # the last data row's cells, column by column (for merged cells)
+        self.last: list[str] | None = None  # the header of the last task table
 
     def take(self, ln) -> bool:
         if ln.cells is not None:
-            self.pending = None
+            pending, self.pending = self.pending, None
+            if pending is not None and column_kinds(pending) is not None and not is_header(ln.cells):
+                self.end()
+                self._start(pending)  # the header's cells on lines of their own, the rows joined by bars
             self._pipe_row(ln)
             return True
         if self.header is None:
@@ -177,8 +245,15 @@ class TableReader:
         self._close_row()
         if self.parent is not None and self.b.current is not None and self.b.current.clause.kind == "row":
             self.b.current = self.parent
-        self.header = self.kinds = self.group = self.row = self.numbered = None
+        if self.kinds is not None and names_columns(self.header):
+            self.last = self.header
+        self.header = self.kinds = self.group = self.row = self.numbered = self.above = None
         self.flat, self.rows = False, 0
+
+    def _start(self, header: list[str], flat: bool = False) -> None:
+        self.count += 1
+        self.header, self.kinds, self.flat = header, column_kinds(header), flat
+        self.parent = self.b.ctx.container()
 
     # --- rows written as "| a | b |" --------------------------------------------------------
 
@@ -186,22 +261,67 @@ class TableReader:
         cells = ln.cells
         if self.header is not None and self.flat:
             self.end()
-        if self.header is None or (self.rows and is_header(cells) and cells != self.header):
+        n = len(self.header or ())
+        k = 0
+        if n and len(cells) > n and row_number(cells[0]):
+            k = next((k for k in range(n, len(cells) - 2) if is_header(cells[k:])), 0)
+        if k:  # the row runs on into the next table's title and header: a page that lost the table's end
+            self._cells(cells[:n], ln)
             self.end()
-            self.count += 1
-            self.header, self.kinds = cells, column_kinds(cells)
-            self.parent = self.b.ctx.container()
+            self._start(cells[k:])
+            return
+        self._cells(cells, ln)
+
+    def _cells(self, cells: list[str], ln) -> None:
+        if self.rows == 0 and len(cells) >= 3 and all(re.fullmatch(r"\(?[A-Z0-9]{1,2}\)?", c.strip()) for c in cells):
+            self.b.body(ln)  # "A | B | 1 | 2 | 3": the columns' numbers under the header
+            return
+        if self.rows and self.kinds and is_header(cells) and _within(column_kinds(cells), self.kinds):
+            self.b.body(ln)  # the header again after a page break, perhaps without its TT cell
+            return
+        k = header_after(cells)
+        if self.header is None and self.last is not None and row_number(cells[0]) and len(cells) == len(self.last):
+            self._start(self.last)  # the table goes on after a page break or a title, without its header again
+        elif self.header is None or k or (self.rows and is_header(cells) and cells != self.header):
+            self.end()
+            self._start(cells[k:])
             if self.b.current is not None:
                 self.b.body(ln)
             return
-        number = self._number(cells)
-        heading = self._task(cells)
-        if is_group(number) and not self._bodies(cells):
+        from ingest.table_align import align, spanned
+
+        group = self._group_row(cells)
+        own = None  # the columns the row writes itself (the others are merged cells of the rows above)
+        if self.kinds and len(cells) < len(self.header) and not group:
+            where = align(cells, self.kinds)
+            own = {j for j, i in enumerate(where) if i is not None}
+            cells = spanned(cells, self.kinds, self.above, where)
+        held = [c for c in cells if c.strip()]
+        number = row_number(held[0]) if group else self._number(cells)
+        heading = " ".join(held[1:2]) if group else self._task(cells, own)
+        if group or is_group(number) and not self._bodies(cells):
             self.group = self._add(f"T{self.count}.{number}", f"Bảng {self.count}, nhóm {number}", heading, ln, self.parent)
+            self.above = None
         else:
             self._data_row(number, heading, ln)
-        self.b.current.clause.cells = dict(zip(self.header, cells))
+            self.above = cells
+        if group:  # the group's number and title, not a body's cell: "A. | BỘ Y TẾ" heads the rows below
+            cells = [number or "", heading]
+            headers = [self.header[0], self._task_header()]
+            self.b.current.clause.cells = dict(zip(headers, cells))
+        else:
+            self.b.current.clause.cells = dict(zip(self.header, cells))
         self.rows += 1
+
+    def _task_header(self) -> str:
+        kinds = self.kinds or []
+        j = next((kinds.index(k) for k in ("task", "product") if k in kinds), min(1, len(self.header) - 1))
+        return self.header[j]
+
+    def _group_row(self, cells: list[str]) -> bool:
+        """"I | Nhóm nhiệm vụ …", "A. | BỘ NÔNG NGHIỆP": a group's number and its title, nothing more."""
+        held = [c for c in cells if c.strip()]
+        return len(held) <= 2 and is_group(row_number(held[0])) if held else False
 
     def _data_row(self, number: str | None, heading: str, ln) -> None:
         if number is None or number != re.sub(r"[^\w.]", "", number):
@@ -222,10 +342,12 @@ class TableReader:
         col = self.kinds.index("number") if self.kinds and "number" in self.kinds else 0
         return row_number(cells[col]) if col < len(cells) else None
 
-    def _task(self, cells: list[str]) -> str:
+    def _task(self, cells: list[str], own: set[int] | None = None) -> str:
         for kind in ("task", "product"):
-            if self.kinds and kind in self.kinds and self.kinds.index(kind) < len(cells):
-                return cells[self.kinds.index(kind)]
+            cols = [j for j, k in enumerate(self.kinds or []) if k == kind and j < len(cells)]
+            cols = [j for j in cols if own is None or j in own] or cols[:1]
+            if cols:
+                return cells[cols[0]]
         return cells[1] if len(cells) > 1 else cells[0]
 
     def _bodies(self, cells: list[str]) -> bool:
@@ -252,9 +374,7 @@ class TableReader:
         header, self.pending = self.pending, None
         if row_number(text) is None or column_kinds(header) is None:
             return False
-        self.count += 1
-        self.header, self.kinds, self.flat = header, column_kinds(header), True
-        self.parent = self.b.ctx.container()
+        self._start(header, flat=True)
         self._open_row(row_number(text), ln)
         return True
 
@@ -299,6 +419,8 @@ class TableReader:
     def _close_row(self) -> None:
         if self.row is None:
             return
+        from ingest.table_align import assign_cells
+
         cells = assign_cells(self.row_lines, self.kinds or [])
         c = self.row.clause
         c.cells = {h: cells.get(i, "") for i, h in enumerate(self.header or []) if cells.get(i)}
@@ -306,47 +428,3 @@ class TableReader:
         c.heading = " ".join(task.split()) or " ".join(" ".join(self.row_lines[:1]).split())
         self.row, self.row_lines = None, []
 
-
-def assign_cells(lines: list[str], kinds: list[str]) -> dict[int, str]:
-    """Column index → text, for the lines of a row written one cell per line.
-
-    >>> assign_cells(["Xây dựng Thông tư", "Cục Lâm nghiệp và Kiểm lâm", "Vụ Pháp chế", "Quý III/2026"],
-    ...              ["number", "task", "lead", "partner", "deadline"])
-    {1: 'Xây dựng Thông tư', 2: 'Cục Lâm nghiệp và Kiểm lâm', 3: 'Vụ Pháp chế', 4: 'Quý III/2026'}
-    >>> assign_cells(["Xây dựng tiêu chuẩn", "Viện Khoa học, Cục", "Vụ Pháp chế", "Quý IV/2026", "kết quả giảm phát thải.",
-    ...               "Lâm nghiệp và Kiểm lâm"], ["number", "task", "lead", "partner", "deadline"])[2]
-    'Viện Khoa học, Cục Lâm nghiệp và Kiểm lâm'
-    """
-    from ingest.bodies import find_bodies, single_heads
-
-    order = [i for i, k in enumerate(kinds) if k != "number"]
-    cols: dict[int, list[str]] = {}
-    cur = -1  # position in ``order`` of the column being filled
-    for text in lines:
-        found = find_bodies(text)
-        opens_body, timed = bool(found and found[0].start == 0), looks_like_time(text)
-        later = order[cur + 1 :]
-        if cur == -1:
-            target = later[0] if later else None
-        elif opens_body:
-            target = next((j for j in later if kinds[j] in BODY_KINDS), None)
-        elif timed:
-            target = next((j for j in later if kinds[j] == "deadline"), None)
-        else:
-            target = later[0] if later and kinds[later[0]] in ("product", "note", "other", "budget") else None
-        if target is not None:
-            cur = order.index(target)
-            cols[target] = [text]
-            continue
-        cut = next((j for j in cols if kinds[j] in BODY_KINDS and cols[j][-1].split()[-1] in single_heads()), None)
-        task = next((j for j in cols if kinds[j] == "task"), None)
-        here = order[cur] if cur >= 0 else None
-        if cut is not None and text[:1].isupper():
-            cols[cut].append(text)  # "… Việt Nam, Cục" + "Lâm nghiệp và Kiểm lâm"
-        elif here is not None and kinds[here] in BODY_KINDS and text[:1].islower() and len(text) <= 30:
-            cols[here].append(text)  # "Sở Nông nghiệp và Môi" + "trường": a name wrapped in its cell
-        elif task is not None and kinds[order[cur]] in ("deadline", *BODY_KINDS):
-            cols[task].append(text)  # the rest of a task cell, after a page break
-        elif order:
-            cols.setdefault(order[max(cur, 0)], []).append(text)
-    return {i: " ".join(v) for i, v in sorted(cols.items())}

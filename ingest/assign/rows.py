@@ -4,11 +4,13 @@ the deadline. Columns are known by their header and by what the cells of all the
 
 from __future__ import annotations
 
+import re
+
 from ingest.assign.clause_text import DIRECTS, ClauseText, Owner, joint, year_due
 from ingest.assign.roles import Role
 from ingest.models import Clause
 from ingest.normalize import fold
-from ingest.tables import cell_kind, column_kind, content_kinds
+from ingest.tables import cell_kind, column_kind, content_kinds, names_columns
 
 
 class RowReading:
@@ -43,7 +45,7 @@ class RowReading:
                 span = t.span(pos, pos + len(b.name)) if pos >= 0 else (-1, -1)
                 self.emit(c, Owner(b.name, *span, b.group, "table"), r, f"cột {h}", "table", c.start, c.end,
                            deadlines=dl)
-            if not found and cell_kind(value) == "text" and value.strip()[:1].isupper():
+            if not found and _names_a_body(value):
                 name = " ".join(value.split())
                 pos = t.text.find(name, at)
                 span = t.span(pos, pos + len(name)) if pos >= 0 else (-1, -1)
@@ -61,5 +63,18 @@ class RowReading:
             rows += [r for r in self.doc.clauses if r.kind == "row" and r.cells and list(r.cells) == headers
                      and r.parent and self.by_id[r.parent].kind == "row" and r not in rows]
             columns = [[r.cells.get(h, "") for r in rows] for h in headers]
-            self.tables[key] = content_kinds([column_kind(h) for h in headers], columns)
+            by_header = [column_kind(h) if names_columns(headers) else "other" for h in headers]
+            self.tables[key] = content_kinds(by_header, columns)  # a data row taken for a header names no column
         return self.tables[key]
+
+
+def _names_a_body(cell: str) -> bool:
+    """A body cell whose text the names list does not know, read as a body's name: it opens with a
+    capital and is not a sum, a count or a sentence.
+
+    >>> _names_a_body("Tổ công tác liên ngành"), _names_a_body("Tối đa 225.000 đồng/người/ngày"), _names_a_body("Bước 3")
+    (True, False, False)
+    """
+    t = " ".join(cell.split())
+    return (cell_kind(t) == "text" and t[:1].isupper() and len(t.split()) <= 12
+            and not re.search(r"\d{3}|\bđồng\b|%|^[Bb]ước \d", t))  # "Bước 3": a step, merged into a body column
