@@ -147,13 +147,22 @@ class _Reader:
         if n and t[i + 1].cap and self._capital_part(i + 1 + n):
             return "named_group", 1 + n  # "các Ban Xây dựng Đảng": every one of the bodies so named
         if n := _at(t, i + 1, self.v["group_nouns"], fold_case=True):
-            return "group", 1 + n
+            return ("", 0) if self._noun_runs_on(i + 1, i + 1 + n) else ("group", 1 + n)
         n = _at(t, i + 1, self.v["place_heads"]) or _at(t, i + 1, self.v["heads"])
         after = t[i + 1 + n] if n and i + 1 + n < len(t) else None
         if n and t[i + 1].cap and (after is None or not after.word or after.text == "và"
                                    or _at(t, i + 1 + n, self.v["group_modifiers"])):
             return "group", 1 + n  # "các Ban Quản lý", "các Sở, Ban, Ngành" (not "các Bộ trưởng")
         return "", 0
+
+    def _noun_runs_on(self, i: int, k: int) -> bool:
+        """Whether the group noun of tokens ``i``..``k`` is only the start of a longer word ("các bộ
+        phận", "các ngành nghề", "các hội viên"): no bodies, though "bộ", "ngành", "hội" are."""
+        t = self.toks
+        if k >= len(t) or not t[k].word or t[k].cap or _at(t, k, self.v["group_nouns"], fold_case=True) \
+                or _at(t, k, self.v["group_modifiers"]):
+            return False
+        return _joined(self.text[t[i].start : t[min(k + 3, len(t) - 1)].end].lower(), t[k - 1].end - t[i].start)
 
     def stop(self, i: int) -> int:
         return _at(self.toks, i, self.v["stops"], fold_case=True)

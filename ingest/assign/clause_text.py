@@ -90,6 +90,20 @@ def verb_next(after: str) -> bool:
     return bool(tagged) and tagged[0][1] == "V"
 
 
+_NARRATIVE = re.compile(r"(?:(?:hien|cung|truoc do|gan day)\s+)?(?:da|vua|dang|khong nhan duoc|nhan duoc|cho biet"
+                        r"|da nhan duoc|co y kien (?:nhu sau|de))\b(?!\s*(?:dang|duoc giao))")
+
+
+def narrative(after: str) -> bool:
+    """Whether the words after a sentence's subject tell what it did or received, not a task
+    ("… đã ban hành", "… vừa có công văn", "… nhận được công văn", "… cho biết").
+
+    >>> narrative(" nhận được công văn số 12"), narrative(" đã có ý kiến"), narrative(" chủ trì, phối hợp")
+    (True, True, False)
+    """
+    return bool(_NARRATIVE.match(fold(after.lstrip(" ,"))))
+
+
 def continues(gap: str) -> bool:
     """The words between two partners keep the list going ("Bộ A, Bộ B và các bộ …")."""
     return gap.strip(" ,;") in ("", "va", "va cac", "cung", "cung cac")

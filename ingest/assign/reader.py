@@ -12,12 +12,13 @@ from ingest.assign.clause_text import (
     Owner,
     continues,
     joint,
+    narrative,
     only_bodies,
     sentence_case,
     verb_next,
     year_due,
 )
-from ingest.assign.roles import PARTNERS, Role, roles_of
+from ingest.assign.roles import PARTNERS, Role, partner_cue, roles_of
 from ingest.assign.rows import RowReading
 from ingest.bodies import Body, Gazetteer, find_bodies
 from ingest.deadlines import deadlines
@@ -28,7 +29,7 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
                       r"|(?:pho )?chu tich|bo truong|thu truong(?: cac)?|(?:pho )?giam doc|truong ban|cuc truong"
                       r"|vu truong|chanh van phong|nguoi dung dau)\s+", re.IGNORECASE)  # a title stands for its body
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
-_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
+_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )(?<!qua )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
 _LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:[\s*_]*$")
 # An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
 _LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
@@ -37,6 +38,8 @@ _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
                           r"(?:cac \w+\s*:\s*)?")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
+# "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
+_OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
 _THROUGH = re.compile(r"\bthong qua\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
 _ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat)\b")
@@ -305,9 +308,14 @@ class Reader(RowReading):
             return []
         found = self.bodies(body)
         subject = self._subject(body, found)
+        if subject and narrative(body[subject[-1].end:]):
+            # "Cục Thuế nhận được công văn số … của Công ty …", "Bộ X đã có ý kiến …": what a body
+            # did or received (a reply letter, a news page), no task for it or for anyone it names
+            return []
         # Agents of a clause inside the sentence: "… do Bộ Tài nguyên và Môi trường chủ trì, …",
         # "… giao Sở X …": what follows them is theirs, not the subject's.
-        agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])]
+        agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])
+                  and not _OWNS.match(folded[b.end:].lstrip(" ,"))]
         groups: list[tuple[list[Body], int]] = []  # (actors, where their words begin)
         if subject:
             groups.append((subject, subject[-1].end))
@@ -324,7 +332,8 @@ class Reader(RowReading):
         for k, (actors, words_from) in enumerate(groups):
             until = groups[k + 1][0][0].start if k + 1 < len(groups) else len(body)
             window = body[words_from:until]
-            roles, cue = self._roles(folded[words_from:until], 0)
+            rest = folded[words_from:until]
+            roles, cue = roles_of(rest, partner_cue(rest, [b.start - words_from for b in found]))
             dl = self.dates(c, window) or (self.dates(c, body) if k == 0 else [])
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
@@ -359,15 +368,12 @@ class Reader(RowReading):
                 break
             subject.append(b)
         after = body[subject[-1].end :]
-        return subject if verb_next(after) or after.lstrip().startswith(":") else []
-
-    def _roles(self, folded: str, start: int) -> tuple[list[str], str]:
-        return roles_of(folded[start:])
+        return subject if verb_next(after) or after.lstrip().startswith(":") or narrative(after) else []
 
     def _others(self, body: str, folded: str, found: list[Body], taken: set[int]):
         """Bodies named after "phối hợp với" or "thông qua" (partners), after "báo cáo"/"gửi"
         (recipients), after "chỉ đạo" (directed)."""
-        partners = PARTNERS.search(folded)
+        partners = partner_cue(folded, [b.start for b in found])
         chain_end = None
         for b in found:
             if b.start in taken:

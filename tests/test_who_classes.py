@@ -1,0 +1,82 @@
+"""Who does what, class by class, as documents nobody tuned on write it: a partner named after a
+bare "phối hợp", a narrative that names bodies without giving them tasks, words that only look like
+a collective ("các bộ phận"), a body that owns a thing ("do Bộ X quản lý"), a time span whose
+start is no deadline.
+
+The texts are invented fixtures in the style of real directives; the reading tests build no index.
+"""
+
+from __future__ import annotations
+
+from ingest.bodies import find_bodies
+from ingest.deadlines import deadlines
+from tests.test_assignment_reading import _of, _read
+
+PLAN = """KẾ HOẠCH
+Bảo vệ kho dữ liệu mẫu (tài liệu kiểm thử)
+
+III. PHÂN CÔNG NHIỆM VỤ
+
+1. Công an tỉnh
+
+- Chủ trì, phối hợp Bộ Chỉ huy Quân sự tỉnh và sở, ngành có liên quan tham mưu chính sách đãi ngộ cán bộ bảo vệ kho dữ liệu mẫu.
+
+- Phối hợp kiểm tra an toàn thiết bị trước khi đưa vào sử dụng và trong quá trình sử dụng tại các bộ phận, vị trí trọng yếu.
+
+2. Bộ Chỉ huy Quân sự tỉnh
+
+- Tăng cường quản lý kho dữ liệu thuộc phạm vi do Bộ Quốc phòng quản lý trên địa bàn tỉnh.
+
+3. Sở Khoa học và Công nghệ
+
+Chủ trì, phối hợp triển khai nền tảng giám sát kho dữ liệu mẫu.
+"""
+
+
+def test_a_body_right_after_a_bare_phoi_hop_is_a_partner():
+    # "Chủ trì, phối hợp Bộ Chỉ huy Quân sự tỉnh …" (no "với"): the command is a partner of the police
+    roles = _of(_read(PLAN), "III.1/1")
+    assert roles.get("Công an tỉnh") == "chủ trì"
+    assert roles.get("Bộ Chỉ huy Quân sự tỉnh") == "phối hợp"
+
+
+def test_a_bare_phoi_hop_before_a_verb_names_no_partner():
+    roles = _of(_read(PLAN), "III.3")
+    assert roles == {"Sở Khoa học và Công nghệ": "chủ trì"}
+
+
+def test_parts_of_an_office_are_no_collective_and_a_process_is_no_report():
+    # "trong quá trình sử dụng tại các bộ phận": neither "các bộ" nor a report sent to anyone
+    roles = _of(_read(PLAN), "III.1/2")
+    assert set(roles) == {"Công an tỉnh"}
+    assert find_bodies("tại các bộ phận, vị trí trọng yếu") == []
+    assert [b.name for b in find_bodies("các cơ quan chức năng kiểm tra")] == ["các cơ quan chức năng"]
+
+
+def test_a_body_that_owns_a_thing_has_no_task():
+    roles = _of(_read(PLAN), "III.2/1")
+    assert roles == {"Bộ Chỉ huy Quân sự tỉnh": "thực hiện"}
+
+
+REPLY = """CÔNG VĂN
+Về chính sách thuế đối với hàng mẫu (tài liệu kiểm thử)
+
+Kính gửi: Công ty TNHH Hàng Mẫu.
+
+Cục Thuế nhận được công văn số 12/CV-HM của Công ty TNHH Hàng Mẫu hỏi về chính sách thuế. Về vấn đề này, Cục Thuế có ý kiến như sau: Bộ Tài chính đã có ý kiến tại công văn số 34/BTC-TCT.
+
+Đề nghị Công ty TNHH Hàng Mẫu liên hệ Chi cục Thuế khu vực Mẫu để được hướng dẫn.
+"""
+
+
+def test_a_narrative_names_bodies_without_giving_them_tasks():
+    doc = _read(REPLY)
+    tasked = {a.agency for a in doc.assignments}
+    assert "Cục Thuế" not in tasked and "Bộ Tài chính" not in tasked
+    assert "Công ty TNHH Hàng Mẫu" in tasked  # the request of the letter is a task
+
+
+def test_the_start_of_a_time_span_is_no_deadline():
+    found = [(d.text, d.due) for d in deadlines("Thời gian dự kiến: từ tháng 10/2099 đến hết năm 2100")]
+    assert found == [("đến hết năm 2100", "2100-12-31")]
+    assert [d.due for d in deadlines("hoàn thành trước 31/12/2099")] == ["2099-12-31"]
