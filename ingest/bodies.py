@@ -322,6 +322,8 @@ class _Reader:
                 # "Ủy ban nhân dân các xã, phường", "UBND các tỉnh, thành phố": every one of them
                 every = t[j].text in ("các", "Các") or _at(t, j, self.v["every_place"])
                 return j + p, "collective" if every and kind == "place" else "body"
+            if kind == "place" and _at(t, i, self.v["needs_place"]) == n:
+                return None  # "Thuế giá trị gia tăng": no body without its place
             end = self.complement(j, need_cap=True) if kind == "place" else j
             return end + self.place(end), "body"
         end = self.complement(j, need_cap=True)

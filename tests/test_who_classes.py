@@ -80,3 +80,44 @@ def test_the_start_of_a_time_span_is_no_deadline():
     found = [(d.text, d.due) for d in deadlines("Thời gian dự kiến: từ tháng 10/2099 đến hết năm 2100")]
     assert found == [("đến hết năm 2100", "2100-12-31")]
     assert [d.due for d in deadlines("hoàn thành trước 31/12/2099")] == ["2099-12-31"]
+
+
+CAPTURE = """THÔNG BÁO
+Kết luận về kho dữ liệu mẫu (tài liệu kiểm thử)
+
+III. NHIỆM VỤ
+
+4. Về kho dữ liệu dự trữ mẫu: để xác định vị trí cụ thể của dự án, Ủy ban nhân dân tỉnh Thanh
+Mẫu phối hợp với Bộ Công Thương và các cơ quan liên quan khẩn trương rà soát.
+
+5. Sở Y tế
+
+a) Chủ trì, phối hợp với sở,
+ban, ngành, Ủy ban nhân dân xã, phường tăng cường kiểm tra, đôn đốc việc thực hiện.
+
+**(2) Đảng ủy Bộ Xây dựng** chủ trì, phối hợp với Bộ Giáo dục và Đào tạo xây dựng thiết kế mẫu.
+
+6. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Sở Xây dựng, Thuế tỉnh Mẫu hướng dẫn nghiệp vụ.
+"""
+
+
+def test_a_sentence_wrapped_over_lines_is_read_as_one():
+    # a page capture wraps at 80 columns: the subject's name and its verb are on two lines
+    roles = _of(_read(CAPTURE), "III.4")
+    assert roles.get("Ủy ban nhân dân tỉnh Thanh Mẫu") == "thực hiện"
+    assert roles.get("Bộ Công Thương") == "phối hợp"
+
+
+def test_a_body_after_phoi_hop_voi_is_no_subject_though_a_comma_precedes_it():
+    roles = _of(_read(CAPTURE), "III.5.a")
+    assert roles.get("Sở Y tế") == "chủ trì"
+    assert roles.get("Ủy ban nhân dân xã, phường") == "phối hợp"
+
+
+def test_a_numbered_bold_subject_and_a_tax_body_named_by_its_place():
+    doc = _read(CAPTURE)
+    lead = {a.agency: a.role for a in doc.assignments if "Xây dựng**" in doc.source[a.seg_start : a.seg_end]}
+    assert lead.get("Đảng ủy Bộ Xây dựng") == "chủ trì"
+    assert _of(doc, "III.6").get("Thuế tỉnh Mẫu") == "phối hợp"
+    assert find_bodies("Thuế giá trị gia tăng được hoàn") == []
+    assert [b.name for b in find_bodies("Ủy ban nhân dân các tỉnh biên giới phối hợp")] == ["Ủy ban nhân dân các tỉnh biên giới"]

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 
 from ingest.bodies import Body, pos_tags
+from ingest.lines import starts_item
 from ingest.models import Document
 from ingest.normalize import fold, normalize
 
 MARKER = re.compile(r"^\s*(?:[#*_]+\s*|[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*|(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)(?:\.|\s?-)\s*"
-                     r"|[a-zđ]\)\s*|Điều\s+\d+\s*[.:]?\s*)+")
+                     r"|[a-zđ]\)\s*|\(?\d{1,2}\)\s*|Điều\s+\d+\s*[.:]?\s*)+")
 DIRECTS = re.compile(r"\bchi dao\s*$")
 _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nhiem|la |lam |lanh dao|chi dao|thuc hien"
                     r"|trien khai|xay dung|to chuc|huong dan|theo doi|don doc|kiem tra|ra soat|nghien cuu|de xuat|bao cao"
@@ -35,11 +36,31 @@ class ClauseText:
     def __init__(self, doc: Document, start: int, end: int, wrapped: bool):
         self.base = start
         self.norm = normalize(doc.source[start:end])
-        self.text = self.norm.text.replace("\n", " ") if wrapped else self.norm.text
+        self.text = self.norm.text.replace("\n", " ") if wrapped else _run_on(self.norm.text)
 
     def span(self, s: int, e: int) -> tuple[int, int]:
         a, b = self.norm.span(s, e)
         return self.base + a, self.base + b
+
+
+_BREAK = re.compile(r"(?<=[^\s.;:!?*_|])[ \t]*\n(?=[ \t]*([^\s|]))")
+
+
+def _run_on(text: str) -> str:
+    r"""``text`` with the line breaks that cut a sentence as spaces, of the same length: a page capture
+    wraps a paragraph at 80 columns ("Ủy ban nhân dân tỉnh Thanh" / "Hóa phối hợp với …"). A break
+    after a sentence's end, before an item ("- ", "2. ", "b) ") or a table row, or between
+    paragraphs stays.
+
+    >>> _run_on("Giao Sở Tài chính chủ trì, phối hợp với Sở Tư\npháp rà soát.\n- Sở Y tế")
+    'Giao Sở Tài chính chủ trì, phối hợp với Sở Tư pháp rà soát.\n- Sở Y tế'
+    """
+    out = list(text)
+    for m in _BREAK.finditer(text):
+        nxt = text[m.start(1) : m.start(1) + 12]
+        if not starts_item(nxt) and not nxt.startswith(("#", "*")):
+            out[m.start() + m.group(0).index("\n")] = " "
+    return "".join(out)
 
 
 def joint(text: str, bodies: list[Body]) -> list[Body]:
@@ -81,7 +102,7 @@ def sentence_case(text: str) -> str:
 def verb_next(after: str) -> bool:
     """Whether ``after`` (the text after a name) opens with a verb: the name is a subject."""
 
-    rest = after.lstrip(" ,;:\n")
+    rest = after.lstrip(" ,;:\n*_")  # "**(2) Đảng ủy Bộ X** chủ trì": emphasis closes after the name
     if not rest[:1].islower():
         return False
     if _VERBS.match(fold(rest)):

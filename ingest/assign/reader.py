@@ -40,6 +40,7 @@ _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:tr
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
 # "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
 _OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
+_ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
 _THROUGH = re.compile(r"\bthong qua\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
 _ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat)\b")
@@ -359,8 +360,8 @@ class Reader(RowReading):
         prefix = body[: found[0].start]
         if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(","):
             return []
-        if prefix.rstrip().endswith(",") and len(prefix) > 80:
-            return []
+        if prefix.rstrip().endswith(",") and (len(prefix) > 80 or _ROLE_WORDS.search(fold(prefix))):
+            return []  # "Chủ trì, phối hợp với sở, ban, ngành, UBND xã tăng cường …": a partner, not the subject
         subject = [found[0]]
         for b in found[1:]:
             gap = fold(body[subject[-1].end : b.start]).strip()
