@@ -121,3 +121,20 @@ def test_a_numbered_bold_subject_and_a_tax_body_named_by_its_place():
     assert _of(doc, "III.6").get("Thuế tỉnh Mẫu") == "phối hợp"
     assert find_bodies("Thuế giá trị gia tăng được hoàn") == []
     assert [b.name for b in find_bodies("Ủy ban nhân dân các tỉnh biên giới phối hợp")] == ["Ủy ban nhân dân các tỉnh biên giới"]
+
+
+STEERING = """KẾ HOẠCH
+Bảo vệ kho dữ liệu mẫu (tài liệu kiểm thử)
+
+II. NHIỆM VỤ
+
+5. Kiện toàn Ban Chỉ đạo kho dữ liệu mẫu, bao gồm: Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh; thường trực Ban Chỉ đạo là Công an tỉnh.
+
+6. Sở Tư pháp là Cơ quan thường trực của Hội đồng phổ biến pháp luật mẫu.
+"""
+
+
+def test_the_standing_body_is_the_one_named_not_the_steering_committee():
+    doc = _read(STEERING)
+    assert _of(doc, "II.5") == {"Công an tỉnh": "đầu mối"}  # neither "Ban Chỉ đạo" nor its make-up
+    assert _of(doc, "II.6").get("Sở Tư pháp") == "đầu mối"

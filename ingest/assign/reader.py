@@ -41,6 +41,7 @@ _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
 # "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
 _OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
 _ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
+_STANDING = re.compile(r"[\s*_]*(?:co quan |don vi )?thuong truc (?:cua )?")
 _THROUGH = re.compile(r"\bthong qua\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
 _ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat)\b")
@@ -308,6 +309,11 @@ class Reader(RowReading):
             # document "Căn cứ Kế hoạch này, các sở … xây dựng …" is a task, so only the preamble is read so
             return []
         found = self.bodies(body)
+        if standing := self._standing(folded, found):
+            # "(Cơ quan) thường trực Ban Chỉ đạo là Công an tỉnh": the police are the standing body
+            self.emit(c, Owner(standing.name, *t.span(off + standing.start, off + standing.end), False, "sentence"),
+                      Role.FOCAL, "thường trực", "sentence", *t.span(off, e))
+            return []
         subject = self._subject(body, found)
         if subject and narrative(body[subject[-1].end:]):
             # "Cục Thuế nhận được công văn số … của Công ty …", "Bộ X đã có ý kiến …": what a body
@@ -352,6 +358,15 @@ class Reader(RowReading):
                        "sentence", *t.span(off, e))
         return [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in subject]
 
+    @staticmethod
+    def _standing(folded: str, found: list[Body]) -> Body | None:
+        """The body a sentence names as another's standing body ("Thường trực Ban Chỉ đạo là Công an
+        tỉnh"), if that is what the sentence says."""
+        if len(found) < 2 or not (m := _STANDING.match(folded)) or found[0].start != m.end():
+            return None
+        second = found[1]
+        return second if re.fullmatch(r"\s+la\s+", folded[found[0].end : second.start]) else None
+
     def _subject(self, body: str, found: list[Body]) -> list[Body]:
         """Bodies that open the sentence and are followed by its verb."""
         if not found:
@@ -369,6 +384,8 @@ class Reader(RowReading):
                 break
             subject.append(b)
         after = body[subject[-1].end :]
+        if re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)[A-ZĐÀ-Ỹ]", after):
+            return []  # "Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh": who the body is made of, no task
         return subject if verb_next(after) or after.lstrip().startswith(":") or narrative(after) else []
 
     def _others(self, body: str, folded: str, found: list[Body], taken: set[int]):
