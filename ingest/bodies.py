@@ -295,6 +295,9 @@ class _Reader:
         t, j = self.toks, i + n
         if kind == "group":
             while j < len(t):
+                if t[j].text == "của" and (inner := self.name_at(j + 1)) is not None and inner[1] == "body":
+                    j = inner[0]  # "các Ban của Hội đồng nhân dân Thành phố": the council's committees
+                    break
                 if t[j].text in (",", ";", "và") and (m := _at(t, j + 1, self.v["group_nouns"], fold_case=True)):
                     j += 1 + m
                 elif m := _at(t, j, self.v["group_modifiers"]):
@@ -474,9 +477,24 @@ def _key(text: str) -> str:
     return fold(normalize_text(text)).replace("–", "-")
 
 
+_STANDING_OF = re.compile(r"(?<!co quan )(?<!don vi )(?<!vai tro )\bthuong truc $")
+
+
+def _standing(text: str, found: list[Body]) -> list[Body]:
+    """A body after a lower-case "thường trực" is its standing committee ("Đề nghị thường trực các
+    tỉnh ủy, thành ủy …"), not the body itself; "cơ quan thường trực Ban Chỉ đạo" is another body."""
+    out = []
+    for b in found:
+        at = b.start - len("thường trực ")
+        if at >= 0 and text[at] == "t" and _STANDING_OF.search(fold(text[max(0, at - 12) : b.start])):
+            b = Body(f"{text[at : b.start]}{b.name}", at, b.end, False, b.collective)
+        out.append(b)
+    return out
+
+
 def find_bodies(text: str, gazetteer: Gazetteer | None = None) -> list[Body]:
     """Bodies named in ``text`` (normalised text: see ``ingest.normalize``), in order."""
-    found = _Reader(text).bodies()
+    found = _standing(text, _Reader(text).bodies())
     spans = known_names().find(text, capital=True) + (gazetteer.find(text, capital=True) if gazetteer else [])
     for s, e in sorted(spans, key=lambda se: se[0] - se[1]):  # longest first
         if not any(b.start <= s and e <= b.end for b in found):

@@ -138,3 +138,12 @@ def test_the_standing_body_is_the_one_named_not_the_steering_committee():
     doc = _read(STEERING)
     assert _of(doc, "II.5") == {"Công an tỉnh": "đầu mối"}  # neither "Ban Chỉ đạo" nor its make-up
     assert _of(doc, "II.6").get("Sở Tư pháp") == "đầu mối"
+
+
+def test_a_standing_committee_is_its_own_addressee():
+    names = lambda text: [b.name for b in find_bodies(text)]
+    assert names("Đề nghị thường trực các tỉnh ủy, thành ủy tiếp tục quan tâm") == ["thường trực các tỉnh ủy, thành ủy"]
+    assert names("Đề nghị Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh chủ trì") == [
+        "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
+    assert names("là cơ quan thường trực Ban Chỉ đạo tỉnh") == ["Ban Chỉ đạo tỉnh"]
+    assert names("Giao các Ban của Hội đồng nhân dân tỉnh giám sát") == ["các Ban của Hội đồng nhân dân tỉnh"]

@@ -362,7 +362,7 @@ class Reader(RowReading):
     def _standing(folded: str, found: list[Body]) -> Body | None:
         """The body a sentence names as another's standing body ("Thường trực Ban Chỉ đạo là Công an
         tỉnh"), if that is what the sentence says."""
-        if len(found) < 2 or not (m := _STANDING.match(folded)) or found[0].start != m.end():
+        if len(found) < 2 or not (m := _STANDING.match(folded)) or found[0].start not in (m.end(), len(m.group(0)) - len(m.group(0).lstrip(" *_"))):
             return None
         second = found[1]
         return second if re.fullmatch(r"\s+la\s+", folded[found[0].end : second.start]) else None
