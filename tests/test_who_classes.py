@@ -147,3 +147,13 @@ def test_a_standing_committee_is_its_own_addressee():
         "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
     assert names("là cơ quan thường trực Ban Chỉ đạo tỉnh") == ["Ban Chỉ đạo tỉnh"]
     assert names("Giao các Ban của Hội đồng nhân dân tỉnh giám sát") == ["các Ban của Hội đồng nhân dân tỉnh"]
+
+
+def test_bodies_named_by_their_heads_titles_are_all_subjects():
+    text = """QUYẾT ĐỊNH
+Về kho dữ liệu mẫu (tài liệu kiểm thử)
+
+Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã, phường và Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này.
+"""
+    roles = _of(_read(text), "Điều 3")
+    assert {"Văn phòng UBND tỉnh", "Sở Tài chính", "UBND các xã, phường"} <= set(roles)

@@ -40,6 +40,8 @@ _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:tr
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
 # "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
 _OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
+_TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|chanh van phong|(?:pho )?truong ban"
+                     r"|bo truong|cuc truong|vu truong|nguoi dung dau)\s*$")
 _ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
 _STANDING = re.compile(r"[\s*_]*(?:co quan |don vi )?thuong truc (?:cua )?")
 _THROUGH = re.compile(r"\bthong qua\s*$")
@@ -379,7 +381,8 @@ class Reader(RowReading):
             return []  # "Chủ trì, phối hợp với sở, ban, ngành, UBND xã tăng cường …": a partner, not the subject
         subject = [found[0]]
         for b in found[1:]:
-            gap = fold(body[subject[-1].end : b.start]).strip()
+            # "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã …": titles stand for their bodies
+            gap = _TITLES.sub("", fold(body[subject[-1].end : b.start])).strip()
             if gap not in (",", ";", "va", "va cac", ", va", "cung", "cung voi"):
                 break
             subject.append(b)
