@@ -150,7 +150,7 @@ class _Reader:
             return ("", 0) if self._noun_runs_on(i + 1, i + 1 + n) else ("group", 1 + n)
         n = _at(t, i + 1, self.v["place_heads"]) or _at(t, i + 1, self.v["heads"])
         after = t[i + 1 + n] if n and i + 1 + n < len(t) else None
-        if n and t[i + 1].cap and (after is None or not after.word or after.text == "và"
+        if n and t[i + 1].cap and (after is None or not after.word or after.text in ("và", "của")
                                    or _at(t, i + 1 + n, self.v["group_modifiers"])):
             return "group", 1 + n  # "các Ban Quản lý", "các Sở, Ban, Ngành" (not "các Bộ trưởng")
         return "", 0

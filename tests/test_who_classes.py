@@ -8,8 +8,17 @@ The texts are invented fixtures in the style of real directives; the reading tes
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.answers.answer import ask
+from index.build.builder import build
+from index.engine import Engine, Options
 from ingest.bodies import find_bodies
 from ingest.deadlines import deadlines
+from service.schemas import ask_out
 from tests.test_assignment_reading import _of, _read
 
 PLAN = """KẾ HOẠCH
@@ -157,3 +166,68 @@ Về kho dữ liệu mẫu (tài liệu kiểm thử)
 """
     roles = _of(_read(text), "Điều 3")
     assert {"Văn phòng UBND tỉnh", "Sở Tài chính", "UBND các xã, phường"} <= set(roles)
+
+
+# --- answers ---------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRETS = "fixture-ke-hoach-bao-mat-mau.txt"
+
+
+@pytest.fixture(scope="module")
+def secrets_engine(tmp_path_factory, e5) -> Engine:
+    docs = tmp_path_factory.mktemp("secrets-docs")
+    shutil.copy(ROOT / "tests" / "fixtures" / SECRETS, docs / SECRETS)
+    data = tmp_path_factory.mktemp("secrets-data")
+    build(data, ROOT / "corpus", e5, paths=[docs])
+    return Engine.open(Options(data, ROOT / "corpus"), e5)
+
+
+def _agencies(engine: Engine, question: str) -> list[tuple[str, str]]:
+    answer = ask_out(ask(engine, question)).model_dump()
+    return [(a["name"], a["role"]) for a in answer["agencies"]]
+
+
+@pytest.mark.slow
+def test_a_specific_body_given_the_task_answers_before_the_collectives(secrets_engine):
+    got = _agencies(secrets_engine, "Ai chủ trì kiểm định thiết bị lưu trữ, phần mềm của kho dữ liệu mẫu quân sự trước khi đưa vào sử dụng?")
+    assert got and got[0] == ("Bộ Chỉ huy Quân sự tỉnh", "chủ trì")
+
+
+@pytest.mark.slow
+def test_the_standing_body_answers_who_stands_for_the_steering_committee(secrets_engine):
+    got = _agencies(secrets_engine, "Cơ quan nào là thường trực Ban Chỉ đạo bảo vệ kho dữ liệu mẫu tỉnh Bắc Mẫu?")
+    assert got and got[0][0] == "Công an tỉnh"
+
+
+@pytest.mark.slow
+def test_a_partner_named_after_a_bare_phoi_hop_answers_with_whom(secrets_engine):
+    got = _agencies(secrets_engine, "Tham mưu chính sách đãi ngộ cán bộ bảo vệ kho dữ liệu mẫu: Công an tỉnh phối hợp với đơn vị nào?")
+    assert ("Bộ Chỉ huy Quân sự tỉnh", "phối hợp") in got
+
+
+def test_subjects_before_their_scope_of_duty_are_subjects():
+    text = """NGHỊ QUYẾT
+Về kho dữ liệu mẫu (tài liệu kiểm thử)
+
+Điều 4. Tổ chức thực hiện
+
+Chính phủ, Ủy ban thường vụ Quốc hội, các Ủy ban của Quốc hội, các cơ quan có liên quan, trong phạm vi nhiệm vụ, quyền hạn của mình, tổ chức thực hiện Nghị quyết này.
+"""
+    roles = _of(_read(text), "Điều 4")
+    assert {"Chính phủ", "Ủy ban thường vụ Quốc hội", "các Ủy ban của Quốc hội"} <= set(roles)
+    assert "Quốc hội" not in roles  # the committees are not the assembly
+
+
+def test_the_lead_body_named_as_a_noun_is_not_the_subjects_role():
+    text = """KẾ HOẠCH
+Mẫu (tài liệu kiểm thử)
+
+III. PHÂN CÔNG
+1. Các sở, ban, ngành
+- Kiểm định thiết bị theo hướng dẫn của cơ quan chủ trì.
+2. Sở Tư pháp là cơ quan chủ trì thẩm định văn bản mẫu.
+"""
+    doc = _read(text)
+    assert _of(doc, "III.1/1") == {"Các sở, ban, ngành": "thực hiện"}
+    assert _of(doc, "III.2").get("Sở Tư pháp") == "chủ trì"

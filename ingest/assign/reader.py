@@ -42,6 +42,8 @@ _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
 _OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
 _TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|chanh van phong|(?:pho )?truong ban"
                      r"|bo truong|cuc truong|vu truong|nguoi dung dau)\s*$")
+_WITHIN = re.compile(r"\s*,\s*(?:trong pham vi|theo (?:chuc nang|pham vi|tham quyen)|can cu chuc nang)[^.;:]{0,80}?"
+                     r"(?:cua minh|duoc giao|theo quy dinh|cua don vi|cua co quan)\s*,")
 _ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
 _STANDING = re.compile(r"[\s*_]*(?:co quan |don vi )?thuong truc (?:cua )?")
 _THROUGH = re.compile(r"\bthong qua\s*$")
@@ -389,6 +391,8 @@ class Reader(RowReading):
         after = body[subject[-1].end :]
         if re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)[A-ZĐÀ-Ỹ]", after):
             return []  # "Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh": who the body is made of, no task
+        if m := _WITHIN.match(fold(after)):
+            after = after[m.end():]  # "…, trong phạm vi nhiệm vụ, quyền hạn của mình, tổ chức thực hiện"
         return subject if verb_next(after) or after.lstrip().startswith(":") or narrative(after) else []
 
     def _others(self, body: str, folded: str, found: list[Body], taken: set[int]):

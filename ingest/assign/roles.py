@@ -28,7 +28,8 @@ RESPONSIBLE = ROLES[:5]  # roles that make a body answer "who does this?"
 
 CUES = {
     Role.FOCAL: re.compile(r"\b(?:co quan|don vi) (?:dau moi|thuong truc)\b|\b(?:lam|la) (?:dau moi|thuong truc)\b|\bdau moi\b"),
-    Role.LEAD: re.compile(r"\bchu tri\b|\bchiu trach nhiem chinh\b|\b(?:co quan|don vi|luc luong) chu luc\b"),
+    # not "theo hướng dẫn của cơ quan chủ trì": another body, the lead
+    Role.LEAD: re.compile(r"(?<!cua co quan )(?<!cua don vi )(?<!voi co quan )(?<!voi don vi )\bchu tri\b|\bchiu trach nhiem chinh\b|\b(?:co quan|don vi|luc luong) chu luc\b"),
     Role.ADVISE: re.compile(r"\btham muu\b"),
     Role.MONITOR: re.compile(r"\bdon doc\b|\btheo doi\b"),
 }
