@@ -91,6 +91,14 @@ def test_the_start_of_a_time_span_is_no_deadline():
     assert [d.due for d in deadlines("hoàn thành trước 31/12/2099")] == ["2099-12-31"]
 
 
+def test_a_time_allowed_from_an_event_is_read_as_the_deadline():
+    # what a "trong bao lâu?" question asks: no date of its own, but the clause states a time
+    for text, words in (("trả lời bằng văn bản trong thời hạn 10 ngày kể từ ngày nhận được", "thời hạn 10 ngày"),
+                        ("xác định nghĩa vụ tài chính là 05 ngày làm việc", "05 ngày làm việc"),
+                        ("nộp điểm cho giáo vụ chậm nhất 03 ngày sau buổi thi", "chậm nhất 03 ngày")):
+        assert [(d.text, d.due) for d in deadlines(text)] == [(words, None)]
+
+
 CAPTURE = """THÔNG BÁO
 Kết luận về kho dữ liệu mẫu (tài liệu kiểm thử)
 
