@@ -239,3 +239,14 @@ III. PHÂN CÔNG
     doc = _read(text)
     assert _of(doc, "III.1/1") == {"Các sở, ban, ngành": "thực hiện"}
     assert _of(doc, "III.2").get("Sở Tư pháp") == "chủ trì"
+
+
+def test_a_body_told_to_lead_takes_the_lead_it_is_told():
+    text = """THÔNG BÁO
+Kết luận mẫu (tài liệu kiểm thử)
+
+4.1. Giao Đảng ủy Chính phủ: (i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì xây dựng quy trình tiếp nhận mẫu; (ii) Chỉ đạo Đảng ủy Bộ Tài chính bố trí kinh phí.
+"""
+    roles = _of(_read(text), "4.1")
+    assert roles.get("Đảng ủy Bộ Y tế") == "chủ trì"
+    assert roles.get("Đảng ủy Bộ Tài chính") == "thực hiện"

@@ -37,7 +37,7 @@ _LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role
 _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
                           r"(?:cac \w+\s*:\s*)?")
-_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
+_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
 # "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
 _OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
 _TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|chanh van phong|(?:pho )?truong ban"
@@ -389,7 +389,7 @@ class Reader(RowReading):
                 break
             subject.append(b)
         after = body[subject[-1].end :]
-        if re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)[A-ZĐÀ-Ỹ]", after):
+        if (m := re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)(\w)", after)) and m.group(1).isupper():
             return []  # "Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh": who the body is made of, no task
         if m := _WITHIN.match(fold(after)):
             after = after[m.end():]  # "…, trong phạm vi nhiệm vụ, quyền hạn của mình, tổ chức thực hiện"
