@@ -250,3 +250,17 @@ Kết luận mẫu (tài liệu kiểm thử)
     roles = _of(_read(text), "4.1")
     assert roles.get("Đảng ủy Bộ Y tế") == "chủ trì"
     assert roles.get("Đảng ủy Bộ Tài chính") == "thực hiện"
+
+
+def test_the_issuer_enacting_a_plan_in_the_preamble_has_no_task():
+    text = """KẾ HOẠCH
+Mẫu (tài liệu kiểm thử)
+
+Thực hiện Quyết định số 12/QĐ-TTg của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện như sau:
+
+I. NHIỆM VỤ
+1. Sở Tư pháp chủ trì rà soát văn bản mẫu.
+"""
+    doc = _read(text)
+    assert not [a for a in doc.assignments if a.clause_id.endswith("#preamble")]
+    assert _of(doc, "I.1") == {"Sở Tư pháp": "chủ trì"}

@@ -48,7 +48,8 @@ _ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
 _STANDING = re.compile(r"[\s*_]*(?:co quan |don vi )?thuong truc (?:cua )?")
 _THROUGH = re.compile(r"\bthong qua\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
-_ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat)\b")
+_ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat|ke hoach"
+                     r"|chuong trinh|huong dan|de an|cong dien)\b")
 
 
 def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
