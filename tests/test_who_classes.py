@@ -59,6 +59,8 @@ def test_parts_of_an_office_are_no_collective_and_a_process_is_no_report():
     roles = _of(_read(PLAN), "III.1/2")
     assert set(roles) == {"Công an tỉnh"}
     assert find_bodies("tại các bộ phận, vị trí trọng yếu") == []
+    procedure = _read("QUY TRÌNH\nMẫu\n\n1. Quy trình giải quyết tại Văn phòng UBND tỉnh mẫu gồm ba bước.\n")
+    assert not [a for a in procedure.assignments if a.role == "nhận báo cáo"]
     assert [b.name for b in find_bodies("các cơ quan chức năng kiểm tra")] == ["các cơ quan chức năng"]
 
 
