@@ -93,14 +93,15 @@ def _finding(engine: Engine, q: Query, hit: Hit, named_ids: set[str]) -> Finding
 
 
 def _specific_first(engine: Engine, q: Query, found: list[Hit], named_ids: set[str]) -> Finding:
-    """The best clause's finding; but when the question asks for a role ("ai chủ trì …") that only
-    collectives of that clause lack ("Các sở, ngành, UBND các xã: kiểm định … theo hướng dẫn") and
-    a clause of the same document close in rank gives it to a specific body ("Bộ Chỉ huy Quân sự
-    tỉnh: … chủ trì tiến hành kiểm định …"), that clause's: a specific body named for the role
-    answers before every body of a kind, unless the question asks about the kind ("các sở …")."""
+    """The best clause's finding; but when the question asks for a role ("ai chủ trì …"), that
+    clause gives its task first to a collective ("Các sở, ngành, UBND các xã: kiểm định …", "Đơn
+    vị chủ trì: Các cơ quan, đơn vị") and a clause of the same document close in rank gives the
+    role to a specific body ("Bộ Chỉ huy Quân sự tỉnh: … chủ trì tiến hành kiểm định …"), that
+    clause's: a specific body named for the role answers before every body of a kind, unless the
+    question asks about the kind ("các sở …")."""
     first = _finding(engine, q, found[0], named_ids)
     top = first.rows[0] if first.rows else None
-    if top is None or not q.role or q.role in top.roles or not collective(top) or _asks_for(q, top):
+    if top is None or not q.role or not collective(top) or _asks_for(q, top):
         return first
     for h in found[1:]:
         if h.score < NEAR_SCORE * found[0].score:
