@@ -492,10 +492,25 @@ def _standing(text: str, found: list[Body]) -> list[Body]:
     return out
 
 
+def _place_after(text: str, end: int) -> int:
+    """The end of a known name that ends in a lower-case word with the capitalised place after it
+    ("Ban Quản lý các khu chế xuất và công nghiệp | Cần Thơ"): up to three capitalised words, no head."""
+    if end == 0 or not text[:end].split()[-1].islower():
+        return end  # "… Việt Nam": a place of its own
+    for _ in range(3):
+        m = re.match(r"[ \t]+([^\W\d_][\w-]*)", text[end:])
+        if not m or not m.group(1)[0].isupper() or m.group(1) in single_heads():
+            break
+        end += m.end()
+    return end
+
+
 def find_bodies(text: str, gazetteer: Gazetteer | None = None) -> list[Body]:
     """Bodies named in ``text`` (normalised text: see ``ingest.normalize``), in order."""
     found = _standing(text, _Reader(text).bodies())
-    spans = known_names().find(text, capital=True) + (gazetteer.find(text, capital=True) if gazetteer else [])
+    # the vocabulary's own names may take a place after them; the registry's are whole
+    spans = [(s, _place_after(text, e)) for s, e in known_names().find(text, capital=True)]
+    spans += gazetteer.find(text, capital=True) if gazetteer else []
     for s, e in sorted(spans, key=lambda se: se[0] - se[1]):  # longest first
         if not any(b.start <= s and e <= b.end for b in found):
             found = [b for b in found if b.end <= s or b.start >= e]

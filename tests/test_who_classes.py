@@ -266,3 +266,8 @@ I. NHIỆM VỤ
     doc = _read(text)
     assert not [a for a in doc.assignments if a.clause_id.endswith("#preamble")]
     assert _of(doc, "I.1") == {"Sở Tư pháp": "chủ trì"}
+
+
+def test_a_known_name_ending_in_a_common_word_takes_its_place():
+    names = [b.name for b in find_bodies("Giao Ban Quản lý các khu chế xuất và công nghiệp Thành Mẫu chỉ đạo các đơn vị")]
+    assert names == ["Ban Quản lý các khu chế xuất và công nghiệp Thành Mẫu", "các đơn vị"]
