@@ -271,3 +271,13 @@ I. NHIỆM VỤ
 def test_a_known_name_ending_in_a_common_word_takes_its_place():
     names = [b.name for b in find_bodies("Giao Ban Quản lý các khu chế xuất và công nghiệp Thành Mẫu chỉ đạo các đơn vị")]
     assert names == ["Ban Quản lý các khu chế xuất và công nghiệp Thành Mẫu", "các đơn vị"]
+
+
+def test_difficulties_are_reported_to_the_body_named_after_phan_anh_ve():
+    text = """CHỈ THỊ
+Mẫu (tài liệu kiểm thử)
+
+5. Trong quá trình thực hiện có khó khăn, vướng mắc thì kịp thời phản ánh về Sở Nông nghiệp và Môi trường để tổng hợp, báo cáo Ủy ban nhân dân tỉnh.
+"""
+    roles = _of(_read(text), "5")
+    assert roles.get("Sở Nông nghiệp và Môi trường") == "nhận báo cáo"
