@@ -281,3 +281,14 @@ Mẫu (tài liệu kiểm thử)
 """
     roles = _of(_read(text), "5")
     assert roles.get("Sở Nông nghiệp và Môi trường") == "nhận báo cáo"
+
+
+def test_a_report_heading_in_capitals_names_no_newspaper():
+    text = """HƯỚNG DẪN
+Mẫu (tài liệu kiểm thử)
+
+II. BÁO CÁO TÌNH HÌNH DỊCH HẠI MẪU
+
+1. Chỉ đạo công tác giám sát để phát hiện kịp thời dịch hại mẫu.
+"""
+    assert not [a for a in _read(text).assignments if a.agency.lower().startswith("báo")]

@@ -95,7 +95,7 @@ def sentence_case(text: str) -> str:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters or not all(ch.isupper() for ch in letters) or len(letters) < 6:
         return text
-    small = {"và", "các", "tỉnh", "thành", "phố", "huyện", "xã", "phường", "quận", "thị", "trấn", "của", "với", "cấp"}
+    small = {"và", "các", "tỉnh", "thành", "phố", "huyện", "xã", "phường", "quận", "thị", "trấn", "của", "với", "cấp", "cáo"}  # "BÁO CÁO": no newspaper
     return re.sub(r"[^\W\d_]+", lambda m: m.group().lower() if m.group().lower() in small else m.group().capitalize(), text)
 
 
