@@ -172,10 +172,13 @@ def test_bodies_named_by_their_heads_titles_are_all_subjects():
     text = """QUYẾT ĐỊNH
 Về kho dữ liệu mẫu (tài liệu kiểm thử)
 
-Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã, phường và Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này.
+Điều 2. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã, phường và Thủ trưởng các cơ quan, đơn vị có liên quan phối hợp tổ chức lễ phát động mẫu.
+
+Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính và Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này.
 """
-    roles = _of(_read(text), "Điều 3")
-    assert {"Văn phòng UBND tỉnh", "Sở Tài chính", "UBND các xã, phường"} <= set(roles)
+    doc = _read(text)
+    assert {"Văn phòng UBND tỉnh", "Sở Tài chính", "UBND các xã, phường"} <= set(_of(doc, "Điều 2"))
+    assert _of(doc, "Điều 3") == {}  # the enforcement formula gives no task: "what must X do" lists none
 
 
 # --- answers ---------------------------------------------------------------------------------------

@@ -44,6 +44,8 @@ _TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: ca
                      r"|bo truong|cuc truong|vu truong|nguoi dung dau)\s*$")
 _WITHIN = re.compile(r"\s*,\s*(?:trong pham vi|theo (?:chuc nang|pham vi|tham quyen)|can cu chuc nang)[^.;:]{0,80}?"
                      r"(?:cua minh|duoc giao|theo quy dinh|cua don vi|cua co quan)\s*,")
+_EXECUTES = re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|chi thi|thong tu|nghi dinh) nay\b"
+                       r"|\bcan cu (?:quyet dinh|nghi quyet|chi thi) nay(?: de)? (?:thuc hien|thi hanh)\b")
 _ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
 _STANDING = re.compile(r"[\s*_]*(?:co quan |don vi )?thuong truc (?:cua )?")
 _THROUGH = re.compile(r"\bthong qua\s*$")
@@ -313,6 +315,8 @@ class Reader(RowReading):
             # basis and the enacting formula name bodies and give none of them a task. In the body of a
             # document "Căn cứ Kế hoạch này, các sở … xây dựng …" is a task, so only the preamble is read so
             return []
+        if _EXECUTES.search(folded):
+            return []  # "Chánh Văn phòng …, Giám đốc Sở … chịu trách nhiệm thi hành Quyết định này": a formula, no task
         found = self.bodies(body)
         if standing := self._standing(folded, found):
             # "(Cơ quan) thường trực Ban Chỉ đạo là Công an tỉnh": the police are the standing body
