@@ -7,7 +7,13 @@ import re
 
 from ingest.assign.clause_text import (
     DIRECTS,
+    EXECUTES,
     MARKER,
+    OWNS,
+    ROLE_WORDS,
+    STANDING,
+    TITLES,
+    WITHIN,
     ClauseText,
     Owner,
     continues,
@@ -38,16 +44,6 @@ _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
                           r"(?:cac \w+\s*:\s*)?")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
-# "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
-_OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
-_TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|chanh van phong|(?:pho )?truong ban"
-                     r"|bo truong|cuc truong|vu truong|nguoi dung dau)\s*$")
-_WITHIN = re.compile(r"\s*,\s*(?:trong pham vi|theo (?:chuc nang|pham vi|tham quyen)|can cu chuc nang)[^.;:]{0,80}?"
-                     r"(?:cua minh|duoc giao|theo quy dinh|cua don vi|cua co quan)\s*,")
-_EXECUTES = re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|chi thi|thong tu|nghi dinh) nay\b"
-                       r"|\bcan cu (?:quyet dinh|nghi quyet|chi thi) nay(?: de)? (?:thuc hien|thi hanh)\b")
-_ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
-_STANDING = re.compile(r"[\s*_]*(?:co quan |don vi )?thuong truc (?:cua )?")
 _THROUGH = re.compile(r"\bthong qua\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
 _ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat|ke hoach"
@@ -315,7 +311,7 @@ class Reader(RowReading):
             # basis and the enacting formula name bodies and give none of them a task. In the body of a
             # document "Căn cứ Kế hoạch này, các sở … xây dựng …" is a task, so only the preamble is read so
             return []
-        if _EXECUTES.search(folded):
+        if EXECUTES.search(folded):
             return []  # "Chánh Văn phòng …, Giám đốc Sở … chịu trách nhiệm thi hành Quyết định này": a formula, no task
         found = self.bodies(body)
         if standing := self._standing(folded, found):
@@ -331,7 +327,7 @@ class Reader(RowReading):
         # Agents of a clause inside the sentence: "… do Bộ Tài nguyên và Môi trường chủ trì, …",
         # "… giao Sở X …": what follows them is theirs, not the subject's.
         agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])
-                  and not _OWNS.match(folded[b.end:].lstrip(" ,"))]
+                  and not OWNS.match(folded[b.end:].lstrip(" ,"))]
         groups: list[tuple[list[Body], int]] = []  # (actors, where their words begin)
         if subject:
             groups.append((subject, subject[-1].end))
@@ -371,7 +367,7 @@ class Reader(RowReading):
     def _standing(folded: str, found: list[Body]) -> Body | None:
         """The body a sentence names as another's standing body ("Thường trực Ban Chỉ đạo là Công an
         tỉnh"), if that is what the sentence says."""
-        if len(found) < 2 or not (m := _STANDING.match(folded)) or found[0].start not in (m.end(), len(m.group(0)) - len(m.group(0).lstrip(" *_"))):
+        if len(found) < 2 or not (m := STANDING.match(folded)) or found[0].start not in (m.end(), len(m.group(0)) - len(m.group(0).lstrip(" *_"))):
             return None
         second = found[1]
         return second if re.fullmatch(r"\s+la\s+", folded[found[0].end : second.start]) else None
@@ -384,19 +380,19 @@ class Reader(RowReading):
         prefix = body[: found[0].start]
         if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(","):
             return []
-        if prefix.rstrip().endswith(",") and (len(prefix) > 80 or _ROLE_WORDS.search(fold(prefix))):
+        if prefix.rstrip().endswith(",") and (len(prefix) > 80 or ROLE_WORDS.search(fold(prefix))):
             return []  # "Chủ trì, phối hợp với sở, ban, ngành, UBND xã tăng cường …": a partner, not the subject
         subject = [found[0]]
         for b in found[1:]:
             # "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã …": titles stand for their bodies
-            gap = _TITLES.sub("", fold(body[subject[-1].end : b.start])).strip()
+            gap = TITLES.sub("", fold(body[subject[-1].end : b.start])).strip()
             if gap not in (",", ";", "va", "va cac", ", va", "cung", "cung voi"):
                 break
             subject.append(b)
         after = body[subject[-1].end :]
         if (m := re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)(\w)", after)) and m.group(1).isupper():
             return []  # "Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh": who the body is made of, no task
-        if m := _WITHIN.match(fold(after)):
+        if m := WITHIN.match(fold(after)):
             after = after[m.end():]  # "…, trong phạm vi nhiệm vụ, quyền hạn của mình, tổ chức thực hiện"
         return subject if verb_next(after) or after.lstrip().startswith(":") or narrative(after) else []
 
