@@ -23,13 +23,18 @@ _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nh
 # What the words around a name say about it:
 # "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
 OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
+# a title between two names of a list stands for its body ("…, Giám đốc Sở Tài chính, …")
 TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|chanh van phong|(?:pho )?truong ban"
                      r"|bo truong|cuc truong|vu truong|nguoi dung dau)\s*$")
+# the scope of duty between a subject and its verb ("…, trong phạm vi nhiệm vụ của mình, …")
 WITHIN = re.compile(r"\s*,\s*(?:trong pham vi|theo (?:chuc nang|pham vi|tham quyen)|can cu chuc nang)[^.;:]{0,80}?"
                      r"(?:cua minh|duoc giao|theo quy dinh|cua don vi|cua co quan)\s*,")
+# the enforcement formula ("… chịu trách nhiệm thi hành Quyết định này")
 EXECUTES = re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|chi thi|thong tu|nghi dinh) nay\b"
                        r"|\bcan cu (?:quyet dinh|nghi quyet|chi thi) nay(?: de)? (?:thuc hien|thi hanh)\b")
+# role words before a name: it is not the subject ("Chủ trì, phối hợp với sở, ngành, UBND xã …")
 ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
+# "(Cơ quan) thường trực (của) …" opening a sentence
 STANDING = re.compile(r"[\s*_]*(?:co quan |don vi )?thuong truc (?:cua )?")
 
 
