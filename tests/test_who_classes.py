@@ -261,7 +261,7 @@ def test_the_issuer_enacting_a_plan_in_the_preamble_has_no_task():
     text = """KẾ HOẠCH
 Mẫu (tài liệu kiểm thử)
 
-Thực hiện Quyết định số 12/QĐ-TTg của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện như sau:
+Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện Quyết định số 12/QĐ-TTg như sau:
 
 I. NHIỆM VỤ
 1. Sở Tư pháp chủ trì rà soát văn bản mẫu.
