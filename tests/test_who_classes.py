@@ -295,3 +295,16 @@ II. BÁO CÁO TÌNH HÌNH DỊCH HẠI MẪU
 1. Chỉ đạo công tác giám sát để phát hiện kịp thời dịch hại mẫu.
 """
     assert not [a for a in _read(text).assignments if a.agency.lower().startswith("báo")]
+
+
+def test_a_report_of_a_body_is_not_sent_to_it_and_its_results_are_not_its_name():
+    text = """QUY ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 5. Chủ tịch UBND tỉnh căn cứ vào báo cáo của Giám đốc Sở Y tế quyết định công bố dịch mẫu.
+
+Điều 6. Sở Y tế tổng kết, báo cáo Hội đồng nhân dân tỉnh kết quả thực hiện.
+"""
+    doc = _read(text)
+    assert _of(doc, "Điều 5").get("Sở Y tế") != "nhận báo cáo"
+    assert _of(doc, "Điều 6").get("Hội đồng nhân dân tỉnh") == "nhận báo cáo"

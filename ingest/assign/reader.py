@@ -36,6 +36,7 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
                       r"|vu truong|chanh van phong|nguoi dung dau)\s+", re.IGNORECASE)  # a title stands for its body
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
 _TO = re.compile(r"\b(?:bao cao|gui|phan anh|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
+_REPORT_OF = re.compile(r"\bbao cao cua(?:\s+[\w/-]+){0,3}?\s*$")  # "căn cứ báo cáo của Giám đốc Sở X": X reports
 _LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:[\s*_]*$")
 # An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
 _LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
@@ -413,7 +414,7 @@ class Reader(RowReading):
                 # "Hằng năm, thông qua Sở KH&CN tham mưu UBND tỉnh …" under another body's heading:
                 # the heading's body does the task through this one, which takes part in it
                 yield b, Role.PARTNER, "thông qua"
-            elif _TO.search(before[-40:]):
+            elif _TO.search(before[-40:]) and not _REPORT_OF.search(before[-40:]):
                 yield b, Role.RECEIVES, "báo cáo, gửi"
             elif DIRECTS.search(before[-12:]):
                 yield b, Role.DOES, "được chỉ đạo"
