@@ -190,7 +190,7 @@ SECRETS = "fixture-ke-hoach-bao-mat-mau.txt"
 @pytest.fixture(scope="module")
 def secrets_engine(tmp_path_factory, e5) -> Engine:
     docs = tmp_path_factory.mktemp("secrets-docs")
-    shutil.copy(ROOT / "tests" / "fixtures" / SECRETS, docs / SECRETS)
+    shutil.copy(ROOT / "tests" / "fixtures" / "who" / SECRETS, docs / SECRETS)
     data = tmp_path_factory.mktemp("secrets-data")
     build(data, ROOT / "corpus", e5, paths=[docs])
     return Engine.open(Options(data, ROOT / "corpus"), e5)

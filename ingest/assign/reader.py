@@ -73,6 +73,19 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
     return out
 
 
+def _own_line(text: str, end: int) -> bool:
+    r"""Whether the heading that ends at ``end`` is a line of its own: short, or in capitals, with a
+    capital after it, not the first 80 columns of a wrapped paragraph.
+
+    >>> _own_line("III. TỔ CHỨC THỰC HIỆN\nCác cơ quan …", 22), _own_line("4. Về dự án: " + "x" * 60 + " tỉnh Thanh\nHóa phối hợp", 84)
+    (True, False)
+    """
+    if text[end : end + 1] != "\n" or not text[end + 1 : end + 2].isupper():
+        return False
+    line = text[text.rfind("\n", 0, end) + 1 : end]
+    return len(line) < 60 or line.isupper()
+
+
 class Reader(RowReading):
     def __init__(self, doc: Document, gazetteer: Gazetteer | None, wrapped: bool):
         self.doc, self.gaz, self.wrapped = doc, gazetteer, wrapped
@@ -116,6 +129,8 @@ class Reader(RowReading):
             lead = MARKER.match(t.text)
             body_from = lead.end() if lead else 0
             heading_end = self._heading_end(c, t, body_from)
+            if _own_line(t.norm.text, heading_end):
+                t.text = f"{t.text[:heading_end]}\n{t.text[heading_end + 1:]}"  # "III. TỔ CHỨC THỰC HIỆN" / "Các cơ quan …"
             named = self._addressees(c, t, body_from, heading_end)
             if named:
                 self.owners[c.id] = named
