@@ -147,13 +147,22 @@ class _Reader:
         if n and t[i + 1].cap and self._capital_part(i + 1 + n):
             return "named_group", 1 + n  # "các Ban Xây dựng Đảng": every one of the bodies so named
         if n := _at(t, i + 1, self.v["group_nouns"], fold_case=True):
-            return "group", 1 + n
+            return ("", 0) if self._noun_runs_on(i + 1, i + 1 + n) else ("group", 1 + n)
         n = _at(t, i + 1, self.v["place_heads"]) or _at(t, i + 1, self.v["heads"])
         after = t[i + 1 + n] if n and i + 1 + n < len(t) else None
-        if n and t[i + 1].cap and (after is None or not after.word or after.text == "và"
+        if n and t[i + 1].cap and (after is None or not after.word or after.text in ("và", "của")
                                    or _at(t, i + 1 + n, self.v["group_modifiers"])):
             return "group", 1 + n  # "các Ban Quản lý", "các Sở, Ban, Ngành" (not "các Bộ trưởng")
         return "", 0
+
+    def _noun_runs_on(self, i: int, k: int) -> bool:
+        """Whether the group noun of tokens ``i``..``k`` is only the start of a longer word ("các bộ
+        phận", "các ngành nghề", "các hội viên"): no bodies, though "bộ", "ngành", "hội" are."""
+        t = self.toks
+        if k >= len(t) or not t[k].word or t[k].cap or _at(t, k, self.v["group_nouns"], fold_case=True) \
+                or _at(t, k, self.v["group_modifiers"]):
+            return False
+        return _joined(self.text[t[i].start : t[min(k + 3, len(t) - 1)].end].lower(), t[k - 1].end - t[i].start)
 
     def stop(self, i: int) -> int:
         return _at(self.toks, i, self.v["stops"], fold_case=True)
@@ -286,6 +295,9 @@ class _Reader:
         t, j = self.toks, i + n
         if kind == "group":
             while j < len(t):
+                if t[j].text == "của" and (inner := self.name_at(j + 1)) is not None and inner[1] == "body":
+                    j = inner[0]  # "các Ban của Hội đồng nhân dân Thành phố": the council's committees
+                    break
                 if t[j].text in (",", ";", "và") and (m := _at(t, j + 1, self.v["group_nouns"], fold_case=True)):
                     j += 1 + m
                 elif m := _at(t, j, self.v["group_modifiers"]):
@@ -313,6 +325,8 @@ class _Reader:
                 # "Ủy ban nhân dân các xã, phường", "UBND các tỉnh, thành phố": every one of them
                 every = t[j].text in ("các", "Các") or _at(t, j, self.v["every_place"])
                 return j + p, "collective" if every and kind == "place" else "body"
+            if kind == "place" and _at(t, i, self.v["needs_place"]) == n:
+                return None  # "Thuế giá trị gia tăng": no body without its place
             end = self.complement(j, need_cap=True) if kind == "place" else j
             return end + self.place(end), "body"
         end = self.complement(j, need_cap=True)
@@ -463,10 +477,40 @@ def _key(text: str) -> str:
     return fold(normalize_text(text)).replace("–", "-")
 
 
+_STANDING_OF = re.compile(r"(?<!co quan )(?<!don vi )(?<!vai tro )\bthuong truc $")
+
+
+def _standing(text: str, found: list[Body]) -> list[Body]:
+    """A body after a lower-case "thường trực" is its standing committee ("Đề nghị thường trực các
+    tỉnh ủy, thành ủy …"), not the body itself; "cơ quan thường trực Ban Chỉ đạo" is another body."""
+    out = []
+    for b in found:
+        at = b.start - len("thường trực ")
+        if at >= 0 and text[at] == "t" and _STANDING_OF.search(fold(text[max(0, at - 12) : b.start])):
+            b = Body(f"{text[at : b.start]}{b.name}", at, b.end, False, b.collective)
+        out.append(b)
+    return out
+
+
+def _place_after(text: str, end: int) -> int:
+    """The end of a known name that ends in a lower-case word with the capitalised place after it
+    ("Ban Quản lý các khu chế xuất và công nghiệp | Cần Thơ"): up to three capitalised words, no head."""
+    if end == 0 or not text[:end].split()[-1].islower():
+        return end  # "… Việt Nam": a place of its own
+    for _ in range(3):
+        m = re.match(r"[ \t]+([^\W\d_][\w-]*)", text[end:])
+        if not m or not m.group(1)[0].isupper() or m.group(1) in single_heads():
+            break
+        end += m.end()
+    return end
+
+
 def find_bodies(text: str, gazetteer: Gazetteer | None = None) -> list[Body]:
     """Bodies named in ``text`` (normalised text: see ``ingest.normalize``), in order."""
-    found = _Reader(text).bodies()
-    spans = known_names().find(text, capital=True) + (gazetteer.find(text, capital=True) if gazetteer else [])
+    found = _standing(text, _Reader(text).bodies())
+    # the vocabulary's own names may take a place after them; the registry's are whole
+    spans = [(s, _place_after(text, e)) for s, e in known_names().find(text, capital=True)]
+    spans += gazetteer.find(text, capital=True) if gazetteer else []
     for s, e in sorted(spans, key=lambda se: se[0] - se[1]):  # longest first
         if not any(b.start <= s and e <= b.end for b in found):
             found = [b for b in found if b.end <= s or b.start >= e]

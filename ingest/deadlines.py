@@ -17,6 +17,12 @@ period for recurring reports ("trước ngày 15/12 hằng năm", "trước ngà
 [('Quý III, IV/2026', '2026-12-31')]
 >>> [(d.text, d.due) for d in deadlines("trước năm 2024")]
 [('trước năm 2024', '2023-12-31')]
+>>> [(d.text, d.due) for d in deadlines("Thời gian dự kiến: từ tháng 10/2025 đến hết năm 2026")]
+[('đến hết năm 2026', '2026-12-31')]
+>>> [(d.text, d.due) for d in deadlines("hoàn thành trước 31/12/2025")]
+[('trước 31/12/2025', '2025-12-31')]
+>>> [(d.text, d.due) for d in deadlines("trả lời bằng văn bản trong thời hạn 10 ngày kể từ ngày nhận được")]
+[('thời hạn 10 ngày', None)]
 """
 
 from __future__ import annotations
@@ -43,9 +49,15 @@ _PATTERNS = [
     # "định kỳ 2 năm/lần", "định kỳ 6 tháng", "hằng năm", "thường xuyên"
     re.compile(r"định kỳ\s+(?P<n>\d+)\s+(?P<unit>năm|tháng|quý)(?:\s*/\s*lần|\s+một\s+lần)?|(?P<every2>(?:hằng|hàng)\s+(?:năm|tháng|quý))"
                r"|(?P<always>thường xuyên(?:,\s*liên tục)?)", re.IGNORECASE),
-    # a table's time cell: "30/6/2026"
-    re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])"),
+    # a table's time cell: "30/6/2026"; in a sentence, after "trước", "đến", "chậm nhất": "trước 31/12/2025"
+    re.compile(r"(?P<lead>(?:trước|chậm nhất|đến)\s+)?(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])",
+               re.IGNORECASE),
+    # a time allowed from an event: "trong thời hạn 10 ngày", "05 ngày làm việc", "chậm nhất 03 ngày", "sau tối đa 05 ngày"
+    re.compile(r"(?:(?:trong|sau)\s+(?:thời hạn|vòng|tối đa)|chậm nhất(?:\s+sau)?|tối đa|thời hạn(?:\s+\w+)?)\s+(?P<span>\d{1,3})\s+"
+               r"(?P<unit>ngày(?:\s+làm\s+việc)?|tháng|năm|giờ)|(?P<span2>\d{1,3})\s+ngày\s+làm\s+việc", re.IGNORECASE),
 ]
+_FROM = re.compile(r"\btừ\s*$", re.IGNORECASE)
+_UNTIL = re.compile(r"\s*(?:-|–|đến|tới)\s", re.IGNORECASE)
 _UNIT = {"năm": "year", "tháng": "month", "quý": "quarter"}
 
 
@@ -115,6 +127,8 @@ def _read(i: int, m: re.Match) -> Deadline | None:
         if g.get("before"):
             return Deadline(text, f"{_year(g['y']) - 1:04d}-12-31")
         return Deadline(text, f"{_year(g['y2']):04d}-12-31")
+    if i == 7:  # a time allowed, counted from an event the text names: no date of its own
+        return Deadline(text)
     if g.get("n"):  # pattern 5
         return Deadline(text, None, f"{g['n']} {_UNIT[g['unit'].lower()]}s")
     if g.get("every2"):
@@ -140,7 +154,10 @@ def deadlines(text: str, cell: bool = False, wrong: list[str] | None = None) -> 
         for m in p.finditer(text):
             lead = len(m.group(0)) - len(m.group(0).lstrip())
             start, end = m.start() + lead, m.end()
-            if any(s < end and start < e for s, e in taken) or (i == 6 and not cell):
+            if any(s < end and start < e for s, e in taken) or (i == 6 and not cell and not m.group("lead")):
+                continue
+            if _FROM.search(text[max(0, start - 8) : start]) and _UNTIL.match(text, end):
+                taken.append((start, end))  # "từ tháng 10/2025 đến hết năm 2026": when it begins; the end is the deadline
                 continue
             try:
                 d = _read(i, m)

@@ -56,7 +56,7 @@ def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list
     if not found or not supported(engine, q, [found[0]]):
         return unsupported(engine, q, general or found)
     named_ids = {a.id for a in named}
-    findings = [_finding(engine, q, found[0], named_ids)]
+    findings = [_specific_first(engine, q, found, named_ids)]
     if not scope.narrowed and findings[0].rows:
         findings += _elsewhere(engine, q, found, findings[0], named_ids)
         findings.sort(key=lambda f: place_of(f.hit.doc) is None)  # the most specific first (stable: by rank after)
@@ -68,7 +68,7 @@ def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list
         citations.insert(0, cite(engine, listed))  # "- Sở Công Thương (đối với … cụm công nghiệp …);"
     citations += [cite(engine, f.clause, (f.rows[0].seg_start, f.rows[0].seg_end)) for f in findings[1:]]
     shown = {c.clause.id for c in citations}
-    citations += [cite(engine, h.clause) for h in found[1:] + general if h.clause.id not in shown][:2]
+    citations += [cite(engine, h.clause) for h in found + general if h.clause.id not in shown][:2]
     doc = engine.documents[best.doc_id]
     where = wording.grounds(doc_name(doc, engine), best.label)
     if not rows:
@@ -90,6 +90,34 @@ def _finding(engine: Engine, q: Query, hit: Hit, named_ids: set[str]) -> Finding
     # A point drilled into that names no body is the heading's body's task.
     own = engine.matrix.rows_of(best) or engine.matrix.rows_of(hit.clause)
     return Finding(hit, best, pick(engine, q, own, named_ids))
+
+
+def _specific_first(engine: Engine, q: Query, found: list[Hit], named_ids: set[str]) -> Finding:
+    """The best clause's finding; but when the question asks for a role ("ai chủ trì …"), that
+    clause gives its task first to a collective ("Các sở, ngành, UBND các xã: kiểm định …", "Đơn
+    vị chủ trì: Các cơ quan, đơn vị") and a clause of the same document close in rank gives the
+    role to a specific body ("Bộ Chỉ huy Quân sự tỉnh: … chủ trì tiến hành kiểm định …"), that
+    clause's: a specific body named for the role answers before every body of a kind, unless the
+    question asks about the kind ("các sở …")."""
+    first = _finding(engine, q, found[0], named_ids)
+    top = first.rows[0] if first.rows else None
+    if top is None or not q.role or not collective(top) or _asks_for(q, top):
+        return first
+    for h in found[1:]:
+        if h.score < NEAR_SCORE * found[0].score:
+            break
+        if h.doc.id != found[0].doc.id:
+            continue
+        f = _finding(engine, q, h, named_ids)
+        if f.rows and q.role in f.rows[0].roles and not collective(f.rows[0]) and f.rows[0].agency_id not in named_ids:
+            return f
+    return first
+
+
+def _asks_for(q: Query, r: Row) -> bool:
+    """Whether the question names a collective row's kind ("các sở", "UBND các xã")."""
+    m = _MANY.search(" ".join(fold(normalize_text(r.agency_name)).lower().split()))
+    return bool(m) and bool(re.search(rf"\b{re.escape(m.group(0))}\b", " ".join(fold(q.text).lower().split())))
 
 
 def _elsewhere(engine: Engine, q: Query, found: list[Hit], main: Finding, named_ids: set[str]) -> list[Finding]:
@@ -149,15 +177,11 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
 
     # the roles at which a specific body (not one the question names) is given the task
     specific = {fit(r) for r in rows if r.agency_id not in named_ids and not collective(r)}
-    asked = " ".join(fold(q.text).lower().split())
 
     def demoted(r: Row) -> bool:
         """A collective beside a specific body of the same fit, unless the question asks about
         it ("các sở gửi báo cáo …": its "các sở")."""
-        if fit(r) not in specific or not collective(r):
-            return False
-        m = _MANY.search(" ".join(fold(normalize_text(r.agency_name)).lower().split()))
-        return not (m and re.search(rf"\b{re.escape(m.group(0))}\b", asked))
+        return fit(r) in specific and collective(r) and not _asks_for(q, r)
 
     def rank(r: Row) -> tuple:
         wanted = q.role and q.role in r.roles

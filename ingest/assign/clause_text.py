@@ -7,17 +7,35 @@ import re
 from dataclasses import dataclass
 
 from ingest.bodies import Body, pos_tags
+from ingest.lines import starts_item
 from ingest.models import Document
 from ingest.normalize import fold, normalize
 
 MARKER = re.compile(r"^\s*(?:[#*_]+\s*|[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*|(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)(?:\.|\s?-)\s*"
-                     r"|[a-zđ]\)\s*|Điều\s+\d+\s*[.:]?\s*)+")
+                     r"|[a-zđ]\)\s*|\(?\d{1,2}\)\s*|Điều\s+\d+\s*[.:]?\s*)+")
 DIRECTS = re.compile(r"\bchi dao\s*$")
 _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nhiem|la |lam |lanh dao|chi dao|thuc hien"
                     r"|trien khai|xay dung|to chuc|huong dan|theo doi|don doc|kiem tra|ra soat|nghien cuu|de xuat|bao cao"
                     r"|tong hop|gui|trinh|ban hanh|cung ung|cung cap|bo tri|bao dam|dam bao|tang cuong|day manh|khan truong"
                     r"|chu dong|tiep tuc|kip thoi|thuong xuyen|dinh ky|hang nam|can cu|phu trach|quan ly|giam sat|danh gia"
                     r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua)")
+
+# What the words around a name say about it:
+# "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
+OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
+# a title between two names of a list stands for its body ("…, Giám đốc Sở Tài chính, …")
+TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|chanh van phong|(?:pho )?truong ban"
+                     r"|bo truong|cuc truong|vu truong|nguoi dung dau)\s*$")
+# the scope of duty between a subject and its verb ("…, trong phạm vi nhiệm vụ của mình, …")
+WITHIN = re.compile(r"\s*,\s*(?:trong pham vi|theo (?:chuc nang|pham vi|tham quyen)|can cu chuc nang)[^.;:]{0,80}?"
+                     r"(?:cua minh|duoc giao|theo quy dinh|cua don vi|cua co quan)\s*,")
+# the enforcement formula ("… chịu trách nhiệm thi hành Quyết định này")
+EXECUTES = re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|chi thi|thong tu|nghi dinh) nay\b"
+                       r"|\bcan cu (?:quyet dinh|nghi quyet|chi thi) nay(?: de)? (?:thuc hien|thi hanh)\b")
+# role words before a name: it is not the subject ("Chủ trì, phối hợp với sở, ngành, UBND xã …")
+ROLE_WORDS = re.compile(r"\b(?:chu tri|phoi hop|tham muu|thuc hien)\b")
+# "(Cơ quan) thường trực (của) …" opening a sentence
+STANDING = re.compile(r"[\s*_]*(?:co quan |don vi )?thuong truc (?:cua )?")
 
 
 @dataclass
@@ -35,11 +53,31 @@ class ClauseText:
     def __init__(self, doc: Document, start: int, end: int, wrapped: bool):
         self.base = start
         self.norm = normalize(doc.source[start:end])
-        self.text = self.norm.text.replace("\n", " ") if wrapped else self.norm.text
+        self.text = self.norm.text.replace("\n", " ") if wrapped else _run_on(self.norm.text)
 
     def span(self, s: int, e: int) -> tuple[int, int]:
         a, b = self.norm.span(s, e)
         return self.base + a, self.base + b
+
+
+_BREAK = re.compile(r"(?<=[^\s.;:!?*_|])[ \t]*\n(?=[ \t]*([^\s|]))")
+
+
+def _run_on(text: str) -> str:
+    r"""``text`` with the line breaks that cut a sentence as spaces, of the same length: a page capture
+    wraps a paragraph at 80 columns ("Ủy ban nhân dân tỉnh Thanh" / "Hóa phối hợp với …"). A break
+    after a sentence's end, before an item ("- ", "2. ", "b) ") or a table row, or between
+    paragraphs stays.
+
+    >>> _run_on("Giao Sở Tài chính chủ trì, phối hợp với Sở Tư\npháp rà soát.\n- Sở Y tế")
+    'Giao Sở Tài chính chủ trì, phối hợp với Sở Tư pháp rà soát.\n- Sở Y tế'
+    """
+    out = list(text)
+    for m in _BREAK.finditer(text):
+        nxt = text[m.start(1) : m.start(1) + 12]
+        if not starts_item(nxt) and not nxt.startswith(("#", "*")):
+            out[m.start() + m.group(0).index("\n")] = " "
+    return "".join(out)
 
 
 def joint(text: str, bodies: list[Body]) -> list[Body]:
@@ -74,20 +112,34 @@ def sentence_case(text: str) -> str:
     letters = [ch for ch in text if ch.isalpha()]
     if not letters or not all(ch.isupper() for ch in letters) or len(letters) < 6:
         return text
-    small = {"và", "các", "tỉnh", "thành", "phố", "huyện", "xã", "phường", "quận", "thị", "trấn", "của", "với", "cấp"}
+    small = {"và", "các", "tỉnh", "thành", "phố", "huyện", "xã", "phường", "quận", "thị", "trấn", "của", "với", "cấp", "cáo"}  # "BÁO CÁO": no newspaper
     return re.sub(r"[^\W\d_]+", lambda m: m.group().lower() if m.group().lower() in small else m.group().capitalize(), text)
 
 
 def verb_next(after: str) -> bool:
     """Whether ``after`` (the text after a name) opens with a verb: the name is a subject."""
 
-    rest = after.lstrip(" ,;:\n")
+    rest = after.lstrip(" ,;:\n*_")  # "**(2) Đảng ủy Bộ X** chủ trì": emphasis closes after the name
     if not rest[:1].islower():
         return False
     if _VERBS.match(fold(rest)):
         return True
     tagged = pos_tags(rest[:60])
     return bool(tagged) and tagged[0][1] == "V"
+
+
+_NARRATIVE = re.compile(r"(?:(?:hien|cung|truoc do|gan day)\s+)?(?:da|vua|dang|khong nhan duoc|nhan duoc|cho biet"
+                        r"|da nhan duoc|co y kien (?:nhu sau|de))\b(?!\s*(?:dang|duoc giao))")
+
+
+def narrative(after: str) -> bool:
+    """Whether the words after a sentence's subject tell what it did or received, not a task
+    ("… đã ban hành", "… vừa có công văn", "… nhận được công văn", "… cho biết").
+
+    >>> narrative(" nhận được công văn số 12"), narrative(" đã có ý kiến"), narrative(" chủ trì, phối hợp")
+    (True, True, False)
+    """
+    return bool(_NARRATIVE.match(fold(after.lstrip(" ,"))))
 
 
 def continues(gap: str) -> bool:

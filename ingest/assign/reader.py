@@ -7,17 +7,24 @@ import re
 
 from ingest.assign.clause_text import (
     DIRECTS,
+    EXECUTES,
     MARKER,
+    OWNS,
+    ROLE_WORDS,
+    STANDING,
+    TITLES,
+    WITHIN,
     ClauseText,
     Owner,
     continues,
     joint,
+    narrative,
     only_bodies,
     sentence_case,
     verb_next,
     year_due,
 )
-from ingest.assign.roles import PARTNERS, Role, roles_of
+from ingest.assign.roles import PARTNERS, Role, partner_cue, roles_of
 from ingest.assign.rows import RowReading
 from ingest.bodies import Body, Gazetteer, find_bodies
 from ingest.deadlines import deadlines
@@ -28,7 +35,8 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
                       r"|(?:pho )?chu tich|bo truong|thu truong(?: cac)?|(?:pho )?giam doc|truong ban|cuc truong"
                       r"|vu truong|chanh van phong|nguoi dung dau)\s+", re.IGNORECASE)  # a title stands for its body
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
-_TO = re.compile(r"\b(?:bao cao|gui|(?<!chuong )(?<!to )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
+_TO = re.compile(r"\b(?:bao cao|gui|phan anh|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
+_REPORT_OF = re.compile(r"\bbao cao cua(?:\s+[\w/-]+){0,3}?\s*$")  # "căn cứ báo cáo của Giám đốc Sở X": X reports
 _LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:[\s*_]*$")
 # An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
 _LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
@@ -36,10 +44,11 @@ _LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role
 _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
                           r"(?:cac \w+\s*:\s*)?")
-_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau)\s*$")
+_AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
 _THROUGH = re.compile(r"\bthong qua\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
-_ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat)\b")
+_ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat|ke hoach"
+                     r"|chuong trinh|huong dan|de an|cong dien)\b")
 
 
 def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -62,6 +71,19 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
                 continue
         out.append((s, e))
     return out
+
+
+def _own_line(text: str, end: int) -> bool:
+    r"""Whether the heading that ends at ``end`` is a line of its own: short, or in capitals, with a
+    capital after it, not the first 80 columns of a wrapped paragraph.
+
+    >>> _own_line("III. TỔ CHỨC THỰC HIỆN\nCác cơ quan …", 22), _own_line("4. Về dự án: " + "x" * 60 + " tỉnh Thanh\nHóa phối hợp", 84)
+    (True, False)
+    """
+    if text[end : end + 1] != "\n" or not text[end + 1 : end + 2].isupper():
+        return False
+    line = text[text.rfind("\n", 0, end) + 1 : end]
+    return len(line) < 60 or line.isupper()
 
 
 class Reader(RowReading):
@@ -107,6 +129,8 @@ class Reader(RowReading):
             lead = MARKER.match(t.text)
             body_from = lead.end() if lead else 0
             heading_end = self._heading_end(c, t, body_from)
+            if _own_line(t.norm.text, heading_end):
+                t.text = f"{t.text[:heading_end]}\n{t.text[heading_end + 1:]}"  # "III. TỔ CHỨC THỰC HIỆN" / "Các cơ quan …"
             named = self._addressees(c, t, body_from, heading_end)
             if named:
                 self.owners[c.id] = named
@@ -303,11 +327,23 @@ class Reader(RowReading):
             # basis and the enacting formula name bodies and give none of them a task. In the body of a
             # document "Căn cứ Kế hoạch này, các sở … xây dựng …" is a task, so only the preamble is read so
             return []
+        if EXECUTES.search(folded):
+            return []  # "Chánh Văn phòng …, Giám đốc Sở … chịu trách nhiệm thi hành Quyết định này": a formula, no task
         found = self.bodies(body)
+        if standing := self._standing(folded, found):
+            # "(Cơ quan) thường trực Ban Chỉ đạo là Công an tỉnh": the police are the standing body
+            self.emit(c, Owner(standing.name, *t.span(off + standing.start, off + standing.end), False, "sentence"),
+                      Role.FOCAL, "thường trực", "sentence", *t.span(off, e))
+            return []
         subject = self._subject(body, found)
+        if subject and narrative(body[subject[-1].end:]):
+            # "Cục Thuế nhận được công văn số … của Công ty …", "Bộ X đã có ý kiến …": what a body
+            # did or received (a reply letter, a news page), no task for it or for anyone it names
+            return []
         # Agents of a clause inside the sentence: "… do Bộ Tài nguyên và Môi trường chủ trì, …",
         # "… giao Sở X …": what follows them is theirs, not the subject's.
-        agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])]
+        agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])
+                  and not OWNS.match(folded[b.end:].lstrip(" ,"))]
         groups: list[tuple[list[Body], int]] = []  # (actors, where their words begin)
         if subject:
             groups.append((subject, subject[-1].end))
@@ -324,7 +360,8 @@ class Reader(RowReading):
         for k, (actors, words_from) in enumerate(groups):
             until = groups[k + 1][0][0].start if k + 1 < len(groups) else len(body)
             window = body[words_from:until]
-            roles, cue = self._roles(folded[words_from:until], 0)
+            rest = folded[words_from:until]
+            roles, cue = roles_of(rest, partner_cue(rest, [b.start - words_from for b in found]))
             dl = self.dates(c, window) or (self.dates(c, body) if k == 0 else [])
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
@@ -342,6 +379,15 @@ class Reader(RowReading):
                        "sentence", *t.span(off, e))
         return [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in subject]
 
+    @staticmethod
+    def _standing(folded: str, found: list[Body]) -> Body | None:
+        """The body a sentence names as another's standing body ("Thường trực Ban Chỉ đạo là Công an
+        tỉnh"), if that is what the sentence says."""
+        if len(found) < 2 or not (m := STANDING.match(folded)) or found[0].start not in (m.end(), len(m.group(0)) - len(m.group(0).lstrip(" *_"))):
+            return None
+        second = found[1]
+        return second if re.fullmatch(r"\s+la\s+", folded[found[0].end : second.start]) else None
+
     def _subject(self, body: str, found: list[Body]) -> list[Body]:
         """Bodies that open the sentence and are followed by its verb."""
         if not found:
@@ -350,24 +396,26 @@ class Reader(RowReading):
         prefix = body[: found[0].start]
         if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(","):
             return []
-        if prefix.rstrip().endswith(",") and len(prefix) > 80:
-            return []
+        if prefix.rstrip().endswith(",") and (len(prefix) > 80 or ROLE_WORDS.search(fold(prefix))):
+            return []  # "Chủ trì, phối hợp với sở, ban, ngành, UBND xã tăng cường …": a partner, not the subject
         subject = [found[0]]
         for b in found[1:]:
-            gap = fold(body[subject[-1].end : b.start]).strip()
+            # "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã …": titles stand for their bodies
+            gap = TITLES.sub("", fold(body[subject[-1].end : b.start])).strip()
             if gap not in (",", ";", "va", "va cac", ", va", "cung", "cung voi"):
                 break
             subject.append(b)
         after = body[subject[-1].end :]
-        return subject if verb_next(after) or after.lstrip().startswith(":") else []
-
-    def _roles(self, folded: str, start: int) -> tuple[list[str], str]:
-        return roles_of(folded[start:])
+        if (m := re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)(\w)", after)) and m.group(1).isupper():
+            return []  # "Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh": who the body is made of, no task
+        if m := WITHIN.match(fold(after)):
+            after = after[m.end():]  # "…, trong phạm vi nhiệm vụ, quyền hạn của mình, tổ chức thực hiện"
+        return subject if verb_next(after) or after.lstrip().startswith(":") or narrative(after) else []
 
     def _others(self, body: str, folded: str, found: list[Body], taken: set[int]):
         """Bodies named after "phối hợp với" or "thông qua" (partners), after "báo cáo"/"gửi"
         (recipients), after "chỉ đạo" (directed)."""
-        partners = PARTNERS.search(folded)
+        partners = partner_cue(folded, [b.start for b in found])
         chain_end = None
         for b in found:
             if b.start in taken:
@@ -381,7 +429,7 @@ class Reader(RowReading):
                 # "Hằng năm, thông qua Sở KH&CN tham mưu UBND tỉnh …" under another body's heading:
                 # the heading's body does the task through this one, which takes part in it
                 yield b, Role.PARTNER, "thông qua"
-            elif _TO.search(before[-40:]):
+            elif _TO.search(before[-40:]) and not _REPORT_OF.search(before[-40:]):
                 yield b, Role.RECEIVES, "báo cáo, gửi"
             elif DIRECTS.search(before[-12:]):
                 yield b, Role.DOES, "được chỉ đạo"

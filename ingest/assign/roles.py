@@ -28,7 +28,8 @@ RESPONSIBLE = ROLES[:5]  # roles that make a body answer "who does this?"
 
 CUES = {
     Role.FOCAL: re.compile(r"\b(?:co quan|don vi) (?:dau moi|thuong truc)\b|\b(?:lam|la) (?:dau moi|thuong truc)\b|\bdau moi\b"),
-    Role.LEAD: re.compile(r"\bchu tri\b|\bchiu trach nhiem chinh\b|\b(?:co quan|don vi|luc luong) chu luc\b"),
+    # not "theo hướng dẫn của cơ quan chủ trì": another body, the lead
+    Role.LEAD: re.compile(r"(?<!cua co quan )(?<!cua don vi )(?<!voi co quan )(?<!voi don vi )\bchu tri\b|\bchiu trach nhiem chinh\b|\b(?:co quan|don vi|luc luong) chu luc\b"),
     Role.ADVISE: re.compile(r"\btham muu\b"),
     Role.MONITOR: re.compile(r"\bdon doc\b|\btheo doi\b"),
 }
@@ -38,9 +39,27 @@ _REPORT = re.compile(r"\bbao cao\b")
 _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
 
 
-def roles_of(rest: str) -> tuple[list[str], str]:
+_BARE_PARTNERS = re.compile(r"\bphoi hop\s+(?:chat che\s+)?(?=\S)")
+
+
+def partner_cue(folded: str, starts: list[int]) -> re.Match | None:
+    """Where a sentence names its partners: "phối hợp với …", or "phối hợp" right before a body
+    ("Chủ trì, phối hợp Bộ Chỉ huy Quân sự tỉnh …": ``starts`` are where the bodies begin), not
+    "phối hợp triển khai …".
+
+    >>> partner_cue("chu tri, phoi hop so tu phap ra soat", [18]).group(0)
+    'phoi hop '
+    >>> partner_cue("chu tri, phoi hop trien khai", [])
+    """
+    if m := PARTNERS.search(folded):
+        return m
+    return next((m for m in _BARE_PARTNERS.finditer(folded) if m.end() in starts), None)
+
+
+def roles_of(rest: str, partners: re.Match | None = None) -> tuple[list[str], str]:
     """The roles the words after a sentence's subject give it, main role first, and the cue
-    (``rest`` folded: ``ingest.normalize.fold``).
+    (``rest`` folded: ``ingest.normalize.fold``). ``partners``: where ``rest`` names the
+    partners, when the reader found it ("phối hợp Sở X" before a body, see ``partner_cue``).
 
     >>> " | ".join(roles_of("chu tri phoi hop voi cac co quan … tham muu ubnd tinh bo tri kinh phi")[0])
     'chủ trì | tham mưu'
@@ -61,7 +80,7 @@ def roles_of(rest: str) -> tuple[list[str], str]:
     lead = [f for f in found if f[1] in (Role.LEAD, Role.FOCAL)]
     found = sorted(lead, key=lambda f: ROLES.index(f[1])) + [f for f in found if f not in lead]
     roles, cue = [f[1] for f in found], (found[0][2] if found else "")
-    partners = PARTNERS.search(rest)
+    partners = partners or PARTNERS.search(rest)
     if Role.LEAD not in roles and partners and partners.start() <= 2:
         roles.insert(0, Role.DOES)  # "(X) phối hợp với Y <làm Z>": X does Z, with Y
         cue = partners.group(0)

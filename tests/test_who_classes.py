@@ -1,0 +1,310 @@
+"""Who does what, class by class, as documents nobody tuned on write it: a partner named after a
+bare "phối hợp", a narrative that names bodies without giving them tasks, words that only look like
+a collective ("các bộ phận"), a body that owns a thing ("do Bộ X quản lý"), a time span whose
+start is no deadline.
+
+The texts are invented fixtures in the style of real directives; the reading tests build no index.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.answers.answer import ask
+from index.build.builder import build
+from index.engine import Engine, Options
+from ingest.bodies import find_bodies
+from ingest.deadlines import deadlines
+from service.schemas import ask_out
+from tests.test_assignment_reading import _of, _read
+
+PLAN = """KẾ HOẠCH
+Bảo vệ kho dữ liệu mẫu (tài liệu kiểm thử)
+
+III. PHÂN CÔNG NHIỆM VỤ
+
+1. Công an tỉnh
+
+- Chủ trì, phối hợp Bộ Chỉ huy Quân sự tỉnh và sở, ngành có liên quan tham mưu chính sách đãi ngộ cán bộ bảo vệ kho dữ liệu mẫu.
+
+- Phối hợp kiểm tra an toàn thiết bị trước khi đưa vào sử dụng và trong quá trình sử dụng tại các bộ phận, vị trí trọng yếu.
+
+2. Bộ Chỉ huy Quân sự tỉnh
+
+- Tăng cường quản lý kho dữ liệu thuộc phạm vi do Bộ Quốc phòng quản lý trên địa bàn tỉnh.
+
+3. Sở Khoa học và Công nghệ
+
+Chủ trì, phối hợp triển khai nền tảng giám sát kho dữ liệu mẫu.
+"""
+
+
+def test_a_body_right_after_a_bare_phoi_hop_is_a_partner():
+    # "Chủ trì, phối hợp Bộ Chỉ huy Quân sự tỉnh …" (no "với"): the command is a partner of the police
+    roles = _of(_read(PLAN), "III.1/1")
+    assert roles.get("Công an tỉnh") == "chủ trì"
+    assert roles.get("Bộ Chỉ huy Quân sự tỉnh") == "phối hợp"
+
+
+def test_a_bare_phoi_hop_before_a_verb_names_no_partner():
+    roles = _of(_read(PLAN), "III.3")
+    assert roles == {"Sở Khoa học và Công nghệ": "chủ trì"}
+
+
+def test_parts_of_an_office_are_no_collective_and_a_process_is_no_report():
+    # "trong quá trình sử dụng tại các bộ phận": neither "các bộ" nor a report sent to anyone
+    roles = _of(_read(PLAN), "III.1/2")
+    assert set(roles) == {"Công an tỉnh"}
+    assert find_bodies("tại các bộ phận, vị trí trọng yếu") == []
+    procedure = _read("QUY TRÌNH\nMẫu\n\n1. Quy trình giải quyết tại Văn phòng UBND tỉnh mẫu gồm ba bước.\n")
+    assert not [a for a in procedure.assignments if a.role == "nhận báo cáo"]
+    assert [b.name for b in find_bodies("các cơ quan chức năng kiểm tra")] == ["các cơ quan chức năng"]
+
+
+def test_a_body_that_owns_a_thing_has_no_task():
+    roles = _of(_read(PLAN), "III.2/1")
+    assert roles == {"Bộ Chỉ huy Quân sự tỉnh": "thực hiện"}
+
+
+REPLY = """CÔNG VĂN
+Về chính sách thuế đối với hàng mẫu (tài liệu kiểm thử)
+
+Kính gửi: Công ty TNHH Hàng Mẫu.
+
+Cục Thuế nhận được công văn số 12/CV-HM của Công ty TNHH Hàng Mẫu hỏi về chính sách thuế. Về vấn đề này, Cục Thuế có ý kiến như sau: Bộ Tài chính đã có ý kiến tại công văn số 34/BTC-TCT.
+
+Đề nghị Công ty TNHH Hàng Mẫu liên hệ Chi cục Thuế khu vực Mẫu để được hướng dẫn.
+"""
+
+
+def test_a_narrative_names_bodies_without_giving_them_tasks():
+    doc = _read(REPLY)
+    tasked = {a.agency for a in doc.assignments}
+    assert "Cục Thuế" not in tasked and "Bộ Tài chính" not in tasked
+    assert "Công ty TNHH Hàng Mẫu" in tasked  # the request of the letter is a task
+
+
+def test_the_start_of_a_time_span_is_no_deadline():
+    found = [(d.text, d.due) for d in deadlines("Thời gian dự kiến: từ tháng 10/2099 đến hết năm 2100")]
+    assert found == [("đến hết năm 2100", "2100-12-31")]
+    assert [d.due for d in deadlines("hoàn thành trước 31/12/2099")] == ["2099-12-31"]
+
+
+def test_a_time_allowed_from_an_event_is_read_as_the_deadline():
+    # what a "trong bao lâu?" question asks: no date of its own, but the clause states a time
+    for text, words in (("trả lời bằng văn bản trong thời hạn 10 ngày kể từ ngày nhận được", "thời hạn 10 ngày"),
+                        ("xác định nghĩa vụ tài chính là 05 ngày làm việc", "05 ngày làm việc"),
+                        ("nộp điểm cho giáo vụ chậm nhất 03 ngày sau buổi thi", "chậm nhất 03 ngày")):
+        assert [(d.text, d.due) for d in deadlines(text)] == [(words, None)]
+
+
+CAPTURE = """THÔNG BÁO
+Kết luận về kho dữ liệu mẫu (tài liệu kiểm thử)
+
+III. NHIỆM VỤ
+
+4. Về kho dữ liệu dự trữ mẫu: để xác định vị trí cụ thể của dự án, Ủy ban nhân dân tỉnh Thanh
+Mẫu phối hợp với Bộ Công Thương và các cơ quan liên quan khẩn trương rà soát.
+
+5. Sở Y tế
+
+a) Chủ trì, phối hợp với sở,
+ban, ngành, Ủy ban nhân dân xã, phường tăng cường kiểm tra, đôn đốc việc thực hiện.
+
+**(2) Đảng ủy Bộ Xây dựng** chủ trì, phối hợp với Bộ Giáo dục và Đào tạo xây dựng thiết kế mẫu.
+
+6. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Sở Xây dựng, Thuế tỉnh Mẫu hướng dẫn nghiệp vụ.
+"""
+
+
+def test_a_sentence_wrapped_over_lines_is_read_as_one():
+    # a page capture wraps at 80 columns: the subject's name and its verb are on two lines
+    roles = _of(_read(CAPTURE), "III.4")
+    assert roles.get("Ủy ban nhân dân tỉnh Thanh Mẫu") == "thực hiện"
+    assert roles.get("Bộ Công Thương") == "phối hợp"
+
+
+def test_a_body_after_phoi_hop_voi_is_no_subject_though_a_comma_precedes_it():
+    roles = _of(_read(CAPTURE), "III.5.a")
+    assert roles.get("Sở Y tế") == "chủ trì"
+    assert roles.get("Ủy ban nhân dân xã, phường") == "phối hợp"
+
+
+def test_a_numbered_bold_subject_and_a_tax_body_named_by_its_place():
+    doc = _read(CAPTURE)
+    lead = {a.agency: a.role for a in doc.assignments if "Xây dựng**" in doc.source[a.seg_start : a.seg_end]}
+    assert lead.get("Đảng ủy Bộ Xây dựng") == "chủ trì"
+    assert _of(doc, "III.6").get("Thuế tỉnh Mẫu") == "phối hợp"
+    assert find_bodies("Thuế giá trị gia tăng được hoàn") == []
+    assert [b.name for b in find_bodies("Ủy ban nhân dân các tỉnh biên giới phối hợp")] == ["Ủy ban nhân dân các tỉnh biên giới"]
+
+
+STEERING = """KẾ HOẠCH
+Bảo vệ kho dữ liệu mẫu (tài liệu kiểm thử)
+
+II. NHIỆM VỤ
+
+5. Kiện toàn Ban Chỉ đạo kho dữ liệu mẫu, bao gồm: Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh; thường trực Ban Chỉ đạo là Công an tỉnh.
+
+6. Sở Tư pháp là Cơ quan thường trực của Hội đồng phổ biến pháp luật mẫu.
+"""
+
+
+def test_the_standing_body_is_the_one_named_not_the_steering_committee():
+    doc = _read(STEERING)
+    assert _of(doc, "II.5") == {"Công an tỉnh": "đầu mối"}  # neither "Ban Chỉ đạo" nor its make-up
+    assert _of(doc, "II.6").get("Sở Tư pháp") == "đầu mối"
+
+
+def test_a_standing_committee_is_its_own_addressee():
+    names = lambda text: [b.name for b in find_bodies(text)]
+    assert names("Đề nghị thường trực các tỉnh ủy, thành ủy tiếp tục quan tâm") == ["thường trực các tỉnh ủy, thành ủy"]
+    assert names("Đề nghị Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh chủ trì") == [
+        "Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
+    assert names("là cơ quan thường trực Ban Chỉ đạo tỉnh") == ["Ban Chỉ đạo tỉnh"]
+    assert names("Giao các Ban của Hội đồng nhân dân tỉnh giám sát") == ["các Ban của Hội đồng nhân dân tỉnh"]
+
+
+def test_bodies_named_by_their_heads_titles_are_all_subjects():
+    text = """QUYẾT ĐỊNH
+Về kho dữ liệu mẫu (tài liệu kiểm thử)
+
+Điều 2. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã, phường và Thủ trưởng các cơ quan, đơn vị có liên quan phối hợp tổ chức lễ phát động mẫu.
+
+Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính và Thủ trưởng các cơ quan, đơn vị có liên quan chịu trách nhiệm thi hành Quyết định này.
+"""
+    doc = _read(text)
+    assert {"Văn phòng UBND tỉnh", "Sở Tài chính", "UBND các xã, phường"} <= set(_of(doc, "Điều 2"))
+    assert _of(doc, "Điều 3") == {}  # the enforcement formula gives no task: "what must X do" lists none
+
+
+# --- answers ---------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRETS = "fixture-ke-hoach-bao-mat-mau.txt"
+
+
+@pytest.fixture(scope="module")
+def secrets_engine(tmp_path_factory, e5) -> Engine:
+    docs = tmp_path_factory.mktemp("secrets-docs")
+    shutil.copy(ROOT / "tests" / "fixtures" / "who" / SECRETS, docs / SECRETS)
+    data = tmp_path_factory.mktemp("secrets-data")
+    build(data, ROOT / "corpus", e5, paths=[docs])
+    return Engine.open(Options(data, ROOT / "corpus"), e5)
+
+
+def _agencies(engine: Engine, question: str) -> list[tuple[str, str]]:
+    answer = ask_out(ask(engine, question)).model_dump()
+    return [(a["name"], a["role"]) for a in answer["agencies"]]
+
+
+@pytest.mark.slow
+def test_a_specific_body_given_the_task_answers_before_the_collectives(secrets_engine):
+    got = _agencies(secrets_engine, "Ai chủ trì kiểm định thiết bị lưu trữ, phần mềm của kho dữ liệu mẫu quân sự trước khi đưa vào sử dụng?")
+    assert got and got[0] == ("Bộ Chỉ huy Quân sự tỉnh", "chủ trì")
+
+
+@pytest.mark.slow
+def test_the_standing_body_answers_who_stands_for_the_steering_committee(secrets_engine):
+    got = _agencies(secrets_engine, "Cơ quan nào là thường trực Ban Chỉ đạo bảo vệ kho dữ liệu mẫu tỉnh Bắc Mẫu?")
+    assert got and got[0][0] == "Công an tỉnh"
+
+
+@pytest.mark.slow
+def test_a_partner_named_after_a_bare_phoi_hop_answers_with_whom(secrets_engine):
+    got = _agencies(secrets_engine, "Tham mưu chính sách đãi ngộ cán bộ bảo vệ kho dữ liệu mẫu: Công an tỉnh phối hợp với đơn vị nào?")
+    assert ("Bộ Chỉ huy Quân sự tỉnh", "phối hợp") in got
+
+
+def test_subjects_before_their_scope_of_duty_are_subjects():
+    text = """NGHỊ QUYẾT
+Về kho dữ liệu mẫu (tài liệu kiểm thử)
+
+Điều 4. Tổ chức thực hiện
+
+Chính phủ, Ủy ban thường vụ Quốc hội, các Ủy ban của Quốc hội, các cơ quan có liên quan, trong phạm vi nhiệm vụ, quyền hạn của mình, tổ chức thực hiện Nghị quyết này.
+"""
+    roles = _of(_read(text), "Điều 4")
+    assert {"Chính phủ", "Ủy ban thường vụ Quốc hội", "các Ủy ban của Quốc hội"} <= set(roles)
+    assert "Quốc hội" not in roles  # the committees are not the assembly
+
+
+def test_the_lead_body_named_as_a_noun_is_not_the_subjects_role():
+    text = """KẾ HOẠCH
+Mẫu (tài liệu kiểm thử)
+
+III. PHÂN CÔNG
+1. Các sở, ban, ngành
+- Kiểm định thiết bị theo hướng dẫn của cơ quan chủ trì.
+2. Sở Tư pháp là cơ quan chủ trì thẩm định văn bản mẫu.
+"""
+    doc = _read(text)
+    assert _of(doc, "III.1/1") == {"Các sở, ban, ngành": "thực hiện"}
+    assert _of(doc, "III.2").get("Sở Tư pháp") == "chủ trì"
+
+
+def test_a_body_told_to_lead_takes_the_lead_it_is_told():
+    text = """THÔNG BÁO
+Kết luận mẫu (tài liệu kiểm thử)
+
+4.1. Giao Đảng ủy Chính phủ: (i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì xây dựng quy trình tiếp nhận mẫu; (ii) Chỉ đạo Đảng ủy Bộ Tài chính bố trí kinh phí.
+"""
+    roles = _of(_read(text), "4.1")
+    assert roles.get("Đảng ủy Bộ Y tế") == "chủ trì"
+    assert roles.get("Đảng ủy Bộ Tài chính") == "thực hiện"
+
+
+def test_the_issuer_enacting_a_plan_in_the_preamble_has_no_task():
+    text = """KẾ HOẠCH
+Mẫu (tài liệu kiểm thử)
+
+Ủy ban nhân dân tỉnh ban hành Kế hoạch thực hiện Quyết định số 12/QĐ-TTg như sau:
+
+I. NHIỆM VỤ
+1. Sở Tư pháp chủ trì rà soát văn bản mẫu.
+"""
+    doc = _read(text)
+    assert not [a for a in doc.assignments if a.clause_id.endswith("#preamble")]
+    assert _of(doc, "I.1") == {"Sở Tư pháp": "chủ trì"}
+
+
+def test_a_known_name_ending_in_a_common_word_takes_its_place():
+    names = [b.name for b in find_bodies("Giao Ban Quản lý các khu chế xuất và công nghiệp Thành Mẫu chỉ đạo các đơn vị")]
+    assert names == ["Ban Quản lý các khu chế xuất và công nghiệp Thành Mẫu", "các đơn vị"]
+
+
+def test_difficulties_are_reported_to_the_body_named_after_phan_anh_ve():
+    text = """CHỈ THỊ
+Mẫu (tài liệu kiểm thử)
+
+5. Trong quá trình thực hiện có khó khăn, vướng mắc thì kịp thời phản ánh về Sở Nông nghiệp và Môi trường để tổng hợp, báo cáo Ủy ban nhân dân tỉnh.
+"""
+    roles = _of(_read(text), "5")
+    assert roles.get("Sở Nông nghiệp và Môi trường") == "nhận báo cáo"
+
+
+def test_a_report_heading_in_capitals_names_no_newspaper():
+    text = """HƯỚNG DẪN
+Mẫu (tài liệu kiểm thử)
+
+II. BÁO CÁO TÌNH HÌNH DỊCH HẠI MẪU
+
+1. Chỉ đạo công tác giám sát để phát hiện kịp thời dịch hại mẫu.
+"""
+    assert not [a for a in _read(text).assignments if a.agency.lower().startswith("báo")]
+
+
+def test_a_report_of_a_body_is_not_sent_to_it_and_its_results_are_not_its_name():
+    text = """QUY ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 5. Chủ tịch UBND tỉnh căn cứ vào báo cáo của Giám đốc Sở Y tế quyết định công bố dịch mẫu.
+
+Điều 6. Sở Y tế tổng kết, báo cáo Hội đồng nhân dân tỉnh kết quả thực hiện.
+"""
+    doc = _read(text)
+    assert _of(doc, "Điều 5").get("Sở Y tế") != "nhận báo cáo"
+    assert _of(doc, "Điều 6").get("Hội đồng nhân dân tỉnh") == "nhận báo cáo"
