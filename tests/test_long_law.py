@@ -35,7 +35,7 @@ def _run(tmp, *args: str) -> str:
                ANONYMIZED_TELEMETRY="False",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     proc = subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=tmp, env=env, capture_output=True,
-                          text=True, encoding="utf-8", timeout=1500)
+                          text=True, encoding="utf-8", timeout=3600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     return proc.stdout
 
