@@ -46,9 +46,12 @@ test: install-dev browser
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # Quality: the plan's own gold set, the fixture documents' questions, and (where this machine
-# has it) the development set of real directives kept beside the project.
+# has them) the development sets of real directives and the legal article set (laws, decrees and
+# circulars of the real captures, questions in tests/eval/legal-questions.jsonl) kept beside it.
 DEV_EVAL ?= ../shared/eval/dev
 DEV2_EVAL ?= ../shared/eval/dev2
+# The real page captures kept beside the project: the legal article set reads its laws from them.
+CORPUS_TAR ?= ../shared/corpus/directives-2025.tar.xz
 eval: install-dev
 	$(PY) -m tests.eval.run
 	$(PY) -m tests.eval.formats
@@ -58,9 +61,9 @@ eval: install-dev
 	@if [ -d "$(DEV2_EVAL)/docs" ]; then for half in a b; do echo "== dev2, half $$half"; \
 	  $(VENV)/bin/tracuu eval $(DEV2_EVAL)/docs $(DEV2_EVAL)/questions.jsonl --only $$half; done; \
 	else echo "($(DEV2_EVAL) not found: second development set skipped)"; fi
+	$(PY) -m tests.eval.legal --archive $(CORPUS_TAR)
 
 # What the parser reads in 521 real page captures (no labels, no index): identity, bodies, failures.
-CORPUS_TAR ?= ../shared/corpus/directives-2025.tar.xz
 audit: install
 	@if [ -f "$(CORPUS_TAR)" ]; then dir=$$(mktemp -d); tar -xJf "$(CORPUS_TAR)" -C "$$dir" \
 	  && $(VENV)/bin/tracuu audit "$$dir/directives-2025" \
