@@ -30,6 +30,7 @@ from index.engine import Engine, Hit
 from index.errors import TracuuError
 from index.retrieval.query import analyze
 from ingest.normalize import collapse_spaces, fold, normalize_text
+from ingest.stopwords import HIGHLIGHT
 from service.api import EngineDep, SettingsDep
 from service.coverage import coverage_out, coverage_view
 from service.reader import linked, reader_links
@@ -53,8 +54,7 @@ EXAMPLES = ["Sở nào bố trí kinh phí?", "Sở KH&CN phải làm gì?", "so
 RESULT_CHARS = 700
 
 # Words too common to highlight on their own (folded): question words and function words.
-_STOP = set("ai gi nao la cua va cac co cho voi trong duoc de den tu ve mot hay hoac khong nhu thi nay do "
-            "nhung o tai theo so phai lam the what who which does do must should of the and".split())
+_STOP = HIGHLIGHT  # ingest.stopwords
 _WORD = re.compile(r"\w+")
 
 

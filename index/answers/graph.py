@@ -182,7 +182,7 @@ def graph(engine: Engine) -> dict:
     """Nodes (every catalog entry and loaded document) and typed edges, with the citing clauses.
 
     Made once per engine (an engine serves one immutable generation)."""
-    cached = engine.__dict__.get("_graph")
+    cached = engine.memo.get("graph")
     if cached is not None:
         return cached
     cat = engine.catalog.entries
@@ -210,28 +210,28 @@ def graph(engine: Engine) -> dict:
             if ref.clause_id and ref.clause_id not in edge["clauses"]:
                 edge["clauses"].append(ref.clause_id)
     out = {"nodes": list(nodes.values()), "edges": list(edges.values())}
-    engine.__dict__["_graph"] = out
+    engine.memo["graph"] = out
     return out
 
 
 def status_of(engine: Engine, doc_id: str) -> dict[str, list[str]]:
     """The loaded documents that replace (``replaced_by``) or amend (``amended_by``) ``doc_id``."""
-    by_target = engine.__dict__.get("_status")
+    by_target = engine.memo.get("status")
     if by_target is None:  # made once per engine, as the graph is
         by_target = {}
         for e in graph(engine)["edges"]:
             if e["from"] in engine.documents and e["type"] in ("replaces", "amends"):
                 entry = by_target.setdefault(e["to"], {"replaced_by": [], "amended_by": []})
                 entry["replaced_by" if e["type"] == "replaces" else "amended_by"].append(e["from"])
-        engine.__dict__["_status"] = by_target
+        engine.memo["status"] = by_target
     return by_target.get(doc_id, {"replaced_by": [], "amended_by": []})
 
 
 def mentions(engine: Engine, doc: Document) -> list[tuple[Reference, str]]:
     """The references of ``doc`` that name one known document (loaded or in the catalog), with its id."""
-    resolver = engine.__dict__.get("_resolver")
+    resolver = engine.memo.get("resolver")
     if resolver is None:
-        resolver = engine.__dict__["_resolver"] = Resolver(engine)
+        resolver = engine.memo["resolver"] = Resolver(engine)
     return [(ref, target) for ref in doc.references if (target := resolver.resolve(ref, doc)) is not None]
 
 

@@ -27,10 +27,10 @@ from index.retrieval.search import Filters
 from ingest.assign import Role
 from ingest.models import Clause, Document
 from ingest.normalize import fold, normalize_text
+from ingest.stopwords import SAME_TASK
 from ingest.tokens import syllables
 
-_QUESTION_WORDS = set("ai nao gi la co khong the thi de cho cua cac nhung va voi ve theo trong duoc phai can lam bao "
-                      "nhieu viec nhiem vu chu tri phoi hop co quan don vi bo so nganh giao trach".split())
+_QUESTION_WORDS = SAME_TASK  # words any two task sentences share (ingest.stopwords)
 SAME_TASK = 0.5  # share of the two clauses' content words both write (Jaccard), for "the same task"
 NEAR_SCORE = 0.9  # … and how close its rank score must be to the best one's
 

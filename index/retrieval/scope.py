@@ -22,6 +22,7 @@ from functools import lru_cache
 from index.agencies import PLACE_ALIASES, place_of
 from ingest.header import find_references
 from ingest.normalize import fold, normalize_text
+from ingest.stopwords import TITLE, TITLE_FOLDED
 from ingest.tokens import has_diacritics
 
 _TYPES = {
@@ -175,10 +176,6 @@ def _names_place(text: str, folded: str, place: str) -> bool:
     return bool(re.search(rf"\b(?:o|tai|tinh|thanh pho|cua)\s+{re.escape(fold(place))}\b", folded)) and not any(
         ch.isupper() for ch in text[1:])
 
-# Words every directive's title or question has ("thực hiện Nghị quyết số …"): no sign of one document.
-_STOP = set("và của các những là có được để với trong cho tại về theo này do thì mà một như ở từ đến việc nào ai gì "
-            "khi phải làm nhiệm vụ chủ trì phối hợp cơ quan đơn vị bộ sở thực hiện triển khai nghị quyết quyết định "
-            "kế hoạch chương trình hành động ban hành phê duyệt số chính phủ chính trị tỉnh".split())
 
 
 def _title_overlap(question: str, title: str) -> float:
@@ -191,14 +188,12 @@ def _title_overlap(question: str, title: str) -> float:
     return shared / len(pairs) if pairs and shared >= 2 else 0.0
 
 
-_STOP_FOLDED = {fold(w) for w in _STOP} - {"de"}
-
 
 @lru_cache(maxsize=4096)
 def _words(text: str, marks: bool) -> tuple[str, ...]:
     t = normalize_text(text).lower()
     found = re.findall(r"[\w-]+", t if marks else fold(t))
-    stop = _STOP if marks else _STOP_FOLDED
+    stop = TITLE if marks else TITLE_FOLDED  # words every title has: no sign of one document
     return tuple(w for w in found if w not in stop)
 
 
