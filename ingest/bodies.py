@@ -32,7 +32,7 @@ from importlib import resources
 
 import yaml
 
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import fold, folded, normalize_text
 from ingest.tokens import UNDERTHESEA
 
 _TOKEN = re.compile(r"[^\W_]+(?:(?:[&'’]|-(?=[^\W\d_]))[^\W_]+)*|[^\w\s]")
@@ -473,8 +473,8 @@ def known_names() -> Gazetteer:
 
 
 def _key(text: str) -> str:
-    """Folded text of the same length as the NFC text."""
-    return fold(normalize_text(text)).replace("–", "-")
+    """Folded text of the same length as the NFC text, an en dash as a hyphen."""
+    return folded(text, hyphens=True)
 
 
 _STANDING_OF = re.compile(r"(?<!co quan )(?<!don vi )(?<!vai tro )\bthuong truc $")

@@ -34,7 +34,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from ingest.normalize import collapse_spaces, fold, normalize_text
+from ingest.normalize import collapse_spaces, folded
 
 RETRIEVAL_K = 10
 KINDS = ("agency", "nodiac", "task", "partner", "deadline")
@@ -78,7 +78,7 @@ def name_key(name: str) -> str:
     >>> name_key("Bộ TN&MT")
     'bo tn mt'
     """
-    return " ".join(re.sub(r"[^\w]+", " ", fold(normalize_text(name))).split())
+    return " ".join(re.sub(r"[^\w]+", " ", folded(name)).split())
 
 
 def _text_key(text: str) -> str:

@@ -15,7 +15,8 @@ import logging
 import os
 import threading
 
-from index.build.store import MANIFEST, read_manifest
+from index.build.layout import DataDir
+from index.build.store import read_manifest
 from index.engine import Engine, Options
 from index.retrieval.embedders import Embedder, create_embedder
 
@@ -67,7 +68,7 @@ class EngineSlot:
 
     def _manifest_key(self) -> tuple | None:
         try:
-            st = os.stat(self.options.data_dir / MANIFEST)
+            st = os.stat(DataDir(self.options.data_dir).manifest)
         except FileNotFoundError:
             return None
         return st.st_ino, st.st_mtime_ns, st.st_size

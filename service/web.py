@@ -28,8 +28,8 @@ from index.answers.citation import citations_of, copy_text, dmy, doc_name, of_cl
 from index.answers.digest import agency_id_of, successor_note
 from index.engine import Engine, Hit
 from index.errors import TracuuError
-from index.retrieval.query import analyze
-from ingest.normalize import collapse_spaces, fold, normalize_text
+from index.retrieval.query import MAX_QUERY_CHARS, analyze
+from ingest.normalize import collapse_spaces, fold, folded
 from ingest.stopwords import HIGHLIGHT
 from service.api import EngineDep, SettingsDep
 from service.coverage import coverage_out, coverage_view
@@ -47,6 +47,7 @@ from service.views import (
 
 TEMPLATES = Path(__file__).parent / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+_env.globals["max_query_chars"] = MAX_QUERY_CHARS  # the search box's maxlength is the API's limit
 templates = Jinja2Templates(env=_env)
 router = APIRouter(include_in_schema=False)
 
@@ -75,7 +76,7 @@ def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
 
 def query_words(query: str) -> tuple[set[str], set[tuple[str, str]]]:
     """Single words worth highlighting alone, and the query's word pairs (folded)."""
-    words = _WORD.findall(fold(normalize_text(query)))
+    words = _WORD.findall(folded(query))
     singles = {w for w in words if w not in _STOP and len(w) >= 5}
     pairs = {(a, b) for a, b in zip(words, words[1:]) if not (a in _STOP and b in _STOP)}
     return singles, pairs

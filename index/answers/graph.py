@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from index.engine import Engine
 from ingest.models import Document, Reference
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import folded, name_key, number_key
 from ingest.references import stated_relation
 
 _IMPLEMENTS_CUE = re.compile(r"(thuc hien|trien khai|can cu|cu the hoa)\W*$")
@@ -33,17 +33,6 @@ _FAMILIES = {"chuong trinh hanh dong": "chuong trinh", "nghi quyet lien tich": "
              "thong tu lien tich": "thong tu"}
 
 
-def number_key(number: str) -> str:
-    """A document number compared without case, diacritics or spaces.
-
-    >>> number_key("Số 7432 /UBND-XD".removeprefix("Số ")) == number_key("7432/ubnd-xd")
-    True
-    >>> number_key("45/2025/NĐ-CP")
-    '45/2025/nd-cp'
-    """
-    return re.sub(r"\s+", "", fold(normalize_text(number))).lower()
-
-
 def type_family(doc_type: str | None) -> str | None:
     """The kind of document a type word names, as references and headers are compared.
 
@@ -52,7 +41,7 @@ def type_family(doc_type: str | None) -> str | None:
     """
     if not doc_type:
         return None
-    t = " ".join(fold(normalize_text(doc_type)).lower().split())
+    t = name_key(doc_type)
     return _FAMILIES.get(t, t)
 
 
@@ -89,7 +78,7 @@ class Target:
 
 def _key(name: str | None) -> str | None:
     """A place or an issuer compared without case, diacritics or extra spaces."""
-    return " ".join(fold(normalize_text(name)).lower().split()) if name else None
+    return name_key(name) if name else None
 
 
 class Resolver:
@@ -126,7 +115,7 @@ class Resolver:
             if family and any(c.family == family for c in candidates):
                 candidates = [c for c in candidates if c.family in (family, None)]
         place, issuer = _key(citing.header.place), _key(citing.header.issuer)
-        after = fold(normalize_text(citing.source[ref.end : ref.end + 160])).lower()
+        after = folded(citing.source[ref.end : ref.end + 160])
         own = re.match(r"\d+", citing.header.number or "")
         if short and own and own.group() == ref.number:
             return None  # the document's own number, mistyped ("số 2609QĐ/UBND" in 2609/QĐ-UBND)
@@ -172,9 +161,9 @@ def relation(doc: Document, ref: Reference) -> str:
     """What the words just before the reference say the document does to it: 'replaces' or
     'amends' (``ingest.references.stated_relation``: the document itself must say so),
     'implements', else 'cites'."""
-    sentence = re.sub(r"[ \t]+", " ", fold(normalize_text(doc.source[max(0, ref.start - 250) : ref.start])).lower())
+    sentence = re.sub(r"[ \t]+", " ", folded(doc.source[max(0, ref.start - 250) : ref.start]))
     said = stated_relation(sentence, doc.header.number if doc.header.number_known else None)
-    before = fold(normalize_text(doc.source[max(0, ref.start - 40) : ref.start])).lower()
+    before = folded(doc.source[max(0, ref.start - 40) : ref.start])
     return said or ("implements" if _IMPLEMENTS_CUE.search(before) else "cites")
 
 

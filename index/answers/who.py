@@ -26,7 +26,7 @@ from index.retrieval.scope import Scope
 from index.retrieval.search import Filters
 from ingest.assign import Role
 from ingest.models import Clause, Document
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import fold, name_key, normalize_text, number_key
 from ingest.stopwords import SAME_TASK
 from ingest.tokens import syllables
 
@@ -116,7 +116,7 @@ def _specific_first(engine: Engine, q: Query, found: list[Hit], named_ids: set[s
 
 def _asks_for(q: Query, r: Row) -> bool:
     """Whether the question names a collective row's kind ("các sở", "UBND các xã")."""
-    m = _MANY.search(" ".join(fold(normalize_text(r.agency_name)).lower().split()))
+    m = _MANY.search(name_key(r.agency_name))
     return bool(m) and bool(re.search(rf"\b{re.escape(m.group(0))}\b", " ".join(fold(q.text).lower().split())))
 
 
@@ -142,16 +142,12 @@ def _cascade(engine: Engine, a: Document, b: Document) -> bool:
     """Whether one of two documents implements (cites) the other: a plan and the programme it carries out."""
     def numbers(d: Document) -> set[str]:
         entry = engine.catalog.entries.get(d.id)
-        return {_folded(n) for n in (d.header.number, entry.number if entry else None) if n}
+        return {number_key(n) for n in (d.header.number, entry.number if entry else None) if n}
 
     def cites(d: Document, numbers: set[str]) -> bool:
-        return any(_folded(r.number) in numbers for r in d.references)
+        return any(number_key(r.number) in numbers for r in d.references)
 
     return cites(a, numbers(b)) or cites(b, numbers(a))
-
-
-def _folded(number: str) -> str:
-    return fold(normalize_text(number)).replace(" ", "").lower()
 
 
 def _content(text: str) -> set[str]:

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from index.agencies import PLACE_ALIASES, place_of
 from ingest.header import find_references
-from ingest.normalize import fold, normalize_text
+from ingest.normalize import fold, name_key, normalize_text, number_key
 from ingest.stopwords import TITLE, TITLE_FOLDED
 from ingest.tokens import has_diacritics
 
@@ -83,7 +83,7 @@ def numbers_named(text: str) -> list[Named]:
 
 
 def _same_number(a: str, b: str) -> bool:
-    return fold(normalize_text(a)).replace(" ", "") == fold(normalize_text(b)).replace(" ", "")
+    return number_key(a) == number_key(b)
 
 
 def _type_fits(asked: str | None, doc_type: str | None) -> bool:
@@ -108,7 +108,7 @@ def scope_of(engine, text: str) -> Scope:
     """The documents of ``engine`` that the question ``text`` names or points to."""
     named = numbers_named(text)
     s = Scope(named=named)
-    folded = " ".join(fold(normalize_text(text)).split())
+    folded = name_key(text)
     for doc_id, doc in engine.documents.items():
         h, entry = doc.header, engine.catalog.entries.get(doc_id)
         own = [(h.number, h.doc_type)] + ([(entry.number, entry.type)] if entry else [])

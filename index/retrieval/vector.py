@@ -36,6 +36,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from index.build.layout import DataDir
 from index.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,9 @@ def open_client(data_dir: Path, chroma_url: str | None = None):
         if not u.hostname:
             raise ConfigError(f"TRACUU_CHROMA_URL {chroma_url!r} has no host")
         return chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https", settings=settings)
-    (data_dir / "chroma").mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+    folder = DataDir(data_dir).chroma
+    folder.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(folder), settings=settings)
 
 
 @dataclass
