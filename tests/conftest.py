@@ -27,6 +27,7 @@ this module).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -38,6 +39,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -289,3 +291,40 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
+
+
+def guarded_page(browser, expected: re.Pattern | None = None, **options) -> Iterator:
+    """A fresh page that refuses any request leaving 127.0.0.1 and fails its test on a console
+    error (a CSP violation shows up there), but those ``expected`` matches; ``options`` go to
+    the browser context."""
+    context = browser.new_context(locale="vi-VN", accept_downloads=True, viewport={"width": 1280, "height": 900},
+                                  **options)
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def guard(route):
+        url = route.request.url
+        if url.startswith("data:") or urlparse(url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.on("console", lambda m: errors.append(m.text)
+          if m.type == "error" and not (expected and expected.search(m.text)) else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    context.close()
+    assert outside == [], f"requests left 127.0.0.1: {outside}"
+    assert errors == [], f"console errors (CSP violations show up here): {errors}"
+
+
+def shot(pg, name: str, full_page: bool = True) -> None:
+    """A screenshot into test-output/screenshots, for a person to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)

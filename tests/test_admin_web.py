@@ -18,14 +18,14 @@ from __future__ import annotations
 import re
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import pytest
 import yaml
+from conftest import guarded_page, shot
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SHOTS = ROOT / "test-output" / "screenshots"
 PLAN_ID = "kh-ubnd-2024-cnsh"
 CATALOG_ONLY = ["ctr-64-tu-2023", "nq-189-cp-2023", "nq-36-tw-2023"]
 SHEETS = ["Chưa được thực hiện", "Chưa giao cơ quan", "Chưa có thời hạn", "Chưa có báo cáo"]
@@ -216,31 +216,7 @@ EXPECTED_CONSOLE = re.compile(r"Failed to load resource: the server responded wi
 @pytest.fixture
 def page(browser):
     """A fresh page that refuses any request leaving 127.0.0.1 and records console errors."""
-    context = browser.new_context(locale="vi-VN", accept_downloads=True, viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-    errors: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith("data:") or urlparse(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and not EXPECTED_CONSOLE.search(m.text) else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert outside == [], f"requests left 127.0.0.1: {outside}"
-    assert errors == [], f"console errors (CSP violations show up here): {errors}"
-
-
-def shot(pg, name: str, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    yield from guarded_page(browser, EXPECTED_CONSOLE)
 
 
 @pytest.mark.browser

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
 import pytest
+from conftest import SHOTS, guarded_page, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-SHOTS = Path(__file__).resolve().parents[1] / "test-output" / "screenshots"
 PLAN_CITED = "Kế hoạch số …/KH-UBND ngày … tháng 4 năm 2024 của UBND tỉnh Bình Thuận"
 # Words of the program, not of the staff who read the pages.
 INTERNAL = ["BadZipFile", "Thế hệ chỉ mục mới", "Tính vector mới", "Dùng lại vector", "Dữ liệu JSON",
@@ -36,35 +35,6 @@ def page(browser, live_server):
 def clipboard_page(browser, live_server):
     """The same, allowed to write and read the clipboard."""
     yield from guarded_page(browser, permissions=["clipboard-read", "clipboard-write"])
-
-
-def guarded_page(browser, **options):
-    context = browser.new_context(locale="vi-VN", accept_downloads=True, viewport={"width": 1280, "height": 900},
-                                  **options)
-    outside: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith("data:") or urlparse(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert outside == [], f"requests left 127.0.0.1: {outside}"
-    assert errors == [], f"console errors (CSP violations show up here): {errors}"
-
-
-def shot(pg, name: str, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def test_search_answer_citation_agency_and_export(page, live_server, tmp_path):

@@ -6,12 +6,13 @@ and the links in a text to the documents it names.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from test_browser import no_internal_words, shot
+from conftest import guarded_page, shot
+from test_browser import no_internal_words
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -32,25 +33,7 @@ def server(module_server_factory):
 def page(browser, server):
     """A page that refuses any request leaving 127.0.0.1 and fails on console errors (but the
     409 a refused duplicate answers)."""
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-
-    def guard(route):
-        url = route.request.url
-        if url.startswith("data:") or urlparse(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" and REFUSED not in m.text else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    context.close()
-    assert outside == [] and errors == [], (outside, errors)
+    yield from guarded_page(browser, re.compile(re.escape(REFUSED)))
 
 
 def choose_and_preview(pg, path: Path, token: str) -> None:
