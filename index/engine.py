@@ -27,7 +27,7 @@ from index.retrieval.diacritics import Restorer
 from index.retrieval.embedders import Embedder, create_embedder, memoize
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.query import Query, analyze
-from index.retrieval.search import Filters, HybridSearcher, Ranked
+from index.retrieval.search import EXACT_UP_TO, Filters, HybridSearcher, Ranked
 from index.retrieval.vector import VectorStore, open_client
 from ingest.catalog import Catalog, load_catalog
 from ingest.models import Clause, Document
@@ -43,6 +43,7 @@ class Options:
     embed_model: str | None = None
     chroma_url: str | None = None
     query_cache: int = 1024  # query embeddings memoised per engine (0 = off)
+    exact_up_to: int = EXACT_UP_TO  # units up to which unfiltered dense search is exact (0: always Chroma's HNSW)
 
 
 @dataclass
@@ -72,7 +73,8 @@ class Engine:
         self.clauses: dict[str, Clause] = {c.id: c for d in documents.values() for c in d.clauses}
         embed = memoize(embedder.query, options.query_cache)
         lexical = lexical or LexicalIndex.build([u["terms"] for u in units])
-        self.searcher = HybridSearcher(units, lexical, vectors, embed, embeddings, restorer, manifest.get("keys", "id"))
+        self.searcher = HybridSearcher(units, lexical, vectors, embed, embeddings, restorer, manifest.get("keys", "id"),
+                                       options.exact_up_to)
         # the responsibility matrix: its rows saved by the build, or (older generations) built here
         self.matrix = matrix or build_matrix(documents, registry, units)
         self.registry = self.matrix.registry  # the registry's agencies and the documents' own bodies

@@ -79,6 +79,32 @@ def terms(text: str, *, segment: bool = True) -> list[str]:
     return out
 
 
+# A Vietnamese syllable written without marks: an onset, a vowel group and a final that
+# Vietnamese spelling allows. English words mostly break it (f, j, w, z; "st", "nd", "ts";
+# several vowel groups in one word), so the share of words that do tells the languages apart.
+_VIETNAMESE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+                       r"(?:[aeiouy]{1,3})"
+                       r"(?:ng|nh|ch|[cmnpt])?")
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def looks_english(text: str) -> bool:
+    """True when most words of a text cannot be Vietnamese syllables (marks folded away).
+
+    >>> looks_english("Which article regulates land use rights?")
+    True
+    >>> looks_english("so nao bo tri kinh phi"), looks_english("Sở nào bố trí kinh phí?")
+    (False, False)
+    >>> looks_english("UBND tinh giao nhiem vu gi cho so KHCN"), looks_english("How is a department (vụ) organised?")
+    (False, True)
+    """
+    words = [folded(w) for w in _LETTERS.findall(text) if not w.isupper()]  # KHCN, UBND: abbreviations
+    if len(words) < 2:
+        return False
+    foreign = sum(not _VIETNAMESE.fullmatch(w) for w in words)
+    return foreign * 2 > len(words)
+
+
 def has_diacritics(text: str) -> bool:
     """True when the text carries Vietnamese marks (so word segmentation is meaningful).
 

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.engine import Options
+from index.retrieval.search import EXACT_UP_TO
 from ingest.limits import INGEST_CHARS, UPLOAD_CHARS, Limits
 
 
@@ -23,6 +24,7 @@ class Settings(BaseSettings):
     embed_model: str | None = Field(None, description="For 'sbert': a local model path (or a name in the local cache).")
     chroma_url: str | None = Field(None, description="A `chroma run` server (http://127.0.0.1:8001); unset = embedded Chroma.")
     query_cache: int = Field(1024, ge=0, description="Query embeddings kept in memory (repeated questions skip the model); 0 = off.")
+    exact_up_to: int = Field(EXACT_UP_TO, ge=0, description="Up to this many clauses, unfiltered dense search is exact; above, Chroma's HNSW index (0 = always HNSW).")
     host: str = Field("127.0.0.1", description="Address `tracuu serve` binds; loopback unless told otherwise.")
     port: int = Field(8000, description="Port `tracuu serve` binds.")
     allowed_hosts: str = Field("", description="Host names the server answers to, comma-separated, besides 127.0.0.1, "
@@ -73,7 +75,8 @@ class Settings(BaseSettings):
         return Phraser(self.llm_base_url, self.llm_model, key)
 
     def options(self) -> Options:
-        return Options(self.data_dir, self.corpus_dir, self.embedder, self.embed_model, self.chroma_url, self.query_cache)
+        return Options(self.data_dir, self.corpus_dir, self.embedder, self.embed_model, self.chroma_url, self.query_cache,
+                       self.exact_up_to)
 
 
 @lru_cache(maxsize=1)

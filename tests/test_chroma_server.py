@@ -1,4 +1,6 @@
-"""Server mode: the same build and search code against a real `chroma run` on 127.0.0.1."""
+"""Server mode: the same build and search code against a real `chroma run` on 127.0.0.1.
+The engines here search the server's HNSW index (``exact_up_to=0``), as an index above
+``EXACT_UP_TO`` clauses does, not the generation's own vectors."""
 
 from __future__ import annotations
 
@@ -25,15 +27,15 @@ def chroma_url(tmp_path_factory):
 def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url, e5, index_copy, plan_engine):
     embedded = index_copy("embedded").data_dir  # the plan, indexed on embedded Chroma
     with pytest.raises(IndexMismatch, match="TRACUU_CHROMA_URL"):  # built embedded, opened for a server
-        Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5)
+        Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url, exact_up_to=0), e5)
     # Moving the same data dir to the server re-embeds nothing: the generation's vectors are kept beside it.
     moved = build(embedded, CORPUS, e5, chroma_url=chroma_url)
     assert moved.built and moved.embedded == 0 and moved.reused == len(plan_engine.units)
-    assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5).search("so nao bo tri kinh phi", 3)[0].clause.path == "III.8"
+    assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url, exact_up_to=0), e5).search("so nao bo tri kinh phi", 3)[0].clause.path == "III.8"
 
     report = build(tmp_path, CORPUS, e5, chroma_url=chroma_url)
     assert report.built and not (tmp_path / "chroma").exists()  # nothing stored locally
-    engine = Engine.open(Options(tmp_path, CORPUS, chroma_url=chroma_url), e5)
+    engine = Engine.open(Options(tmp_path, CORPUS, chroma_url=chroma_url, exact_up_to=0), e5)
     assert engine.search("so nao bo tri kinh phi", 3)[0].clause.path == "III.8"
     assert engine.search("Sở KH&CN phải làm gì", 3)[0].clause.path.startswith("III.1")
     # A rebuild re-uses the vectors and stores only the texts that are new; the index keeps one
@@ -49,12 +51,12 @@ def test_build_and_search_against_a_chroma_server(tmp_path, chroma_url, e5, inde
 
     client = chromadb.HttpClient(host="127.0.0.1", port=int(chroma_url.rsplit(":", 1)[1]))
     ours = [c for c in client.list_collections() if c.metadata.get("index_id") == (tmp_path / "index-id").read_text()]
-    served = Engine.open(Options(tmp_path, corpus, chroma_url=chroma_url), e5)
+    served = Engine.open(Options(tmp_path, corpus, chroma_url=chroma_url, exact_up_to=0), e5)
     assert len(ours) == 1 and ours[0].count() == len({u["hash"] for u in served.units})
     top = {h.clause.text for h in served.search("gạch đầu dòng thử nghiệm", 2, mode="dense")}  # the new one is stored
     assert top == {"- Gạch đầu dòng thử nghiệm 1.", "- Gạch đầu dòng thử nghiệm 2."}
     # The other index on the same server kept its collection through these three builds.
-    assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url), e5).search("Sở KH&CN phải làm gì", 3)
+    assert Engine.open(Options(embedded, CORPUS, chroma_url=chroma_url, exact_up_to=0), e5).search("Sở KH&CN phải làm gì", 3)
 
 
 def test_two_server_processes_share_one_chroma_server(index_copy, chroma_url, e5):
@@ -65,7 +67,8 @@ def test_two_server_processes_share_one_chroma_server(index_copy, chroma_url, e5
 
     settings = index_copy("workers")
     assert build(settings.data_dir, settings.corpus_dir, e5, chroma_url=chroma_url).embedded == 0  # moved to the server
-    with Server(settings.data_dir, settings.corpus_dir, {"TRACUU_CHROMA_URL": chroma_url}, workers=2) as srv:
+    env = {"TRACUU_CHROMA_URL": chroma_url, "TRACUU_EXACT_UP_TO": "0"}  # every search asks the server's HNSW index
+    with Server(settings.data_dir, settings.corpus_dir, env, workers=2) as srv:
         with httpx.Client(base_url=srv.url, timeout=30) as c:  # a new connection per request spreads them
             answers = [c.get("/api/search", params={"q": "Sở nào bố trí kinh phí?"}, headers={"Connection": "close"})
                        for _ in range(6)]

@@ -8,8 +8,10 @@ content hashes and shared by its generations; and exact search over a filtered s
   clause texts and metadata live in the generation, and Chroma's full-text index over stored
   documents tripled the time to add a vector (10,000 vectors: 10.1 s with texts and metadata,
   3.0 s without).
-- Unfiltered queries go to the collection's HNSW index and ask for ids and distances only; an
-  engine maps each hash to its own units and skips hashes its generation does not have (the
+- Unfiltered queries on an index above ``search.EXACT_UP_TO`` units go to the collection's
+  HNSW index and ask for ids and distances only (smaller ones are searched exactly, as filtered
+  queries are, for the same cost and a ranking that does not depend on how the graph was
+  filled); an engine maps each hash to its own units and skips hashes its generation does not have (the
   moment between a build's publication and the old engine's replacement).
 - Filtered queries (a document, a section, an agency's clauses) are exact: cosine over the
   allowed rows of the generation's own ``vectors.npy`` (memory-mapped, row for row with its
