@@ -1,21 +1,30 @@
-"""A whole law, longer than an upload may be, loaded as a drafter loads it: ``tracuu ingest`` on a
-corpus folder, then ``tracuu search`` and ``tracuu ask`` with a question one article answers.
+"""A whole law, longer than an upload may be, loaded as ``tracuu ingest`` loads it (its parser,
+within the ingest limits, and its build), then searched and asked with a question one article
+answers.
 
 The law is invented (``tests.test_readers.long_law``: an article per topic, each with three
-clauses), generated here to over 300,000 characters. Real e5 embedder, real subprocesses.
+clauses), generated here to over 300,000 characters. What is checked is plumbing: the size
+limits, the article tree of a long document, the sections that search results and citations
+carry. So its vectors come from the hashing embedder of ``make bench`` (a bag of hashed words):
+e5 spent two minutes of the suite embedding it, and how well e5 ranks laws is measured on real
+ones by ``make eval`` (``tests.eval.legal``). ``tracuu ingest`` itself: ``tests/test_ingest_cli.py``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from tests.test_ingest_cli import CORPUS, ROOT, SUMMARY
+from index.answers.answer import ask
+from index.build.builder import build
+from index.engine import Engine, Options
+from ingest.errors import TooLarge
+from ingest.pipeline import parse_bytes
+from service.settings import Settings
+from tests.bench.hashing import HashEmbedder
+from tests.test_ingest_cli import CORPUS
 from tests.test_readers import long_law
-
-pytestmark = pytest.mark.slow
 
 ARTICLES = 230
 # (question as a staff member would type it, the article that answers it)
@@ -25,41 +34,30 @@ QUESTIONS = [
 ]
 
 
-def _run(tmp, *args: str) -> str:
-    import os
-    import subprocess
-    import sys
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRACUU_")}
-    env.update(TRACUU_DATA_DIR=str(tmp / "data"), TRACUU_CORPUS_DIR=str(tmp / "corpus"), HF_HUB_OFFLINE="1",
-               ANONYMIZED_TELEMETRY="False",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-m", "service.cli", *args], cwd=tmp, env=env, capture_output=True,
-                          text=True, encoding="utf-8", timeout=3600)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    return proc.stdout
-
-
-def test_a_long_law_loads_through_ingest_and_questions_land_on_their_article(tmp_path):
-    corpus = tmp_path / "corpus"
+def test_a_long_law_loads_within_the_ingest_limits_and_questions_land_on_their_article(tmp_path):
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
     corpus.mkdir()
     for name in ("catalog.yaml", "agencies.yaml"):
         (corpus / name).write_bytes((CORPUS / name).read_bytes())
     text = long_law(ARTICLES)
     assert len(text) >= 300_000
     (corpus / "fixture-luat-mau-dai.txt").write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=data, corpus_dir=corpus)
 
-    out = _run(tmp_path, "ingest")
-    m = SUMMARY.search(out)
-    assert m and (int(m["docs"]), int(m["failed"])) == (1, 0), out
-    assert int(m["clauses"]) >= ARTICLES * 4, out  # every article and its three clauses
+    with pytest.raises(TooLarge):  # an upload of it is refused, by size
+        parse_bytes(text.encode("utf-8"), "fixture-luat-mau-dai.txt", limits=settings.limits())
+    embedder = HashEmbedder()
+    report = build(data, corpus, embedder, parse=settings.file_parser())
+    assert report.built and not report.failed, report
+    engine = Engine.open(Options(data, corpus), embedder)
+    (doc,) = engine.documents.values()
+    assert sum(c.kind == "article" for c in doc.clauses) == ARTICLES
+    assert len(engine.units) >= ARTICLES * 4  # every article and its three clauses
 
     for question, article in QUESTIONS:
-        results = json.loads(_run(tmp_path, "search", question, "-k", "5", "--json"))["results"]
+        results = engine.search(question, 5)
         assert results, question
-        first = results[0]
-        assert re.match(rf"{article}(\.|$)", first["section"]), (question, [r["section"] for r in results])
-        answer = json.loads(_run(tmp_path, "ask", question, "--json"))
-        assert answer["citations"], (question, answer["text"])
-        cited = answer["citations"][0]
-        assert re.match(rf"{article}(\.|$)", cited["section"]), (question, cited)
+        assert re.match(rf"{article}(\.|$)", results[0].clause.path), (question, [h.clause.path for h in results])
+        answer = ask(engine, question)
+        assert answer.citations, (question, answer.text)
+        assert re.match(rf"{article}(\.|$)", answer.citations[0].clause.path), (question, answer.citations[0])
