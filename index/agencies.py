@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.bodies import Gazetteer
+from ingest.body_vocab import Gazetteer
 from ingest.catalog import slug
 from ingest.expand import expand_inline
 from ingest.models import NATIONAL

@@ -8,11 +8,12 @@ hậu | phối hợp …"), a comma or "và" continues it only before another ca
 ("Bộ Văn hóa, Thể thao và Du lịch") and ends it before another head ("Bộ Tài chính, Bộ
 Công an"), and a place may follow ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung
 ương"). Groups addressed as one ("các sở, ban, ngành", "Các cơ quan, đơn vị có liên quan")
-are names too, marked ``group``. The vocabulary is data (``data/bodies.yaml``); verbs the
-list does not know are told by underthesea's part-of-speech tags.
+are names too, marked ``group``. The vocabulary is data (``data/bodies.yaml``, read into
+token phrases by ``ingest.body_vocab``); verbs the list does not know are told by
+underthesea's part-of-speech tags (``ingest.pos``).
 
-A gazetteer (the registry's names and aliases) adds names the rules cannot read
-("Báo", "BTV Tỉnh ủy"); where both find a name, the longer wins.
+A gazetteer (``ingest.body_vocab.Gazetteer``: the registry's names and aliases) adds names
+the rules cannot read ("Báo", "BTV Tỉnh ủy"); where both find a name, the longer wins.
 
 >>> [b.name for b in find_bodies("Bộ Tài chính chủ trì, phối hợp với Bộ Tài nguyên và Môi trường, các bộ, ngành liên quan")]
 ['Bộ Tài chính', 'Bộ Tài nguyên và Môi trường', 'các bộ, ngành liên quan']
@@ -27,15 +28,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
-import yaml
+from ingest.body_vocab import Gazetteer, known_names, phrase_at, single_heads, tokens, vocab
+from ingest.normalize import fold
+from ingest.pos import joined, pos_tags
 
-from ingest.normalize import fold, folded, normalize_text
-from ingest.tokens import UNDERTHESEA
-
-_TOKEN = re.compile(r"[^\W_]+(?:(?:[&'’]|-(?=[^\W\d_]))[^\W_]+)*|[^\w\s]")
 _VERBISH = {"V", "A", "R", "E", "C", "P", "T", "X", "CH"}  # underthesea tags that end a name
 
 
@@ -50,67 +47,11 @@ class Body:
     collective: bool = False  # every body of a kind: a group, or "UBND các xã, phường", "UBND cấp xã"
 
 
-@dataclass
-class _Tok:
-    text: str
-    start: int
-    end: int
-
-    @property
-    def word(self) -> bool:
-        return self.text[0].isalnum()
-
-    @property
-    def cap(self) -> bool:
-        return self.text[0].isupper() or self.text[0].isdigit()
-
-
-@lru_cache(maxsize=1)
-def _vocab() -> dict:
-    raw = yaml.safe_load(resources.files("ingest").joinpath("data/bodies.yaml").read_text(encoding="utf-8"))
-
-    def phrases(key: str) -> _Phrases:
-        out = {tuple(t.text for t in _tokens(normalize_text(p))) for p in raw.get(key, [])}
-        return _Phrases(sorted(out, key=len, reverse=True))
-
-    return {k: phrases(k) for k in raw}
-
-
-class _Phrases(list):
-    """Phrases (tuples of tokens), longest first, looked up by their first word."""
-
-    def __init__(self, phrases: list[tuple[str, ...]]):
-        super().__init__(phrases)
-        self.by_first: dict[str, list[tuple[str, ...]]] = {}
-        for p in phrases:
-            self.by_first.setdefault(p[0].lower(), []).append(p)
-
-
-def _tokens(text: str) -> list[_Tok]:
-    return [_Tok(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
-def _same(tok: str, word: str) -> bool:
-    return tok == word or (len(tok) > 1 and tok.isupper() and tok == word.upper())
-
-
-def _at(toks: list[_Tok], i: int, options: list[tuple[str, ...]], fold_case: bool = False) -> int:
-    """Length (in tokens) of the longest phrase of ``options`` at ``toks[i]``; 0 if none."""
-    if i >= len(toks):
-        return 0
-    for p in options.by_first.get(toks[i].text.lower(), ()) if isinstance(options, _Phrases) else options:
-        if i + len(p) <= len(toks) and all(
-            _same(toks[i + k].text, w) or (fold_case and toks[i + k].text.lower() == w.lower()) for k, w in enumerate(p)
-        ):
-            return len(p)
-    return 0
-
-
 class _Reader:
     def __init__(self, text: str):
         self.text = text
-        self.toks = _tokens(text)
-        self.v = _vocab()
+        self.toks = tokens(text)
+        self.v = vocab()
         self._starts = [tok.start for tok in self.toks]
         self._tags: dict[int, tuple[str, int]] = {}  # token -> (tag, first token of its word)
         self._list_end = 0
@@ -131,7 +72,7 @@ class _Reader:
         if t[i].text.isupper() and len(t[i].text) > 1 and not t[i].text.isalpha():
             return "", 0
         for kind in ("party_heads", "place_heads", "singletons", "heads"):
-            if n := _at(t, i, self.v[kind]):
+            if n := phrase_at(t, i, self.v[kind]):
                 if t[i].text.isupper() and len(t[i].text) > 1 and kind != "singletons" \
                         and not any(p[0] == t[i].text for p in self.v[kind].by_first.get(t[i].text.lower(), ())):
                     continue  # capitals of a title line ("TỔ CHỨC THỰC HIỆN"): only whole singletons and
@@ -141,17 +82,17 @@ class _Reader:
 
     def _group_head(self, i: int) -> tuple[str, int]:
         t = self.toks
-        n = _at(t, i + 1, self.v["heads"])
+        n = phrase_at(t, i + 1, self.v["heads"])
         if n and t[i + 1].cap and i + 1 + n < len(t) and t[i + 1 + n].text == ":":
             return "list", n + 2  # "Các Bộ: Công Thương, Xây dựng"
         if n and t[i + 1].cap and self._capital_part(i + 1 + n):
             return "named_group", 1 + n  # "các Ban Xây dựng Đảng": every one of the bodies so named
-        if n := _at(t, i + 1, self.v["group_nouns"], fold_case=True):
+        if n := phrase_at(t, i + 1, self.v["group_nouns"], fold_case=True):
             return ("", 0) if self._noun_runs_on(i + 1, i + 1 + n) else ("group", 1 + n)
-        n = _at(t, i + 1, self.v["place_heads"]) or _at(t, i + 1, self.v["heads"])
+        n = phrase_at(t, i + 1, self.v["place_heads"]) or phrase_at(t, i + 1, self.v["heads"])
         after = t[i + 1 + n] if n and i + 1 + n < len(t) else None
         if n and t[i + 1].cap and (after is None or not after.word or after.text in ("và", "của")
-                                   or _at(t, i + 1 + n, self.v["group_modifiers"])):
+                                   or phrase_at(t, i + 1 + n, self.v["group_modifiers"])):
             return "group", 1 + n  # "các Ban Quản lý", "các Sở, Ban, Ngành" (not "các Bộ trưởng")
         return "", 0
 
@@ -159,16 +100,16 @@ class _Reader:
         """Whether the group noun of tokens ``i``..``k`` is only the start of a longer word ("các bộ
         phận", "các ngành nghề", "các hội viên"): no bodies, though "bộ", "ngành", "hội" are."""
         t = self.toks
-        if k >= len(t) or not t[k].word or t[k].cap or _at(t, k, self.v["group_nouns"], fold_case=True) \
-                or _at(t, k, self.v["group_modifiers"]):
+        if k >= len(t) or not t[k].word or t[k].cap or phrase_at(t, k, self.v["group_nouns"], fold_case=True) \
+                or phrase_at(t, k, self.v["group_modifiers"]):
             return False
-        return _joined(self.text[t[i].start : t[min(k + 3, len(t) - 1)].end].lower(), t[k - 1].end - t[i].start)
+        return joined(self.text[t[i].start : t[min(k + 3, len(t) - 1)].end].lower(), t[k - 1].end - t[i].start)
 
     def stop(self, i: int) -> int:
-        return _at(self.toks, i, self.v["stops"], fold_case=True)
+        return phrase_at(self.toks, i, self.v["stops"], fold_case=True)
 
     def title(self, i: int) -> int:
-        return _at(self.toks, i, self.v["titles"], fold_case=True)
+        return phrase_at(self.toks, i, self.v["titles"], fold_case=True)
 
     def _tag_line(self, k: int) -> None:
         """Tag the words of the line that token ``k`` sits in (once per line, in context)."""
@@ -194,7 +135,7 @@ class _Reader:
     def _compound(self, k: int) -> bool:
         """Whether tokens ``k`` and ``k + 1`` form one word when read in lower case ("Biến đổi
         khí hậu" → "biến_đổi"), as underthesea segments them."""
-        return _joined(self.text[self.toks[k].start : self.toks[min(k + 4, len(self.toks) - 1)].end].lower(),
+        return joined(self.text[self.toks[k].start : self.toks[min(k + 4, len(self.toks) - 1)].end].lower(),
                        len(self.toks[k].text))
 
     def _verbish(self, k: int) -> bool:
@@ -208,13 +149,13 @@ class _Reader:
         t, v, k = self.toks, self.v, i
         if k < len(t) and t[k].text in ("các", "Các"):
             k += 1
-        n = _at(t, k, v["places"])
+        n = phrase_at(t, k, v["places"])
         if not n:
             return 0
         k += n
-        while k + 1 < len(t) and t[k].text in (",", "và") and (m := _at(t, k + 1, v["places"])):
+        while k + 1 < len(t) and t[k].text in (",", "và") and (m := phrase_at(t, k + 1, v["places"])):
             k += 1 + m
-        k += _at(t, k, v["place_links"])
+        k += phrase_at(t, k, v["place_links"])
         while k < len(t) and t[k].word and t[k].cap and not self.head(k)[1] and not self.title(k):
             k += 1  # the place's own name: "tỉnh Bình Thuận", "phường Phú Thủy"
         return k - i
@@ -268,7 +209,7 @@ class _Reader:
         for p in self.v["comma_names"]:
             comma = p.index(",")
             for s in range(max(i, k - comma), k):
-                if _at(self.toks, s, [p]) and s + comma == k:
+                if phrase_at(self.toks, s, [p]) and s + comma == k:
                     return s + len(p)
         return 0
 
@@ -298,9 +239,9 @@ class _Reader:
                 if t[j].text == "của" and (inner := self.name_at(j + 1)) is not None and inner[1] == "body":
                     j = inner[0]  # "các Ban của Hội đồng nhân dân Thành phố": the council's committees
                     break
-                if t[j].text in (",", ";", "và") and (m := _at(t, j + 1, self.v["group_nouns"], fold_case=True)):
+                if t[j].text in (",", ";", "và") and (m := phrase_at(t, j + 1, self.v["group_nouns"], fold_case=True)):
                     j += 1 + m
-                elif m := _at(t, j, self.v["group_modifiers"]):
+                elif m := phrase_at(t, j, self.v["group_modifiers"]):
                     j += m
                 else:
                     break
@@ -323,9 +264,9 @@ class _Reader:
         if kind in ("place", "singleton"):
             if p := self.place(j):
                 # "Ủy ban nhân dân các xã, phường", "UBND các tỉnh, thành phố": every one of them
-                every = t[j].text in ("các", "Các") or _at(t, j, self.v["every_place"])
+                every = t[j].text in ("các", "Các") or phrase_at(t, j, self.v["every_place"])
                 return j + p, "collective" if every and kind == "place" else "body"
-            if kind == "place" and _at(t, i, self.v["needs_place"]) == n:
+            if kind == "place" and phrase_at(t, i, self.v["needs_place"]) == n:
                 return None  # "Thuế giá trị gia tăng": no body without its place
             end = self.complement(j, need_cap=True) if kind == "place" else j
             return end + self.place(end), "body"
@@ -377,104 +318,6 @@ class _Reader:
                 break
         self._list_end = k
         return out
-
-
-_POS_CHUNK = 400  # characters; underthesea's tagger costs grow with the square of a line's length
-
-
-@lru_cache(maxsize=65536)
-def pos_tags(text: str) -> tuple[tuple[tuple[int, int], str], ...]:
-    """Spans and tags of the words of ``text`` (underthesea), cached. A long line (a list of
-    hundreds of bodies in one sentence) is tagged in pieces cut after a comma or semicolon."""
-    from underthesea import pos_tag
-
-    out = []
-    for base, piece in _pieces(text, _POS_CHUNK):
-        with UNDERTHESEA:
-            tagged = pos_tag(piece)
-        cursor = 0
-        for word, tag in tagged:
-            at = piece.find(word, cursor)
-            if at == -1:
-                continue
-            out.append(((base + at, base + at + len(word)), tag))
-            cursor = at + len(word)
-    return tuple(out)
-
-
-def _pieces(text: str, size: int) -> list[tuple[int, str]]:
-    """``text`` cut into pieces of about ``size`` characters, after a ',' or ';' where there is one.
-
-    >>> _pieces("a, b; c", 3)
-    [(0, 'a,'), (2, ' b;'), (5, ' c')]
-    """
-    out, s = [], 0
-    while len(text) - s > size:
-        cut = max(text.rfind(",", s, s + size), text.rfind(";", s, s + size)) + 1
-        if cut <= s + 1:  # no comma: cut at a space, else mid-word
-            space = text.rfind(" ", s, s + size)
-            cut = space if space > s else s + size
-        out.append((s, text[s:cut]))
-        s = cut
-    out.append((s, text[s:]))
-    return out
-
-
-@lru_cache(maxsize=65536)
-def _joined(text: str, first: int) -> bool:
-    """Whether underthesea's first word of ``text`` runs past its first ``first`` characters."""
-    from underthesea import word_tokenize
-
-    with UNDERTHESEA:
-        words = word_tokenize(text)
-    return bool(words) and len(words[0]) > first
-
-
-class Gazetteer:
-    """Known names (a registry's names and aliases): whole-word, case- and diacritic-blind
-    matches, longest first."""
-
-    def __init__(self, names: list[str], running_text_min: int = 3, whole: list[str] | None = None):
-        self.whole = {" ".join(_key(n).split()): n for n in (whole if whole is not None else names) if n}
-        keys = {_key(n) for n in names if n and len(_key(n)) >= running_text_min}
-        self._pattern = re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, sorted(keys, key=len, reverse=True)))
-                                   + r")(?![\w&])") if keys else None
-
-    def exact(self, text: str) -> bool:
-        """Whether ``text`` is, as a whole, one of the names ("Báo" as a heading's addressee)."""
-        return " ".join(_key(text).split()) in self.whole
-
-    def written(self, text: str) -> str | None:
-        """The name as the list writes it ("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" → "Bộ Nông nghiệp và Môi trường")."""
-        return self.whole.get(" ".join(_key(text).split()))
-
-    def find(self, text: str, capital: bool = False) -> list[tuple[int, int]]:
-        """Spans of known names in ``text``; ``capital``: only where the text writes a capital
-        (a name in running text), not "phát triển nông thôn" as a field of work."""
-        if self._pattern is None:
-            return []
-        return [(m.start(), m.end()) for m in self._pattern.finditer(_key(text)) if not capital or text[m.start()].isupper()]
-
-
-@lru_cache(maxsize=1)
-def single_heads() -> frozenset[str]:
-    """One-word heads ("Bộ", "Cục", "Sở"): a cell that ends with one was cut mid-name."""
-    return frozenset(p[0] for p in _vocab()["heads"] if len(p) == 1)
-
-
-@lru_cache(maxsize=1)
-def known_names() -> Gazetteer:
-    """The national bodies and department names of ``data/bodies.yaml`` (``known``, and
-    "Bộ"/"Sở" before each of ``fields``)."""
-    v = yaml.safe_load(resources.files("ingest").joinpath("data/bodies.yaml").read_text(encoding="utf-8"))
-    names = list(v.get("known", []))
-    names += [f"{head} {f}" for f in v.get("fields", []) for head in ("Bộ", "Sở")]
-    return Gazetteer(names)
-
-
-def _key(text: str) -> str:
-    """Folded text of the same length as the NFC text, an en dash as a hyphen."""
-    return folded(text, hyphens=True)
 
 
 _STANDING_OF = re.compile(r"(?<!co quan )(?<!don vi )(?<!vai tro )\bthuong truc $")

@@ -130,7 +130,7 @@ PLACE_WORDS = {"tỉnh", "thành", "phố", "huyện", "quận", "thị", "xã",
 
 def _known_casing(line: str) -> str | None:
     """A body's name as written, when an all-caps line is a name the recogniser knows."""
-    from ingest.bodies import known_names
+    from ingest.body_vocab import known_names
 
     g = known_names()
     return g.written(line) if g.exact(line) else None

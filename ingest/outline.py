@@ -11,7 +11,7 @@ table rows split into cells) and recognises the numbering Vietnamese directives 
   it inside the article;
 - an attached part after the closing block ("KẾ HOẠCH …", "CHƯƠNG TRÌNH HÀNH ĐỘNG …"
   kèm theo a decision or a resolution) is its own node, its sections inside it;
-- task tables (``ingest.tables``): rows with their columns; Roman rows open groups whose
+- task tables (``ingest.table_reader``, ``ingest.tables``): rows with their columns; Roman rows open groups whose
   numbering restarts; rows written one cell per line are read back into columns;
 - the closing block (signature "TM. …", recipients "Nơi nhận:" with their dash list) is
   skipped up to the next part, so recipients never become bullets of the last clause;
@@ -28,12 +28,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.header import DOC_TYPES, TITLE_LINE, find_references, header_lines, parse_header
+from ingest.header import DOC_TYPES, TITLE_LINE, header_lines, parse_header
 from ingest.lines import Line, lines_of, runs_on, wrap_width
-from ingest.models import Clause, Document, Reference
+from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, normalize
-from ingest.references import find_short_references
-from ingest.tables import TableReader, is_header
+from ingest.references import attach_references
+from ingest.table_reader import TableReader
+from ingest.tables import is_header
 
 BULLET = re.compile(r"^(?P<g>[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212])\s*")
 # Party documents write "I- MỤC ĐÍCH" and "1- Quán triệt …" where State documents write "I." and "1."
@@ -367,7 +368,7 @@ def parse(source: str, doc_id: str) -> Document:
     b.finish()
     if b.pages:
         doc.warnings.append(f"bỏ qua {b.pages} dòng số trang")
-    _attach_references(doc, norm)
+    attach_references(doc, norm)
     return doc
 
 
@@ -386,19 +387,3 @@ def _is_marker(t: str) -> bool:
 def _is_signature(t: str) -> bool:
     m = SIGNATURE.match(t)
     return bool(m and m["rest"].split("|")[0].strip().isupper())
-
-
-def _attach_references(doc: Document, norm) -> None:
-    """Record each document number mentioned, with the innermost clause it sits in."""
-    full = find_references(norm.text)
-    taken = [(f.start, f.end) for f in full]
-    short = [f for f in find_short_references(norm.text) if not any(s < f.end and f.start < e for s, e in taken)]
-    for f in sorted(full + short, key=lambda f: f.start):
-        if f.number == doc.header.number:  # the document's own number ("Số: 99-NQ/TW") is no reference
-            continue
-        start, end = norm.span(f.start, f.end)
-        inner = None
-        for c in doc.clauses:
-            if c.start <= start < c.end and (inner is None or c.depth >= inner.depth):
-                inner = c
-        doc.references.append(Reference(f.number, f.doc_type, f.date, start, end, inner.id if inner else None))

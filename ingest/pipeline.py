@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 from ingest.assign import assign
-from ingest.bodies import Gazetteer
+from ingest.body_vocab import Gazetteer
 from ingest.capture import metadata
 from ingest.catalog import Catalog, slug
 from ingest.errors import EmptyDocument

@@ -1,5 +1,8 @@
-"""References written without a document symbol: "Chương trình hành động số 88", "Kế hoạch
-141 ngày 05/3/2025". Full numbers ("88-CTr/TU") are read by ``ingest.header.find_references``.
+"""References to other documents: those written without a document symbol ("Chương trình hành
+động số 88", "Kế hoạch 141 ngày 05/3/2025"; full numbers such as "88-CTr/TU" are read by
+``ingest.header.find_references``), each recorded with the clause it sits in once the outline
+is built (``attach_references``), and what a sentence says the document does to the one it
+names (``stated_relation``).
 
 A short reference needs its type word (a bare "số 88" is a quantity as often as a number)
 and is kept as the digits alone; ``index.answers.graph`` resolves it against loaded
@@ -21,7 +24,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.header import Found
+from ingest.header import Found, find_references
+from ingest.models import Document, Reference
 from ingest.normalize import fold
 
 _TYPES = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Quyết định|Chỉ thị|Kết luận|Thông báo"
@@ -43,6 +47,22 @@ def find_short_references(text: str) -> list[Found]:
         date = f"{int(year):04d}-{int(month):02d}-{int(d):02d}" if d and month and year else None
         out.append(Found(num, m.group("type"), date, m.start(), m.end()))
     return out
+
+
+def attach_references(doc: Document, norm) -> None:
+    """Record each document number mentioned, with the innermost clause it sits in."""
+    full = find_references(norm.text)
+    taken = [(f.start, f.end) for f in full]
+    short = [f for f in find_short_references(norm.text) if not any(s < f.end and f.start < e for s, e in taken)]
+    for f in sorted(full + short, key=lambda f: f.start):
+        if f.number == doc.header.number:  # the document's own number ("Số: 99-NQ/TW") is no reference
+            continue
+        start, end = norm.span(f.start, f.end)
+        inner = None
+        for c in doc.clauses:
+            if c.start <= start < c.end and (inner is None or c.depth >= inner.depth):
+                inner = c
+        doc.references.append(Reference(f.number, f.doc_type, f.date, start, end, inner.id if inner else None))
 
 
 # --- what a document says it does to the document a reference names -----------------------------

@@ -108,7 +108,8 @@ def assign_cells(lines: list[str], kinds: list[str]) -> dict[int, str]:
     ...               "Lâm nghiệp và Kiểm lâm"], ["number", "task", "lead", "partner", "deadline"])[2]
     'Viện Khoa học, Cục Lâm nghiệp và Kiểm lâm'
     """
-    from ingest.bodies import find_bodies, single_heads
+    from ingest.bodies import find_bodies
+    from ingest.body_vocab import single_heads
 
     order = [i for i, k in enumerate(kinds) if k != "number"]
     cols: dict[int, list[str]] = {}

@@ -25,7 +25,7 @@ from ingest.normalize import fold, folded, normalize_text
 from ingest.stopwords import BIGRAM
 
 # underthesea loads its models on first use, and that load is not thread-safe: every call into
-# it, here and in ``ingest.bodies`` (POS tagging), holds this one lock, so a build handed to a
+# it, here and in ``ingest.pos`` (POS tagging), holds this one lock, so a build handed to a
 # server (parsing) and the server's queries (tokenising) never run underthesea at once. Each
 # call takes about a millisecond, so a busy server loses nothing to the lock.
 UNDERTHESEA = threading.Lock()

@@ -209,7 +209,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
             if not settings.chroma_url:
                 app.state.holder = await run_in_threadpool(
                     held.enter_context, lease.serve(settings.data_dir, settings.host, settings.port))
-            from service.uploads import settle_staged
+            from service.staging import settle_staged
 
             await run_in_threadpool(settle_staged, settings)  # what a killed server left mid-upload
             try:

@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ingest.assign import RESPONSIBLE
-from ingest.bodies import single_heads
+from ingest.body_vocab import single_heads
 from ingest.errors import IngestError
 from ingest.identity import is_document
 from ingest.models import Document

@@ -24,17 +24,14 @@
   issuer are a loaded document's) replace that document only when the upload confirms it
   (the ``replace`` field, the id the preview offered), else 409. The version replaced stays
   readable, kept in the data dir.
-- The file waits in a staging folder (``corpus/.staging/<process>/``, which corpus scans
-  skip) while its generation is built, and becomes corpus only once that generation is
-  published and holds these very bytes under this name. A server that starts settles what a
-  killed one left there (``settle_staged``): published, into the corpus; else deleted.
+- The file waits in a staging folder (``service.staging``) while its generation is built,
+  and becomes corpus only once that generation is published and holds these very bytes
+  under this name.
 """
 
 from __future__ import annotations
 
 import fcntl
-import logging
-import os
 import secrets
 import threading
 import time
@@ -50,7 +47,6 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from index.build.builder import corpus_files
 from index.build.store import read_manifest
 from ingest.catalog import Catalog, load_catalog
 from ingest.errors import IngestError, TookTooLong
@@ -60,8 +56,8 @@ from ingest.readers import check_format
 from service import versions
 from service.api import AdminDep, EngineDep, SettingsDep, SlotDep, errors
 from service.isolation import IsolatedReader
-from service.lease import alive
 from service.settings import Settings
+from service.staging import settle, stage
 from service.state import EngineSlot
 from service.views import outline_of
 
@@ -69,11 +65,9 @@ MAX_NAME_CHARS = 120
 MAX_NAME_BYTES = 200  # UTF-8; a Vietnamese letter takes 2 or 3 (ext4 allows 255 for the whole name)
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
 REINDEX_BODY_BYTES = 1 * MB  # a handed-over build's JSON: a list of paths
-STAGING = ".staging"  # in the corpus dir; hidden, so corpus scans skip it
 _RESERVED = set('/\\:*?"<>|')  # not allowed in file names on one system or another
 
 router = APIRouter(prefix="/api", tags=["api"])
-log = logging.getLogger(__name__)
 
 _UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
@@ -275,13 +269,13 @@ def _add(settings: Settings, slot: EngineSlot, name: str, data: bytes, deadline:
                                      "mới, hãy xem trước rồi xác nhận thay thế; hoặc đổi tên tệp.")
         old = versions.keep_old(settings.data_dir, settings.corpus_dir, engine, manifest, replace, name, data) \
             if replace else None
-        staged = _stage(settings.corpus_dir, name, data)
+        staged = stage(settings.corpus_dir, name, data)
         try:
             drop = frozenset({replace}) if replace and held[replace]["file"] != name else frozenset()
             report = build_and_swap(settings, slot, uploads={name: data}, parse=reader, units=reader.units,
                                     progress=deadline, drop=drop)
         finally:
-            _settle(settings, staged)
+            settle(settings, staged)
             extra = versions.settle_old(settings.data_dir, settings.corpus_dir,
                                         lambda d: versions.described(slot.get(), d), old)
         return report, extra
@@ -315,58 +309,6 @@ def _one_upload_at_a_time(data_dir: Path) -> Iterator[None]:
     with open(data_dir / ".upload.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when the process dies
         yield
-
-
-def _indexed(data_dir: Path, name: str, data: bytes) -> bool:
-    """Whether the generation in the manifest holds ``data`` as the file ``name``."""
-    digest = sha256(data)
-    documents = (read_manifest(data_dir) or {}).get("documents", {})
-    return any(m.get("file") == name and m.get("sha256") == digest for m in documents.values())
-
-
-def _stage(corpus_dir: Path, name: str, data: bytes) -> Path:
-    """Write the upload into this process's staging folder (a temp name, then a rename)."""
-    folder = corpus_dir / STAGING / str(os.getpid())
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp, staged = folder / f".{name}.part", folder / name
-    tmp.write_bytes(data)
-    os.replace(tmp, staged)
-    return staged
-
-
-def _settle(settings: Settings, staged: Path) -> None:
-    """A staged file into the corpus if the published generation holds it, else deleted."""
-    data = staged.read_bytes()
-    target = settings.corpus_dir / staged.name
-    if _indexed(settings.data_dir, staged.name, data) and not (target.exists() and target.read_bytes() == data):
-        os.replace(staged, target)
-    else:
-        staged.unlink()
-
-
-def settle_staged(settings: Settings) -> list[str]:
-    """At start-up: settle the files that processes no longer running left staged (killed
-    mid-upload), then name the corpus files the index does not hold (logged: they are not
-    served until ``tracuu ingest`` or an upload indexes them)."""
-    root = settings.corpus_dir / STAGING
-    for folder in sorted(root.glob("*")) if root.is_dir() else []:
-        if folder.name.isdigit() and int(folder.name) != os.getpid() and alive(int(folder.name)):
-            continue  # another worker's upload under way
-        for path in sorted(folder.iterdir()):
-            if path.name.startswith("."):
-                path.unlink()  # written only in part
-            else:
-                _settle(settings, path)
-                log.warning("upload left staged by a stopped process settled: %s", path.name)
-        folder.rmdir()
-    versions.settle_at_start(settings.data_dir, settings.corpus_dir)
-    manifest = read_manifest(settings.data_dir) or {}
-    held = {m.get("file") for m in manifest.get("documents", {}).values()}
-    unknown = [p.name for p in corpus_files([settings.corpus_dir]) if p.name not in held] if settings.corpus_dir.is_dir() else []
-    if unknown and manifest:
-        log.warning("%d file(s) in %s are not in the index and are not served until `tracuu ingest` reads them: %s",
-                    len(unknown), settings.corpus_dir, ", ".join(unknown[:20]))
-    return unknown
 
 
 class ReindexIn(BaseModel):

@@ -541,7 +541,7 @@ def test_kill_9_during_an_upload_then_restart_leaves_corpus_and_manifest_agreein
 def test_a_file_published_but_left_staged_by_a_killed_server_is_moved_into_the_corpus(index_copy):
     """The narrowest window: the generation holding the upload was published, the server died
     before moving the file into the corpus. The next start finishes the move."""
-    from service.uploads import settle_staged
+    from service.staging import settle_staged
 
     settings = index_copy("staged")
     manifest = json.loads((settings.data_dir / "manifest.json").read_text(encoding="utf-8"))

@@ -221,7 +221,7 @@ def test_a_replacement_published_but_not_recorded_is_settled_at_start(index_copy
     from index.build.builder import build
     from index.engine import Engine
     from service import versions
-    from service.uploads import settle_staged
+    from service.staging import settle_staged
 
     settings = index_copy("settle-version")
     (settings.corpus_dir / V1).write_bytes(data_of(V1))

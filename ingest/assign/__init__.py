@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from ingest.assign.reader import Reader
 from ingest.assign.roles import RESPONSIBLE, ROLES, Role, roles_of
-from ingest.bodies import Gazetteer
+from ingest.body_vocab import Gazetteer
 from ingest.models import Assignment, Document
 
 __all__ = ["RESPONSIBLE", "ROLES", "Role", "assign", "roles_of"]

@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.bodies import Body, pos_tags
+from ingest.bodies import Body
 from ingest.lines import starts_item
 from ingest.models import Document
 from ingest.normalize import fold, normalize
+from ingest.pos import pos_tags
 
 MARKER = re.compile(r"^\s*(?:[#*_]+\s*|[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212]\s*|(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*)(?:\.|\s?-)\s*"
                      r"|[a-zđ]\)\s*|\(?\d{1,2}\)\s*|Điều\s+\d+\s*[.:]?\s*)+")

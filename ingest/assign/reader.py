@@ -1,5 +1,6 @@
-"""The assignment reader: the bodies a heading addresses own the tasks under it, and each
-sentence is read for its subject, its role words, its partners and the bodies it reports to."""
+"""The assignment reader: the bodies a heading addresses own the tasks under it (which bodies
+those are: ``ingest.assign.headings``; a table row's: ``ingest.assign.rows``), and each sentence
+is read for its subject, its role words, its partners and the bodies it reports to."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from ingest.assign.clause_text import (
     joint,
     narrative,
     only_bodies,
-    sentence_case,
     verb_next,
     year_due,
 )
+from ingest.assign.headings import HeadingReading, own_line
 from ingest.assign.roles import PARTNERS, Role, partner_cue, roles_of
 from ingest.assign.rows import RowReading
-from ingest.bodies import Body, Gazetteer, find_bodies
+from ingest.bodies import Body, find_bodies
+from ingest.body_vocab import Gazetteer
 from ingest.deadlines import deadlines
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import fold
@@ -42,8 +44,6 @@ _LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-
 _LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
 _LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role.DOES, "dau moi": Role.FOCAL}
 _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
-_HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
-                          r"(?:cac \w+\s*:\s*)?")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
 _THROUGH = re.compile(r"\bthong qua\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
@@ -73,20 +73,7 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
     return out
 
 
-def _own_line(text: str, end: int) -> bool:
-    r"""Whether the heading that ends at ``end`` is a line of its own: short, or in capitals, with a
-    capital after it, not the first 80 columns of a wrapped paragraph.
-
-    >>> _own_line("III. TỔ CHỨC THỰC HIỆN\nCác cơ quan …", 22), _own_line("4. Về dự án: " + "x" * 60 + " tỉnh Thanh\nHóa phối hợp", 84)
-    (True, False)
-    """
-    if text[end : end + 1] != "\n" or not text[end + 1 : end + 2].isupper():
-        return False
-    line = text[text.rfind("\n", 0, end) + 1 : end]
-    return len(line) < 60 or line.isupper()
-
-
-class Reader(RowReading):
+class Reader(HeadingReading, RowReading):
     def __init__(self, doc: Document, gazetteer: Gazetteer | None, wrapped: bool):
         self.doc, self.gaz, self.wrapped = doc, gazetteer, wrapped
         self.by_id = {c.id: c for c in doc.clauses}
@@ -128,10 +115,10 @@ class Reader(RowReading):
             t = ClauseText(self.doc, c.start, c.own_end, self.wrapped)
             lead = MARKER.match(t.text)
             body_from = lead.end() if lead else 0
-            heading_end = self._heading_end(c, t, body_from)
-            if _own_line(t.norm.text, heading_end):
+            heading_end = self.heading_end(c, t, body_from)
+            if own_line(t.norm.text, heading_end):
                 t.text = f"{t.text[:heading_end]}\n{t.text[heading_end + 1:]}"  # "III. TỔ CHỨC THỰC HIỆN" / "Các cơ quan …"
-            named = self._addressees(c, t, body_from, heading_end)
+            named = self.addressees(c, t, body_from, heading_end)
             if named:
                 self.owners[c.id] = named
                 if not t.text[heading_end:].strip() and not c.children:
@@ -142,97 +129,6 @@ class Reader(RowReading):
                 self.owners[c.id] = inherited
                 self.sentences(c, t, body_from, inherited)
         return self.out
-
-    # --- headings -------------------------------------------------------------------------------
-
-    def _heading_end(self, c: Clause, t: ClauseText, body_from: int) -> int:
-        """End of the heading in ``t.text``: its line, and the lines it was wrapped onto."""
-        if not c.heading or c.kind in ("bullet", "preamble", "row"):
-            return body_from
-        from ingest.lines import read
-
-        text, head = t.norm.text, c.heading
-        end = text.find("\n", body_from)
-        end = len(text) if end == -1 else end
-        while end < len(text):
-            nxt = text.find("\n", end + 1)
-            nxt = len(text) if nxt == -1 else nxt
-            line = read(text[end + 1 : nxt])
-            if not line or line not in head:
-                break
-            end = nxt
-        return self._name_wrapped(t, body_from, end)
-
-    def _name_wrapped(self, t: ClauseText, body_from: int, end: int) -> int:
-        """A heading whose body's name the line break cuts ("4. Sở Tài" / "chính", "5. Sở Văn" /
-        "hóa, Thể thao và Du lịch") runs on to the next line: its end is that line's end."""
-        text = t.norm.text
-        if end >= len(text) or text[end] != "\n" or not text[end + 1 : end + 2].strip():
-            return end
-        nxt = text.find("\n", end + 1)
-        nxt = len(text) if nxt == -1 else nxt
-        joined = text[body_from:nxt].replace("\n", " ")
-        cut = end - body_from
-        spans = [b for b in self.bodies(joined) if b.start < cut < b.end]
-        if not spans:
-            return end
-        if text[end + 1].islower() or not joined[spans[0].end :].strip(" *_:"):
-            return nxt
-        # a capital on the next line may open the body text ("2. Giao Sở Xây dựng" / "Chủ trì, …"):
-        # the name runs on when the first line ends in a bare head ("1. Sở" / "Công Thương") or
-        # the name is all the next line holds ("6. Sở Ngoại" / "Vụ")
-        first = self.bodies(text[body_from:end])
-        return end if first and first[-1].end >= len(text[body_from:end].rstrip(" *_")) else nxt
-
-    def _addressees(self, c: Clause, t: ClauseText, body_from: int, heading_end: int) -> list[Owner]:
-        """The bodies a heading addresses, when the heading is an address and not a sentence."""
-        if c.kind not in ("item", "point", "section", "article", "clause", "part") or heading_end <= body_from:
-            return []
-        heading = t.text[body_from:heading_end]
-        found = self._whole_parts(heading, joint(heading, self.bodies(sentence_case(heading))))
-        if not found or not _HEAD_PREFIX.fullmatch(fold(heading[: found[0].start])):
-            return []
-        sentence = verb_next(heading[found[-1].end:]) and not only_bodies(heading, found)
-        if not (only_bodies(heading, found) or (c.children and not heading.rstrip().endswith(".") and not sentence)):
-            return []
-        owners = [Owner(b.name, *t.span(body_from + b.start, body_from + b.end), b.group, "heading") for b in found]
-        return owners + self._listed(c)
-
-    def _whole_parts(self, heading: str, found: list[Body]) -> list[Body]:
-        """Comma-separated parts of a heading that are, as a whole, a known name ("…, Báo, Đài …")."""
-        if self.gaz is None:
-            return found
-        out, pos = list(found), 0
-        for part in heading.split(","):
-            s, e = pos, pos + len(part)
-            pos = e + 1
-            inner = part.strip()
-            if inner and not any(b.start < e and s < b.end for b in found) and self.gaz.exact(inner):
-                at = s + part.find(inner)
-                out.append(Body(inner, at, at + len(inner)))
-        return sorted(out, key=lambda b: b.start)
-
-    def _listed(self, c: Clause) -> list[Owner]:
-        """Bullets that each name bodies and their scope ("- Sở Công Thương (đối với …);"): their
-        bodies own the tasks of the heading too, and each such bullet is its own bodies' task."""
-        listed: dict[str, list[Owner]] = {}
-        for cid in c.children:
-            child = self.by_id[cid]
-            if child.kind != "bullet":
-                continue
-            t = ClauseText(self.doc, child.start, child.own_end, self.wrapped)
-            lead = MARKER.match(t.text)
-            off = lead.end() if lead else 0
-            text = t.text[off:]
-            scope = re.search(r"\(|[;.]?\s*$", text)
-            head = text[: scope.start()] if scope else text
-            found = self.bodies(head)
-            if found and found[0].start == 0 and only_bodies(head, found):
-                listed[cid] = [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "list") for b in found]
-        if len(listed) < 2:
-            return []
-        self.listed.update(listed)
-        return [o for owners in listed.values() for o in owners]
 
     # --- sentences ------------------------------------------------------------------------------
 

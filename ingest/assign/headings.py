@@ -1,0 +1,125 @@
+"""The heading part of the assignment reader: where a clause's heading ends (its line, the
+lines it wraps onto, a body's name cut by the line break), and the bodies a heading addresses
+when it is an address and not a sentence ("3. Sở Tài chính", "II. CÁC SỞ, BAN, NGÀNH", with
+bullets that each name bodies under it). Those bodies own the tasks under the heading; the
+sentences are read by ``ingest.assign.reader``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.assign.clause_text import MARKER, ClauseText, Owner, joint, only_bodies, sentence_case, verb_next
+from ingest.bodies import Body
+from ingest.models import Clause
+from ingest.normalize import fold
+
+_HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
+                          r"(?:cac \w+\s*:\s*)?")
+
+
+def own_line(text: str, end: int) -> bool:
+    r"""Whether the heading that ends at ``end`` is a line of its own: short, or in capitals, with a
+    capital after it, not the first 80 columns of a wrapped paragraph.
+
+    >>> own_line("III. TỔ CHỨC THỰC HIỆN\nCác cơ quan …", 22), own_line("4. Về dự án: " + "x" * 60 + " tỉnh Thanh\nHóa phối hợp", 84)
+    (True, False)
+    """
+    if text[end : end + 1] != "\n" or not text[end + 1 : end + 2].isupper():
+        return False
+    line = text[text.rfind("\n", 0, end) + 1 : end]
+    return len(line) < 60 or line.isupper()
+
+
+class HeadingReading:
+    """The heading part of the assignment reader (``ingest.assign.reader.Reader``), which gives it
+    ``doc``, ``by_id``, ``gaz``, ``wrapped``, ``listed`` and ``bodies``."""
+
+    def heading_end(self, c: Clause, t: ClauseText, body_from: int) -> int:
+        """End of the heading in ``t.text``: its line, and the lines it was wrapped onto."""
+        if not c.heading or c.kind in ("bullet", "preamble", "row"):
+            return body_from
+        from ingest.lines import read
+
+        text, head = t.norm.text, c.heading
+        end = text.find("\n", body_from)
+        end = len(text) if end == -1 else end
+        while end < len(text):
+            nxt = text.find("\n", end + 1)
+            nxt = len(text) if nxt == -1 else nxt
+            line = read(text[end + 1 : nxt])
+            if not line or line not in head:
+                break
+            end = nxt
+        return self._name_wrapped(t, body_from, end)
+
+    def _name_wrapped(self, t: ClauseText, body_from: int, end: int) -> int:
+        """A heading whose body's name the line break cuts ("4. Sở Tài" / "chính", "5. Sở Văn" /
+        "hóa, Thể thao và Du lịch") runs on to the next line: its end is that line's end."""
+        text = t.norm.text
+        if end >= len(text) or text[end] != "\n" or not text[end + 1 : end + 2].strip():
+            return end
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt == -1 else nxt
+        joined = text[body_from:nxt].replace("\n", " ")
+        cut = end - body_from
+        spans = [b for b in self.bodies(joined) if b.start < cut < b.end]
+        if not spans:
+            return end
+        if text[end + 1].islower() or not joined[spans[0].end :].strip(" *_:"):
+            return nxt
+        # a capital on the next line may open the body text ("2. Giao Sở Xây dựng" / "Chủ trì, …"):
+        # the name runs on when the first line ends in a bare head ("1. Sở" / "Công Thương") or
+        # the name is all the next line holds ("6. Sở Ngoại" / "Vụ")
+        first = self.bodies(text[body_from:end])
+        return end if first and first[-1].end >= len(text[body_from:end].rstrip(" *_")) else nxt
+
+    def addressees(self, c: Clause, t: ClauseText, body_from: int, heading_end: int) -> list[Owner]:
+        """The bodies a heading addresses, when the heading is an address and not a sentence."""
+        if c.kind not in ("item", "point", "section", "article", "clause", "part") or heading_end <= body_from:
+            return []
+        heading = t.text[body_from:heading_end]
+        found = self._whole_parts(heading, joint(heading, self.bodies(sentence_case(heading))))
+        if not found or not _HEAD_PREFIX.fullmatch(fold(heading[: found[0].start])):
+            return []
+        sentence = verb_next(heading[found[-1].end:]) and not only_bodies(heading, found)
+        if not (only_bodies(heading, found) or (c.children and not heading.rstrip().endswith(".") and not sentence)):
+            return []
+        owners = [Owner(b.name, *t.span(body_from + b.start, body_from + b.end), b.group, "heading") for b in found]
+        return owners + self._listed(c)
+
+    def _whole_parts(self, heading: str, found: list[Body]) -> list[Body]:
+        """Comma-separated parts of a heading that are, as a whole, a known name ("…, Báo, Đài …")."""
+        if self.gaz is None:
+            return found
+        out, pos = list(found), 0
+        for part in heading.split(","):
+            s, e = pos, pos + len(part)
+            pos = e + 1
+            inner = part.strip()
+            if inner and not any(b.start < e and s < b.end for b in found) and self.gaz.exact(inner):
+                at = s + part.find(inner)
+                out.append(Body(inner, at, at + len(inner)))
+        return sorted(out, key=lambda b: b.start)
+
+    def _listed(self, c: Clause) -> list[Owner]:
+        """Bullets that each name bodies and their scope ("- Sở Công Thương (đối với …);"): their
+        bodies own the tasks of the heading too, and each such bullet is its own bodies' task."""
+        listed: dict[str, list[Owner]] = {}
+        for cid in c.children:
+            child = self.by_id[cid]
+            if child.kind != "bullet":
+                continue
+            t = ClauseText(self.doc, child.start, child.own_end, self.wrapped)
+            lead = MARKER.match(t.text)
+            off = lead.end() if lead else 0
+            text = t.text[off:]
+            scope = re.search(r"\(|[;.]?\s*$", text)
+            head = text[: scope.start()] if scope else text
+            found = self.bodies(head)
+            if found and found[0].start == 0 and only_bodies(head, found):
+                listed[cid] = [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "list") for b in found]
+        if len(listed) < 2:
+            return []
+        self.listed.update(listed)
+        return [o for owners in listed.values() for o in owners]
