@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ingest.header import DOC_TYPES, TITLE_LINE, find_references, header_lines, parse_header
 from ingest.lines import Line, lines_of, runs_on, wrap_width
 from ingest.models import Clause, Document, Reference
-from ingest.normalize import collapse_spaces, normalize
+from ingest.normalize import collapse_spaces, normalize, number_key
 from ingest.references import find_short_references
 from ingest.tables import TableReader, is_header
 
@@ -391,10 +391,11 @@ def _is_signature(t: str) -> bool:
 def _attach_references(doc: Document, norm) -> None:
     """Record each document number mentioned, with the innermost clause it sits in."""
     full = find_references(norm.text)
+    own = number_key(doc.header.number) if doc.header.number else None
     taken = [(f.start, f.end) for f in full]
     short = [f for f in find_short_references(norm.text) if not any(s < f.end and f.start < e for s, e in taken)]
     for f in sorted(full + short, key=lambda f: f.start):
-        if f.number == doc.header.number:  # the document's own number ("Số: 99-NQ/TW") is no reference
+        if own and number_key(f.number) == own:  # the document's own number ("Số: 99-NQ/TW") is no reference
             continue
         start, end = norm.span(f.start, f.end)
         inner = None
