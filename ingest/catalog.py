@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ingest.normalize import fold, folded
+from ingest.normalize import fold, number_key
 
 
 @dataclass
@@ -38,9 +38,9 @@ class Catalog:
         return next((e for e in self.entries.values() if e.file and e.file == name), None)
 
     def by_number(self, number: str) -> Entry | None:
-        """The entry whose number matches (case- and diacritic-insensitive)."""
-        key = folded(number)
-        return next((e for e in self.entries.values() if e.number and folded(e.number) == key), None)
+        """The entry whose number matches (case- and diacritic-insensitive, spaces aside: "36 - NQ/TW" is "36-NQ/TW")."""
+        key = number_key(number)
+        return next((e for e in self.entries.values() if e.number and number_key(e.number) == key), None)
 
 
 def load_catalog(path: Path) -> Catalog:

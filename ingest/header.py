@@ -50,8 +50,15 @@ _TITLE_START = re.compile(rf"^({_TYPES_LONGEST_FIRST}) ?(?:VỀ|V/V|PHÊ|BAN HÀ
 
 # "36-NQ/TW", "64-CTr/TU", "189/NQ-CP", "45/2025/NĐ-CP", "…/KH-UBND"
 _SYM = r"[A-ZĐ][A-Za-zĐđ]*\d*(?:\.[A-ZĐ]+\d*)*"  # "V.I" in "11554/VPCP-V.I": a unit's code may hold a dot
+# A copy may put a space beside a hyphen or a slash ("66- NQ/TW", "86 /NQ-CP", "12/ CT-TTg", "1717/QĐ- UBND"):
+# a part after such a space must open with two capitals and the number must be whole, so "Số 398 - Đường …"
+# or "5/ Sở …" is no number. Inside a symbol the space is on one side only: "12/KH-UBND - UBND tỉnh" ends at "UBND".
+_CAPS = r"[A-ZĐ]{2}[A-Za-zĐđ]*\d*(?:\.[A-ZĐ]+\d*)*"
+_TAIL = rf"(?:-{_SYM}|(?: -|- ){_CAPS})"  # "-UBND", "- UBND", " -UBND"
+_SLASH = rf"(?:/{_SYM}|(?: /|/ ){_CAPS})"
 NUMBER = re.compile(
-    rf"(?<![\w/])(?P<num>(?:\d+|…+|\.{{3,}})(?:-{_SYM}/{_SYM}|/(?:\d{{4}}/)?{_SYM}(?:-{_SYM})*))"
+    rf"(?<![\w/])(?P<num>(?:\d+|…+|\.{{3,}})(?:-{_SYM}{_SLASH}|/(?:\d{{4}}/)?{_SYM}{_TAIL}*"
+    rf"| ?- ?{_CAPS}{_SLASH}| ?/ ?(?:\d{{4}} ?/ ?)?{_CAPS}{_TAIL}+))"
 )
 TYPE_WORDS = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Nghị định|Quyết định|Thông tư|Chỉ thị|Luật"
                r"|Công văn|Đề án|Kết luận|Thông báo|Quy định|Hướng dẫn")
@@ -77,12 +84,12 @@ def _iso(groups: tuple[str | None, ...]) -> str | None:
 
 
 def canonical_number(raw: str) -> str:
-    """'…………/KH-UBND' → '…/KH-UBND'; other numbers unchanged.
+    """'…………/KH-UBND' → '…/KH-UBND', '66- NQ/TW' → '66-NQ/TW'; other numbers unchanged.
 
-    >>> canonical_number("…………/KH-UBND")
-    '…/KH-UBND'
+    >>> canonical_number("…………/KH-UBND"), canonical_number("1717/QĐ- UBND")
+    ('…/KH-UBND', '1717/QĐ-UBND')
     """
-    return re.sub(r"^(?:…+|\.{3,})", "…", raw)
+    return re.sub(r"^(?:…+|\.{3,})", "…", re.sub(r"\s+", "", raw))
 
 
 def find_references(text: str) -> list[Found]:
@@ -341,6 +348,8 @@ def parse_header(lines: list[str]) -> Header:
     ('7103/UBND-TH', 'Ủy ban nhân dân tỉnh Mẫu', 'Công văn', '2099-07-10')
     >>> parse_header(["Số:          /UBND-XD Tỉnh Mẫu, ngày        tháng 7 năm 2099"]).number
     '…/UBND-XD'
+    >>> parse_header(["Số: 7104 /QĐ -UBND"]).number  # a space on either side of the symbol's hyphen
+    '7104/QĐ-UBND'
     """
     h = Header()
     issuer_lines: list[str] = []

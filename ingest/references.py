@@ -26,7 +26,7 @@ import re
 
 from ingest.header import Found, find_references
 from ingest.models import Document, Reference
-from ingest.normalize import fold
+from ingest.normalize import number_key
 
 _TYPES = (r"Nghị quyết|Chương trình hành động|Chương trình|Kế hoạch|Quyết định|Chỉ thị|Kết luận|Thông báo"
           r"|Công văn|Đề án|Hướng dẫn")
@@ -52,10 +52,11 @@ def find_short_references(text: str) -> list[Found]:
 def attach_references(doc: Document, norm) -> None:
     """Record each document number mentioned, with the innermost clause it sits in."""
     full = find_references(norm.text)
+    own = number_key(doc.header.number) if doc.header.number else None
     taken = [(f.start, f.end) for f in full]
     short = [f for f in find_short_references(norm.text) if not any(s < f.end and f.start < e for s, e in taken)]
     for f in sorted(full + short, key=lambda f: f.start):
-        if f.number == doc.header.number:  # the document's own number ("Số: 99-NQ/TW") is no reference
+        if own and number_key(f.number) == own:  # the document's own number ("Số: 99-NQ/TW") is no reference
             continue
         start, end = norm.span(f.start, f.end)
         inner = None
@@ -127,5 +128,31 @@ def stated_relation(folded: str, own_number: str | None = None) -> str | None:
         return said
     # "Quyết định 84/2025/QĐ-UBND bãi bỏ …": the last document number before the verb is its own
     numbers = _NUMBER.findall(head)
-    own = re.sub(r"\s+", "", fold(own_number).lower()) if own_number and not own_number.startswith("…") else None
+    own = number_key(own_number) if own_number and not own_number.startswith("…") else None
     return said if own and numbers and numbers[-1] == own else None
+
+
+# An article whose heading states the act and whose items name the documents it is done to:
+# "Điều 1. Bãi bỏ toàn bộ các quyết định" + "1. Quyết định số …", "Điều 2. Bãi bỏ các văn bản … như sau:".
+# The object must be whole documents ("các quyết định", "một số văn bản"): "Bãi bỏ một số quy định của …"
+# repeals provisions, and its items say which.
+_DOCUMENTS = rf"(?:toan bo )?(?:cac |mot so |nhung )?(?:{_KINDS}|van ban|chuong trinh|ket luan|quy che)\b"
+_HEADING_CUES = (("replaces", re.compile(rf"^(?:thay the|bai bo|huy bo) {_DOCUMENTS}")),
+                 ("amends", re.compile(rf"^sua doi(?:,? bo sung)? {_DOCUMENTS}")))
+
+
+def listed_relation(heading: str, item_head: str) -> str | None:
+    """'replaces' or 'amends' for a document named at the start of an item (``item_head``: the
+    item's text before the reference, folded) when the heading of the article the item sits in
+    (``heading``: folded, without its number) says the article does that to the documents listed.
+
+    >>> listed_relation("bai bo toan bo cac quyet dinh", "1. "), listed_relation("sua doi, bo sung cac nghi quyet", "- ")
+    ('replaces', 'amends')
+    >>> listed_relation("bai bo mot so quy dinh cua thong tu", "1. ")  # provisions, not documents
+    >>> listed_relation("bai bo cac van ban sau", "2. ban chi dao thuc hien "), listed_relation("to chuc thuc hien", "1. ")
+    (None, None)
+    """
+    heading = heading.strip(" *_#|")
+    if not _OPENING.match(item_head) or re.match(r"^[\s*#|_>\-–+•]*(?:dieu|khoan|diem|muc)\b", item_head):
+        return None
+    return next((kind for kind, cue in _HEADING_CUES if cue.match(heading)), None)

@@ -37,7 +37,7 @@ from ingest.body_vocab import single_heads
 from ingest.errors import IngestError
 from ingest.identity import is_document
 from ingest.models import Document
-from ingest.normalize import fold, normalize
+from ingest.normalize import fold, normalize, number_key
 from ingest.pipeline import parse_bytes
 from ingest.readers import SUPPORTED
 
@@ -160,7 +160,7 @@ def _same_number(read: str | None, hint: str) -> bool:
     >>> _same_number("7432/UBND-XD", "7432 /UBND-XD"), _same_number("3783/QĐ", "3783/QĐ-UBND"), _same_number(None, "1/KH")
     (True, False, False)
     """
-    return read is not None and re.sub(r"\s+", "", read) == re.sub(r"\s+", "", hint)
+    return read is not None and number_key(read) == number_key(hint)
 
 
 def hints_of(manifest: Path | None) -> dict[str, str]:

@@ -149,3 +149,63 @@ def test_clauses_of_an_implementing_plan_align_with_the_programme_it_carries_out
     assert (("II.1", CTR, "II.1") in found), sorted(found)
     labels = crossrefs(cascade, PLAN)["alignments"]
     assert labels and all(a["label"] and a["target_label"] for a in labels)
+
+
+# --- links the texts state in forms a copy varies: no index needed, the graph of parsed documents --------
+
+SPACED, REPEAL = "fixture-ke-hoach-tinh-mau-78", "fixture-quyet-dinh-tinh-mau-90"
+SPACED_TEXT = """TÀI LIỆU MẪU DÙNG CHO KIỂM THỬ – không phải văn bản thật
+ỦY BAN NHÂN DÂN TỈNH MẪU
+Số: 78/KH-UBND
+Tỉnh Mẫu, ngày 20 tháng 6 năm 2099
+
+KẾ HOẠCH
+Ứng dụng công nghệ sinh học mẫu trong nông nghiệp
+
+Thực hiện Nghị quyết số 99 - NQ/TW của Bộ Chính trị; triển khai Chương trình hành động số 88- CTr/TU ngày 09/5/2099 của Ban Thường vụ Tỉnh ủy, Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau.
+1. Sở Nông nghiệp và Môi trường xây dựng mô hình trình diễn giống cây trồng mẫu.
+"""
+REPEAL_TEXT = """TÀI LIỆU MẪU DÙNG CHO KIỂM THỬ – không phải văn bản thật
+ỦY BAN NHÂN DÂN TỈNH MẪU
+Số: 90/QĐ-UBND
+Tỉnh Mẫu, ngày 01 tháng 12 năm 2099
+
+QUYẾT ĐỊNH
+Về việc bãi bỏ kế hoạch mẫu đã hết đối tượng điều chỉnh
+
+ỦY BAN NHÂN DÂN TỈNH MẪU
+QUYẾT ĐỊNH:
+Điều 1. Bãi bỏ toàn bộ các kế hoạch sau đây:
+1. Kế hoạch số 77/KH-UBND ngày 15/6/2099 của Ủy ban nhân dân tỉnh theo Chương trình hành động số 88-CTr/TU của Ban Thường vụ Tỉnh ủy.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+"""
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    """The graph's engine as far as the graph reads it: loaded documents, an empty catalog."""
+    from types import SimpleNamespace
+
+    from ingest.catalog import Catalog
+    from ingest.pipeline import parse_bytes
+
+    texts = {CTR: (FIXTURES / f"{CTR}.txt").read_text(encoding="utf-8"),
+             NQ_TW: (FIXTURES / f"{NQ_TW}.txt").read_text(encoding="utf-8"),
+             PLAN: WRITTEN[PLAN], SPACED: SPACED_TEXT, REPEAL: REPEAL_TEXT}
+    docs = {name: parse_bytes(text.encode("utf-8"), f"{name}.txt") for name, text in texts.items()}
+    return SimpleNamespace(documents=docs, catalog=Catalog(), memo={})
+
+
+def test_a_number_written_with_a_space_beside_its_hyphen_is_read_whole_and_links(parsed):
+    """"99 - NQ/TW", "88- CTr/TU": the copy's spacing, not another number; the plan carries both out."""
+    assert [r.number for r in parsed.documents[SPACED].references] == ["99-NQ/TW", "88-CTr/TU"]
+    assert {(SPACED, NQ_TW, "implements"), (SPACED, CTR, "implements")} <= _links(parsed)
+
+
+def test_an_article_heading_that_repeals_marks_the_documents_its_items_list(parsed):
+    """"Điều 1. Bãi bỏ toàn bộ các kế hoạch sau đây:" + "1. Kế hoạch số 77/KH-UBND …": the plan is
+    replaced; the programme the item's description names is only cited."""
+    from index.answers.graph import status_of
+
+    assert {(REPEAL, PLAN, "replaces"), (REPEAL, CTR, "cites")} <= _links(parsed)
+    assert status_of(parsed, PLAN)["replaced_by"] == [REPEAL]

@@ -120,3 +120,13 @@ def test_ask_json_prints_what_the_api_returns(client, plan_settings, monkeypatch
         assert printed["citations"][0]["doc_id"] not in found
     finally:
         get_settings.cache_clear()
+
+
+def test_a_catalog_number_written_with_spaces_still_names_the_loaded_document():
+    """A catalog entry typed "99 - NQ/TW" is the resolution whose header reads "Số: 99-NQ/TW": the loaded
+    text takes the entry's id (one number key for every comparison, ``ingest.normalize.number_key``)."""
+    from ingest.catalog import Catalog, Entry
+
+    fixture = HERE.parent / "fixture-nghi-quyet-bo-chinh-tri-mau.txt"
+    catalog = Catalog({"nq-99-mau": Entry(id="nq-99-mau", number="99 - NQ/TW", file=None)})
+    assert parse_bytes(fixture.read_bytes(), fixture.name, catalog).id == "nq-99-mau"

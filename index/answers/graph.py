@@ -5,8 +5,10 @@ A reference found in a text ("Nghị quyết số 57-NQ/TW ngày 22/12/2024", "C
 catalog's, so two documents loaded together link without anyone typing a catalog entry.
 "thực hiện / triển khai / căn cứ / cụ thể hóa" just before a reference makes an *implements* link;
 "thay thế / bãi bỏ / hủy bỏ" a *replaces* link, "sửa đổi (, bổ sung)" an *amends* link; any other
-reference a *cites* link. A document's strongest statement about another wins (replaces, then
-amends, implements, cites). The catalog's own links (``implements``, ``cites``) are kept.
+reference a *cites* link. An article headed "Bãi bỏ toàn bộ các quyết định" replaces the
+documents its items open with ("1. Quyết định số …"). A document's strongest statement about
+another wins (replaces, then amends, implements, cites). The catalog's own links (``implements``,
+``cites``) are kept.
 
 Numbers repeat: "141/KH-UBND" is a plan of many provinces, "36-NQ/TW" a resolution of more
 than one Party term. A reference resolves only when one document is left after the
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from index.engine import Engine
 from ingest.models import Document, Reference
 from ingest.normalize import folded, name_key, number_key
-from ingest.references import stated_relation
+from ingest.references import listed_relation, stated_relation
 
 _IMPLEMENTS_CUE = re.compile(r"(thuc hien|trien khai|can cu|cu the hoa)\W*$")
 STRENGTH = {"replaces": 3, "amends": 2, "implements": 1, "cites": 0}
@@ -162,9 +164,19 @@ def relation(doc: Document, ref: Reference) -> str:
     'amends' (``ingest.references.stated_relation``: the document itself must say so),
     'implements', else 'cites'."""
     sentence = re.sub(r"[ \t]+", " ", folded(doc.source[max(0, ref.start - 250) : ref.start]))
-    said = stated_relation(sentence, doc.header.number if doc.header.number_known else None)
+    said = stated_relation(sentence, doc.header.number if doc.header.number_known else None) or _listed(doc, ref)
     before = folded(doc.source[max(0, ref.start - 40) : ref.start])
     return said or ("implements" if _IMPLEMENTS_CUE.search(before) else "cites")
+
+
+def _listed(doc: Document, ref: Reference) -> str | None:
+    """What the heading of the article says of the documents its items list, for a reference
+    that opens an item ("Điều 1. Bãi bỏ toàn bộ các quyết định" + "1. Quyết định số …")."""
+    item = next((c for c in doc.clauses if c.id == ref.clause_id), None) if ref.clause_id else None
+    article = next((c for c in doc.clauses if c.id == item.parent), None) if item and item.parent else None
+    if article is None or article.kind != "article" or not item.start <= ref.start:
+        return None
+    return listed_relation(folded(article.heading), folded(doc.source[item.start : ref.start]))
 
 
 def graph(engine: Engine) -> dict:

@@ -10,7 +10,7 @@ from index.answers.result import Answer, Cite, ids_of
 from index.engine import Engine, Hit
 from index.retrieval.query import Query
 from index.retrieval.scope import Scope
-from ingest.normalize import collapse_spaces, fold
+from ingest.normalize import collapse_spaces, fold, number_key
 
 
 def look_up(engine: Engine, q: Query, scope: Scope, section: str | None) -> Answer:
@@ -34,9 +34,10 @@ def unsupported(engine: Engine, q: Query, found: list[Hit], why: str | None = No
 def citing_clauses(engine: Engine, number: str) -> list[Cite]:
     """Where loaded documents mention ``number``, one citation per clause."""
     cites: list[Cite] = []
+    key = number_key(number)
     for doc in engine.documents.values():
         for ref in doc.references:
-            if ref.number == number and ref.clause_id in engine.clauses:
+            if number_key(ref.number) == key and ref.clause_id in engine.clauses:
                 clause = engine.clauses[ref.clause_id]
                 if all(c.clause.id != clause.id for c in cites):
                     cites.append(cite(engine, clause, (ref.start, ref.end)))
