@@ -4,7 +4,8 @@
   (``snapshot``); the engine reads them from there, never live from corpus/, so a server and
   a command line opened on one generation see one registry and one catalog.
 - The manifest records the hashes of both files, of the analyser's data files
-  (``ingest/data/*``) and code (the ``ingest`` package and ``index/units.py``), and the
+  (``ingest/data/*``) and code (the ``ingest`` package with its subpackages, and
+  ``index/build/units.py``), and the
   underthesea version (``fingerprint``). When any of them differs from what the generation in
   service was built with (``changed``), the next build reads every document again and rebuilds
   every unit; vectors are still re-used by content hash, so nothing unchanged is embedded again.
@@ -22,7 +23,7 @@ from index.build.layout import AGENCIES, CATALOG, Generation
 SNAPSHOT = (CATALOG, AGENCIES)
 INGEST_DIR = Path(ingest.__file__).parent
 UNITS_CODE = Path(__file__).with_name("units.py")
-CODE_KEY = "code: ingest/*.py, index/units.py"
+CODE_KEY = "code: ingest/**/*.py, index/build/units.py"
 
 
 def _sha256(data: bytes) -> str:
@@ -36,10 +37,17 @@ def _analyser_version() -> str:
         return "absent"
 
 
+def code_files() -> list[Path]:
+    """The code a generation's documents and units are read by: every module of ``ingest``,
+    its subpackages too (``ingest/assign``: who does what), and the units' maker."""
+    return [*sorted(INGEST_DIR.rglob("*.py")), UNITS_CODE]
+
+
 def _code_hash() -> str:
     h = hashlib.sha256()
-    for p in [*sorted(INGEST_DIR.glob("*.py")), UNITS_CODE]:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    for p in code_files():
+        name = p.relative_to(INGEST_DIR.parent).as_posix()
+        h.update(name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
 
 
