@@ -41,9 +41,10 @@ run: install
 	$(VENV)/bin/tracuu serve --host $(HOST) --port $(PORT)
 
 # Two workers, one per core; a test module stays on one worker (its fixtures are built once).
+# The 15 slowest steps are printed, so a run shows where the time went.
 test: install-dev browser
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --durations=15
 
 # Quality: the plan's own gold set, the fixture documents' questions, and (where this machine
 # has them) the development sets of real directives and the legal article set (laws, decrees and
