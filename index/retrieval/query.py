@@ -31,7 +31,7 @@ from index.errors import BadQuery
 from index.retrieval.scope import Named, numbers_named
 from ingest.expand import expand
 from ingest.normalize import collapse_spaces, fold, normalize_text
-from ingest.tokens import has_diacritics, terms
+from ingest.tokens import has_diacritics, looks_english, terms
 
 MAX_QUERY_CHARS = 500
 
@@ -64,6 +64,7 @@ class Query:
     refs: list[Named] = field(default_factory=list)  # documents named by number ("QĐ 232", "36-NQ/TW")
     role: str | None = None  # the role a who-question asks for: phối hợp, nhận báo cáo, chủ trì …
     deadline: bool = False  # the question asks when
+    english: bool = False  # asked in English: embedded as written, not read as unmarked Vietnamese
     vector: Any = None  # the query embedding, set by the dense ranker on first use
 
     @property
@@ -112,4 +113,4 @@ def analyze(raw: str) -> Query:
     diacritics = has_diacritics(text)
     expanded = expand(text)
     return Query(raw, text, expanded, terms(expanded, segment=diacritics), diacritics, kind, numbers_named(text),
-                 role, bool(_DEADLINE.search(folded)))
+                 role, bool(_DEADLINE.search(folded)), english=not diacritics and looks_english(text))
