@@ -345,3 +345,13 @@ def test_a_title_inside_a_subject_list_keeps_every_subject():
     # "…, Chánh Văn phòng UBND tỉnh, …": "Chánh" before the office's name, in the middle of the list
     roles = _of(_party(), "Điều 2")
     assert {"Sở Tài chính", "Văn phòng UBND tỉnh", "UBND các xã, phường"} <= set(roles)
+
+
+def test_a_list_of_posts_names_no_subjects():
+    text = """QUY ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 4. Điều kiện mẫu
+5. Người được điều động đến để đảm nhiệm một trong các chức vụ: Chánh án Tòa án nhân dân cấp tỉnh, Chánh án Tòa án nhân dân sơ thẩm chuyên biệt mẫu;
+"""
+    assert _of(_read(text), "Điều 4.5") == {}
