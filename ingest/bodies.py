@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from ingest.body_vocab import Gazetteer, known_names, phrase_at, single_heads, tokens, vocab
 from ingest.normalize import fold
+from ingest.party_names import party_names
 from ingest.pos import joined, pos_tags
 
 _VERBISH = {"V", "A", "R", "E", "C", "P", "T", "X", "CH"}  # underthesea tags that end a name
@@ -352,10 +353,11 @@ def find_bodies(text: str, gazetteer: Gazetteer | None = None) -> list[Body]:
     """Bodies named in ``text`` (normalised text: see ``ingest.normalize``), in order."""
     found = _standing(text, _Reader(text).bodies())
     # the vocabulary's own names may take a place after them; the registry's are whole
-    spans = [(s, _place_after(text, e)) for s, e in known_names().find(text, capital=True)]
-    spans += gazetteer.find(text, capital=True) if gazetteer else []
-    for s, e in sorted(spans, key=lambda se: se[0] - se[1]):  # longest first
+    spans = [(s, _place_after(text, e), False, False) for s, e in known_names().find(text, capital=True)]
+    spans += [(s, e, False, False) for s, e in gazetteer.find(text, capital=True)] if gazetteer else []
+    spans += [(p.start, p.end, p.group, p.collective) for p in party_names(text)]  # "ban thường vụ tỉnh ủy"
+    for s, e, group, every in sorted(spans, key=lambda se: se[0] - se[1]):  # longest first
         if not any(b.start <= s and e <= b.end for b in found):
             found = [b for b in found if b.end <= s or b.start >= e]
-            found.append(Body(" ".join(text[s:e].split()), s, e))
+            found.append(Body(" ".join(text[s:e].split()), s, e, group, every))
     return sorted(found, key=lambda b: b.start)

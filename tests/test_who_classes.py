@@ -308,3 +308,50 @@ Mẫu (tài liệu kiểm thử)
     doc = _read(text)
     assert _of(doc, "Điều 5").get("Sở Y tế") != "nhận báo cáo"
     assert _of(doc, "Điều 6").get("Hội đồng nhân dân tỉnh") == "nhận báo cáo"
+
+
+# --- Party texts: bodies written in lower case, and a subject list led by titles ---------------------
+
+PARTY = "fixture-quy-dinh-kho-ho-so-dang-mau.txt"
+
+
+def _party():
+    return _read((ROOT / "tests" / "fixtures" / "who" / PARTY).read_text(encoding="utf-8"))
+
+
+def test_a_party_organ_written_in_lower_case_is_the_subject():
+    doc = _party()
+    assert _of(doc, "Điều 1.1") == {"Ban thường vụ tỉnh ủy": "thực hiện"}
+    assert _of(doc, "Điều 1.2") == {"Văn phòng cấp ủy cấp xã": "đầu mối"}
+    assert _of(doc, "Điều 1.3") == {"thường trực tỉnh ủy": "thực hiện"}  # "… do thường trực tỉnh ủy quyết định"
+
+
+def test_the_offices_of_every_province_are_subjects_beside_the_central_office():
+    doc = _party()
+    assert _of(doc, "Điều 1.4") == {"Văn phòng Trung ương Đảng": "thực hiện", "các văn phòng tỉnh ủy, thành ủy": "thực hiện"}
+    collective = {a.agency for a in doc.assignments if a.collective}
+    assert "các văn phòng tỉnh ủy, thành ủy" in collective and "Văn phòng Trung ương Đảng" not in collective
+
+
+def test_a_report_goes_to_a_lower_case_party_organ_and_a_member_is_no_body():
+    doc = _party()
+    assert _of(doc, "Điều 1.5").get("ban thường vụ tỉnh ủy") == "nhận báo cáo"
+    assert _of(doc, "Điều 1.6") == {}  # a report to "ủy viên ban thường vụ tỉnh ủy" goes to a person
+    names = [(b.name, b.collective) for b in find_bodies("Giao đảng ủy trực thuộc Trung ương chỉ đạo kiểm tra mẫu")]
+    assert names == [("đảng ủy trực thuộc Trung ương", True)]  # every one of them
+
+
+def test_a_title_inside_a_subject_list_keeps_every_subject():
+    # "…, Chánh Văn phòng UBND tỉnh, …": "Chánh" before the office's name, in the middle of the list
+    roles = _of(_party(), "Điều 2")
+    assert {"Sở Tài chính", "Văn phòng UBND tỉnh", "UBND các xã, phường"} <= set(roles)
+
+
+def test_a_list_of_posts_names_no_subjects():
+    text = """QUY ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 4. Điều kiện mẫu
+5. Người được điều động đến để đảm nhiệm một trong các chức vụ: Chánh án Tòa án nhân dân cấp tỉnh, Chánh án Tòa án nhân dân sơ thẩm chuyên biệt mẫu;
+"""
+    assert _of(_read(text), "Điều 4.5") == {}

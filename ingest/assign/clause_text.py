@@ -25,8 +25,10 @@ _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nh
 # "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
 OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|dang ky|cung cap)\b(?!\s*,?\s*(?:phoi hop|chu tri))")
 # a title between two names of a list stands for its body ("…, Giám đốc Sở Tài chính, …")
-TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|chanh van phong|(?:pho )?truong ban"
-                     r"|bo truong|cuc truong|vu truong|nguoi dung dau)\s*$")
+# "Chánh" alone too: the recogniser reads "Văn phòng UBND tỉnh" of "Chánh Văn phòng UBND tỉnh" as the name
+# ("Chánh án" is left out: "…các chức vụ: Chánh án Tòa án nhân dân cấp tỉnh, Chánh án …" lists posts, not subjects)
+TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|(?:pho )?chanh(?: van phong| thanh tra)?"
+                     r"|(?:pho )?truong ban|bo truong|cuc truong|vu truong|chi huy truong|nguoi dung dau)\s*$")
 # the scope of duty between a subject and its verb ("…, trong phạm vi nhiệm vụ của mình, …")
 WITHIN = re.compile(r"\s*,\s*(?:trong pham vi|theo (?:chuc nang|pham vi|tham quyen)|can cu chuc nang)[^.;:]{0,80}?"
                      r"(?:cua minh|duoc giao|theo quy dinh|cua don vi|cua co quan)\s*,")
