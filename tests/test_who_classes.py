@@ -16,6 +16,7 @@ import pytest
 from index.answers.answer import ask
 from index.build.builder import build
 from index.engine import Engine, Options
+from index.retrieval.query import analyze
 from ingest.bodies import find_bodies
 from ingest.deadlines import deadlines
 from service.schemas import ask_out
@@ -355,3 +356,16 @@ Mẫu (tài liệu kiểm thử)
 5. Người được điều động đến để đảm nhiệm một trong các chức vụ: Chánh án Tòa án nhân dân cấp tỉnh, Chánh án Tòa án nhân dân sơ thẩm chuyên biệt mẫu;
 """
     assert _of(_read(text), "Điều 4.5") == {}
+
+
+@pytest.mark.slow
+def test_the_body_holding_the_role_asked_for_answers_before_one_that_only_does_the_task(secrets_engine):
+    # the other body's sentence echoes more of the question's words, but it is not the focal point
+    got = _agencies(secrets_engine, "Cơ quan nào là đầu mối thu nhận hồ sơ mẫu, tài liệu mẫu của các xã vào kho lưu trữ tỉnh?")
+    assert got and got[0] == ("Sở Nội vụ", "đầu mối")
+
+
+def test_a_question_for_the_standing_body_asks_for_the_focal_point():
+    # the clause that says "cơ quan thường trực" gives its body the role "đầu mối": the question asks for that
+    assert analyze("Bộ nào là cơ quan thường trực chuẩn bị lễ khánh thành mẫu?").role == "đầu mối"
+    assert analyze("Ban Thường trực Ủy ban Mặt trận mẫu phối hợp với cơ quan nào?").role == "phối hợp"

@@ -35,6 +35,11 @@ SAME_TASK = 0.5  # share of the two clauses' content words both write (Jaccard),
 NEAR_SCORE = 0.9  # … and how close its rank score must be to the best one's
 
 
+# Roles a question names that a clause gives one body rather than every body that does the task:
+# the body holding it answers before the others ("chủ trì" is asked loosely: "ai chủ trì …" often
+# means "who does …").
+_NAMED_ROLES = (Role.FOCAL, Role.ADVISE)
+
 _MANY = re.compile(r"\b(?:cac|nhung) \w+")  # "các sở", "những địa phương", folded
 
 
@@ -169,6 +174,10 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
         """How well a row's role fits the role asked for (0 best)."""
         if q.role in (Role.PARTNER, Role.RECEIVES):
             return 0 if r.roles[0] == q.role else 1
+        if q.role in _NAMED_ROLES and r.responsible:
+            # "cơ quan nào là đầu mối …": the body the clause makes the focal point, before one
+            # that only carries the task out ("Mặt trận … thực hiện")
+            return 0 if q.role in r.roles else 1
         return 0 if r.responsible else 2
 
     # the roles at which a specific body (not one the question names) is given the task

@@ -29,6 +29,7 @@ from typing import Any
 
 from index.errors import BadQuery
 from index.retrieval.scope import Named, numbers_named
+from ingest.assign.roles import CUES, Role
 from ingest.expand import expand
 from ingest.normalize import collapse_spaces, fold, normalize_text
 from ingest.tokens import has_diacritics, looks_english, terms
@@ -48,7 +49,8 @@ _RECIPIENT = re.compile(r"\b(?:bao cao|gui)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |
                         r"\s*(?:[?.!]|$)")
 _DEADLINE = re.compile(r"\b(khi nao|bao gio|thoi han|han chot|thoi diem nao|thoi gian nao|truoc ngay nao|ngay nao|nam nao"
                        r"|thang nao|quy nao|bao lau|may lan|tien do|when|deadline)\b")
-_LEAD_ROLE = {"chủ trì": re.compile(r"\bchu tri\b"), "đầu mối": re.compile(r"\bdau moi\b"),
+# "cơ quan nào là (cơ quan) thường trực …" asks for the focal point, as a clause that says it names it
+_LEAD_ROLE = {"chủ trì": re.compile(r"\bchu tri\b"), "đầu mối": CUES[Role.FOCAL],
               "tham mưu": re.compile(r"\btham muu\b")}
 _IMPLEMENTS = re.compile(r"\b(thuc hien|trien khai|can cu) (van ban|nghi quyet|chuong trinh) nao\b|\bimplements?\b")
 
