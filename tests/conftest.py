@@ -3,7 +3,9 @@
 In this process:
 - ``e5`` (session): the real e5 embedder, loaded once.
 - ``plan_settings`` (session): an index of a copy of corpus/ built with e5, as ``tracuu
-  ingest`` builds it; ``plan_engine``: an engine opened on it.
+  ingest`` builds it; ``plan_engine``: an engine opened on it. ``hashing_plan_settings``
+  (session), ``hashing_index_copy``: the same index embedded by the hashing embedder, for
+  tests of plumbing, not ranking; a server on it runs that embedder (``tests/hashing_cli.py``).
 - ``client`` (session): an ASGI client (Starlette's ``TestClient``, lifespan included) over
   ``create_app(plan_settings)``: the API and the pages as uvicorn would serve them, without
   a process. ``app_factory``: ``start(settings)`` → a client over another app, closed at the
@@ -32,7 +34,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -106,6 +107,20 @@ def plan_settings(tmp_path_factory: pytest.TempPathFactory, e5) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def hashing_plan_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The index of ``plan_settings`` embedded by the hashing embedder (``tests/hashing_cli.py``),
+    for tests of plumbing: ``run_server`` starts its copies with that embedder."""
+    from index.build.builder import build
+    from tests.bench.hashing import HashEmbedder
+
+    root = tmp_path_factory.mktemp("hashing-plan")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    settings = Settings(_env_file=None, data_dir=root / "data", corpus_dir=root / "corpus", admin_token=ADMIN_TOKEN)
+    assert build(settings.data_dir, settings.corpus_dir, HashEmbedder()).built
+    return settings
+
+
+@pytest.fixture(scope="session")
 def plan_engine(plan_settings: Settings, e5):
     from index.engine import Engine
 
@@ -119,6 +134,13 @@ def index_copy(plan_settings: Settings, tmp_path: Path) -> Callable[..., Setting
         return copy_index(plan_settings, tmp_path / name).model_copy(update=overrides)
 
     return copy
+
+
+@pytest.fixture
+def hashing_index_copy(hashing_plan_settings: Settings, tmp_path: Path) -> Callable[..., Settings]:
+    """``copy(name="copy", **overrides)``: settings of a private copy of the hashing index."""
+    return lambda name="copy", **overrides: copy_index(hashing_plan_settings, tmp_path / name).model_copy(
+        update=overrides)
 
 
 @contextmanager
@@ -184,10 +206,13 @@ def free_port() -> int:
 @contextmanager
 def run_server(settings: Settings, token: str | None = ADMIN_TOKEN, log_dir: Path | None = None,
                wait: bool = True) -> Iterator[LiveServer]:
-    """Start ``tracuu serve`` on a free loopback port and (``wait``) until ``/healthz`` answers 200."""
+    """Start ``tracuu serve`` on a free loopback port and (``wait``) until ``/healthz`` answers 200.
+    An index embedded by the hashing embedder is served with it (``tests/hashing_cli.py``)."""
+    from tests.hashing_cli import built_by_hashing, command
+
     port = free_port()
     log = (log_dir or settings.data_dir.parent) / f"server-{port}.log"
-    cmd = [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = command(built_by_hashing(settings.data_dir)) + ["serve", "--host", "127.0.0.1", "--port", str(port)]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=server_env(settings, token), cwd=settings.data_dir.parent,
                                 stdout=out, stderr=subprocess.STDOUT)

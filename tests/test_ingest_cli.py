@@ -1,7 +1,9 @@
 """``tracuu ingest`` as a records officer runs it: a corpus folder with the plan and two bad
 files, then re-runs after nothing changed, after an edit, and after the bad files are removed.
 
-Real indexes, real e5 embedder, real subprocesses: no mocks.
+Real indexes, real subprocesses, no mocks; the embedder is the hashing one of
+``tests/hashing_cli.py``: what is embedded, reused and reported does not depend on what the
+vectors mean, and each run saves seconds of loading e5.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from index.build.store import load_document
+from tests.bench.hashing import HashEmbedder
+from tests.hashing_cli import command
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +48,7 @@ def ingest(tmp: Path) -> tuple[subprocess.CompletedProcess, dict, float]:
     )
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "service.cli", "ingest"],
+        command(hashing=True) + ["ingest"],
         cwd=tmp, env=env, capture_output=True, text=True, encoding="utf-8", timeout=600,
     )
     seconds = time.perf_counter() - t0
@@ -85,6 +88,7 @@ def test_ingest_reports_failures_and_reindexes_incrementally(tmp_path):
         line = file_line(first.stdout, name)
         assert line.startswith("✗ ") and reason in line, line
     m1 = manifest(tmp_path)
+    assert m1["embedder"] == HashEmbedder.name
     assert set(m1["documents"]) == {"kh-ubnd-2024-cnsh"}
     assert m1["documents"]["kh-ubnd-2024-cnsh"]["clauses"] == 64
     indexed = load_document(tmp_path / "data", m1["generation"], "kh-ubnd-2024-cnsh")

@@ -18,7 +18,9 @@ import pytest
 from tests.bench.generate import document
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
-LOAD_SECONDS = 16
+# The clients overlap two new generations in 10 s as they did in 16 s when the server embedded
+# with e5 (then 4,900 searches, now 3,200); searches go on 6 s after the last upload.
+LOAD_SECONDS = 10
 MAX_LOAD_SECONDS = 300
 
 
@@ -36,10 +38,13 @@ def test_api_answers_generated_requests_without_server_errors_and_as_documented(
     assert m and int(m[1]) >= 100 and m[1] == m[2], out.stdout[-1500:]
 
 
-def test_eight_clients_see_no_errors_and_no_half_index_while_documents_are_added(index_copy, server_factory, admin_token):
+def test_eight_clients_see_no_errors_and_no_half_index_while_documents_are_added(hashing_index_copy, server_factory,
+                                                                                 admin_token):
     import random
 
-    server = server_factory(index_copy("load"), token=admin_token)
+    # The hashing embedder (tests/hashing_cli.py): the plan answers first by its words here
+    # too, and an upload is not seconds of e5 under the clients' load (the load is what is tested).
+    server = server_factory(hashing_index_copy("load"), token=admin_token)
     # The load lasts LOAD_SECONDS, and on a busy machine longer: until two uploads are in
     # (at most MAX_LOAD_SECONDS), so the clients always overlap two new generations.
     started, done = time.monotonic(), threading.Event()
