@@ -46,8 +46,8 @@ def install() -> None:
     from index.retrieval import embedders
 
     original = embedders.create_embedder
-    for module in list(sys.modules.values()):
-        if getattr(module, "create_embedder", None) is original:
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] in ("index", "service") and getattr(module, "create_embedder", None) is original:
             module.create_embedder = hashing_embedder
 
 
