@@ -43,20 +43,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-# Compiled modules are kept, under .pytest_cache/ (outside the source tree). Where the
-# environment sets PYTHONDONTWRITEBYTECODE (and the venv is installed with --no-compile), every
-# process of the suite (xdist workers, each server, ingest, reader forkserver) compiled every
-# module it imported again: sentence-transformers took 13 s to import instead of 4.6 s, a
-# server's imports 1.9 s instead of 1.4 s. Set before the imports below; child processes inherit it.
-_PYCACHE = Path(__file__).resolve().parents[1] / ".pytest_cache" / "pycache"
-sys.dont_write_bytecode, sys.pycache_prefix = False, str(_PYCACHE)
-os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-os.environ["PYTHONPYCACHEPREFIX"] = str(_PYCACHE)
+# Where the environment sets PYTHONDONTWRITEBYTECODE (and the venv is installed with
+# --no-compile), every process of the suite (xdist workers, each server, ingest, reader
+# forkserver) compiled every module it imported again: sentence-transformers took 13 s to import
+# instead of 4.6 s, a server's imports 1.9 s instead of 1.4 s. The suite then keeps compiled
+# modules under .pytest_cache/ (outside the source tree); child processes inherit the setting.
+if sys.dont_write_bytecode:
+    _PYCACHE = Path(__file__).resolve().parents[1] / ".pytest_cache" / "pycache"
+    sys.dont_write_bytecode, sys.pycache_prefix = False, str(_PYCACHE)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(_PYCACHE)
 
-import httpx  # noqa: E402
-import pytest  # noqa: E402
+import httpx
+import pytest
 
-from service.settings import Settings  # noqa: E402
+from service.settings import Settings
 
 # The e5 engine's OpenMP threads spin while they wait for work. The tests run several
 # processes on two cores at once (xdist workers, servers, ingests), where spinning threads
