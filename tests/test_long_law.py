@@ -4,8 +4,9 @@ answers.
 
 The law is invented (``long_law``: an article per topic, each with three clauses), generated
 here to over 300,000 characters. What is checked is plumbing: the size limits, the header and
-the article tree of a long document, the sections that search results and citations carry. So its vectors come from the hashing embedder of ``make bench`` (a bag of hashed words):
-e5 spent two minutes of the suite embedding it, and how well e5 ranks laws is measured on real
+the article tree of a long document, the sections that search results and citations carry.
+So its vectors come from the hashing embedder of ``make bench`` (a bag of hashed words): e5
+spent two minutes of the suite embedding it, and how well e5 ranks laws is measured on real
 ones by ``make eval`` (``tests.eval.legal``). ``tracuu ingest`` itself: ``tests/test_ingest_cli.py``.
 """
 
