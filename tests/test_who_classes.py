@@ -369,3 +369,12 @@ def test_a_question_for_the_standing_body_asks_for_the_focal_point():
     # the clause that says "cơ quan thường trực" gives its body the role "đầu mối": the question asks for that
     assert analyze("Bộ nào là cơ quan thường trực chuẩn bị lễ khánh thành mẫu?").role == "đầu mối"
     assert analyze("Ban Thường trực Ủy ban Mặt trận mẫu phối hợp với cơ quan nào?").role == "phối hợp"
+
+
+@pytest.mark.slow
+def test_the_issuer_of_the_plan_a_question_names_is_not_whom_it_asks_about(secrets_engine):
+    # "KH 77 của UBND tỉnh Bắc Mẫu": the committee issued the plan (and has a task in it); the
+    # question asks what the Sở must do
+    answer = ask_out(ask(secrets_engine, "Theo KH 77 của UBND tỉnh Bắc Mẫu, Sở Nội vụ phải làm gì?")).model_dump()
+    assert answer["agencies"] and answer["agencies"][0]["name"] == "Sở Nội vụ"
+    assert "thu nhận hồ sơ mẫu" in answer["citations"][0]["quote"]

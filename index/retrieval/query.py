@@ -71,14 +71,26 @@ class Query:
 
     @property
     def names_text(self) -> str:
-        """The question without the document numbers it writes ("CV 7103/UBND-TH" names no UBND)."""
-        return re.sub(r"(?<!\S)\S*\d\S*/\S+", " ", self.text)  # matches start at a word's start: quadratic in a word's length at worst, not cubic
+        """The question without the document numbers it writes ("CV 7103/UBND-TH" names no UBND)
+        and without the issuer of a document it names ("KH 141 của UBND Bắc Ninh, Sở Nội vụ làm
+        gì?" asks about the Sở, not the committee that issued the plan)."""
+        text = self.text
+        if len(folded := fold(text)) == len(text):
+            for m in reversed(list(_ISSUER_OF_REF.finditer(folded))):
+                text = text[: m.start(1)] + " " * (m.end(1) - m.start(1)) + text[m.end(1) :]
+        return re.sub(r"(?<!\S)\S*\d\S*/\S+", " ", text)  # matches start at a word's start: quadratic in a word's length at worst, not cubic
 
     @property
     def numbers(self) -> list[str]:
         """The full document numbers the question writes ("36-NQ/TW")."""
         return [n.number for n in self.refs if n.number]
 
+
+# "<document type> <number> của <issuer>" (folded): the issuer, up to a comma or the next clause
+_ISSUER_OF_REF = re.compile(
+    r"\b(?:ke hoach|kh|quyet dinh|qd|chi thi|ct|nghi quyet|nq|cong van|cv|thong bao|tb|chuong trinh|ctr|cong dien|cd"
+    r"|ket luan|kl|quy dinh|quy che|huong dan|hd|van ban|thong tu|nghi dinh)\s+(?:so\s+)?\S*\d\S*\s+(?:nam \d{4}\s+)?"
+    r"cua\s+([^,;?.()]{2,60}?)(?=\s+(?:ve|thi|do|nham|de|tai|trong|theo|giao|quy dinh)\b|\s*[,;?.()]|\s*$)")
 
 def clean(raw: str) -> str:
     """Normalise and strip control characters; refuse empty or over-long queries."""
