@@ -10,6 +10,8 @@
 ('who', 'phối hợp')
 >>> analyze("vướng mắc thì báo cáo cơ quan nào").role
 'nhận báo cáo'
+>>> analyze("kho khan thi phan anh ve co quan nao de tong hop").role
+'nhận báo cáo'
 >>> analyze("Thông tư phải xong vào thời điểm nào?").deadline
 True
 >>> [(n.doc_type, n.lead) for n in analyze("nq 36").refs]
@@ -45,8 +47,9 @@ _WHAT = re.compile(r"\b(lam gi|lam nhung gi|nhiem vu (?:gi|nao)|nhung nhiem vu|n
                    r"|phan cong (gi|nhung gi)|dam nhiem (gi|nhung gi)|nhung nhiem vu nao|co vai tro gi"
                    r"|what (must|should|does)|tasks? of|duties of)\b")
 _PARTNER = re.compile(r"\bphoi hop\b")
-_RECIPIENT = re.compile(r"\b(?:bao cao|gui)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi )?(?:ai|co quan nao|don vi nao|so nao|bo nao|noi nao|dau)"
-                        r"\s*(?:[?.!]|$)")
+# "… báo cáo cho ai?", "vướng mắc thì phản ánh về cơ quan nào để tổng hợp?", "hồ sơ nộp về đâu?"
+_RECIPIENT = re.compile(r"\b(?:bao cao|gui|phan anh|nop)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi )?"
+                        r"(?:ai|co quan nao|don vi nao|so nao|bo nao|noi nao|dau)(?:\s+de\s+\S+(?:\s+\S+)?)?\s*(?:[?.!]|$)")
 _DEADLINE = re.compile(r"\b(khi nao|bao gio|thoi han|han chot|thoi diem nao|thoi gian nao|truoc ngay nao|ngay nao|nam nao"
                        r"|thang nao|quy nao|bao lau|may lan|tien do|when|deadline)\b")
 # "cơ quan nào là (cơ quan) thường trực …" asks for the focal point, as a clause that says it names it
