@@ -261,7 +261,9 @@ class _Reader:
             if end > j:
                 return end + self.place(end), "body"
             p = self.place(j)
-            return (j + p, "body") if p or t[i].text in ("Đảng ủy", "Ban Thường vụ", "Ban Chấp hành") else None
+            # "Ban Thường vụ chỉ đạo …" in a Party committee's text: its own standing committee
+            alone = " ".join(x.text for x in t[i:j]) in ("Đảng ủy", "Ban Thường vụ", "Ban Chấp hành")
+            return (j + p, "body") if p or alone else None
         if kind in ("place", "singleton"):
             if p := self.place(j):
                 # "Ủy ban nhân dân các xã, phường", "UBND các tỉnh, thành phố": every one of them
