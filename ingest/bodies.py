@@ -152,7 +152,9 @@ class _Reader:
             k += 1
         n = phrase_at(t, k, v["places"])
         if not n:
-            return 0
+            n = phrase_at(t, k, v["numbered_places"])
+            if not (n and k + n < len(t) and t[k + n].cap):
+                return 0
         k += n
         while k + 1 < len(t) and t[k].text in (",", "và") and (m := phrase_at(t, k + 1, v["places"])):
             k += 1 + m

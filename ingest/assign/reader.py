@@ -28,7 +28,7 @@ from ingest.assign.headings import HeadingReading, own_line
 from ingest.assign.roles import PARTNERS, Role, partner_cue, roles_of
 from ingest.assign.rows import RowReading
 from ingest.bodies import Body, find_bodies
-from ingest.body_vocab import Gazetteer
+from ingest.body_vocab import Gazetteer, phrase_at, tokens, vocab
 from ingest.deadlines import deadlines
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import fold
@@ -70,6 +70,34 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
                 out[-1] = (ps, e)
                 continue
         out.append((s, e))
+    return out
+
+
+_LIST_GAPS = (",", ";", "va", "va cac", ", va", "cung", "cung voi")
+_UNNAMED_PART = re.compile(r"[^\W\d_][^,;:.()]{0,80}")
+
+
+def _unnamed(body: str, start: int, end: int) -> list[Body] | None:
+    """The names between two known bodies of a list that the recogniser does not know
+    ("…, Điện lực Nghệ An, Bưu điện tỉnh, Sở X …"): each part between commas that opens with a
+    capital and holds no verb of the vocabulary is a body of the list; anything else (a verb, a
+    lower-case word, a clause) means the list has ended, and None is returned."""
+    gap = body[start:end]
+    if m := re.search(r"\s+và\s*$", gap):  # "…, Điện lực tỉnh và Sở X": the last "và" as a comma
+        gap = gap[: m.start()] + "," + " " * (len(gap) - m.start() - 1)
+    parts = gap.split(",")
+    if len(parts) < 3 or parts[0].strip() or parts[-1].strip():
+        return None
+    out, at = [], start + len(parts[0]) + 1
+    for part in parts[1:-1]:
+        name = part.strip()
+        lead = len(part) - len(part.lstrip())
+        words = tokens(name)
+        if not (_UNNAMED_PART.fullmatch(name) and name[0].isupper() and len(words) <= 10) or find_bodies(name) \
+                or any(phrase_at(words, k, vocab()["stops"], fold_case=True) for k in range(len(words))):
+            return None
+        out.append(Body(name, at + lead, at + lead + len(name)))
+        at += len(part) + 1
     return out
 
 
@@ -298,9 +326,12 @@ class Reader(HeadingReading, RowReading):
         for b in found[1:]:
             # "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã …": titles stand for their bodies
             gap = TITLES.sub("", fold(body[subject[-1].end : b.start])).strip()
-            if gap not in (",", ";", "va", "va cac", ", va", "cung", "cung voi"):
+            if gap in _LIST_GAPS:
+                subject.append(b)
+            elif (unnamed := _unnamed(body, subject[-1].end, b.start)) is not None:
+                subject += [*unnamed, b]
+            else:
                 break
-            subject.append(b)
         after = body[subject[-1].end :]
         if (m := re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)(\w)", after)) and m.group(1).isupper():
             return []  # "Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh": who the body is made of, no task
