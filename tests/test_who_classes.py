@@ -378,3 +378,30 @@ def test_the_issuer_of_the_plan_a_question_names_is_not_whom_it_asks_about(secre
     answer = ask_out(ask(secrets_engine, "Theo KH 77 của UBND tỉnh Bắc Mẫu, Sở Nội vụ phải làm gì?")).model_dump()
     assert answer["agencies"] and answer["agencies"][0]["name"] == "Sở Nội vụ"
     assert "thu nhận hồ sơ mẫu" in answer["citations"][0]["quote"]
+
+
+def test_a_subject_list_goes_on_past_names_no_list_knows():
+    # a power company, a post office: bodies of the list though no vocabulary names them; the
+    # list's subjects after them keep their task
+    text = """KẾ HOẠCH
+Mẫu (tài liệu kiểm thử)
+
+III. TỔ CHỨC THỰC HIỆN
+5. Đề nghị Tòa án nhân dân tỉnh, Điện lực Bắc Mẫu, Bưu điện tỉnh và Chi cục Hải quan khu vực IX tăng cường bảo vệ kho dữ liệu mẫu.
+6. Sở Y tế, Sở Tài chính phối hợp kiểm tra kho mẫu vào năm 2099.
+"""
+    doc = _read(text)
+    assert _of(doc, "III.5") == {"Tòa án nhân dân tỉnh": "thực hiện", "Điện lực Bắc Mẫu": "thực hiện",
+                                 "Bưu điện tỉnh": "thực hiện", "Chi cục Hải quan khu vực IX": "thực hiện"}
+    assert set(_of(doc, "III.6")) == {"Sở Y tế", "Sở Tài chính"}
+
+
+def test_branches_named_by_their_province_or_region_are_bodies():
+    # 2025's provincial and regional branches of national bodies, "nhà nước" in either case
+    text = ("Đề nghị Thống kê tỉnh Bắc Mẫu, Thuế cơ sở 3, Kiểm toán nhà nước khu vực II, "
+            "Kho bạc Nhà nước khu vực XI và Ngân hàng nhà nước khu vực 8 cung cấp số liệu mẫu.")
+    assert [b.name for b in find_bodies(text)] == ["Thống kê tỉnh Bắc Mẫu", "Thuế cơ sở 3", "Kiểm toán nhà nước khu vực II",
+                                                   "Kho bạc Nhà nước khu vực XI", "Ngân hàng nhà nước khu vực 8"]
+    # a common noun stays one: no body without its place or number
+    assert find_bodies("Thống kê tình hình mẫu; Hải quan là lĩnh vực mẫu.") == []
+
