@@ -404,4 +404,7 @@ def test_branches_named_by_their_province_or_region_are_bodies():
                                                    "Kho bạc Nhà nước khu vực XI", "Ngân hàng nhà nước khu vực 8"]
     # a common noun stays one: no body without its place or number
     assert find_bodies("Thống kê tình hình mẫu; Hải quan là lĩnh vực mẫu.") == []
+    # a mass organisation's central committee is named with "Trung ương" before it
+    assert [b.name for b in find_bodies("Trung ương Hội Nông dân Việt Nam vận động hội viên mẫu.")] == \
+        ["Trung ương Hội Nông dân Việt Nam"]
 
