@@ -408,3 +408,16 @@ def test_branches_named_by_their_province_or_region_are_bodies():
     assert [b.name for b in find_bodies("Trung ương Hội Nông dân Việt Nam vận động hội viên mẫu.")] == \
         ["Trung ương Hội Nông dân Việt Nam"]
 
+
+
+def test_a_topic_before_the_colon_and_a_list_of_groups_keep_their_subjects():
+    # "Về …: đề nghị các Tập đoàn: A, B tổ chức …": a conclusion's topic, then the groups' list
+    text = """THÔNG BÁO
+Kết luận mẫu (tài liệu kiểm thử)
+
+III. KẾT LUẬN
+9. Về phủ sóng các thôn mẫu: đề nghị các Tập đoàn: Viễn thông Mẫu Một, Công nghiệp - Viễn thông Mẫu Hai tổ chức triển khai thực hiện, hoàn thành trong năm 2099; Bộ Khoa học và Công nghệ hướng dẫn, theo dõi.
+"""
+    roles = _of(_read(text), "III.9")
+    assert roles.get("Tập đoàn Viễn thông Mẫu Một") == "thực hiện"
+    assert roles.get("Tập đoàn Công nghiệp - Viễn thông Mẫu Hai") == "thực hiện"

@@ -69,11 +69,18 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
                     and not prev.rstrip(" *_\n").endswith((".", ";", ":")) and piece[:1].islower():
                 out[-1] = (ps, e)
                 continue
+            if _LIST_HEAD.search(fold(prev)):
+                out[-1] = (ps, e)  # "đề nghị các Tập đoàn: Bưu chính …, Công nghiệp …": the list goes on
+                continue
         out.append((s, e))
     return out
 
 
 _LIST_GAPS = (",", ";", "va", "va cac", ", va", "cung", "cung voi")
+# "các Bộ:", "các Tập đoàn:" (folded): the head of a list of names that follows the colon
+_LIST_HEAD = re.compile(r"\bcac\s+(?:bo|so|tap doan|tong cong ty|ngan hang|cuc|vu|dai|hoi)\s*:[\s*_]*$")
+# "Về triển khai hạ tầng …: đề nghị …" (folded): a topic, then the sentence that gives the task
+_TOPIC = re.compile(r"^[^:]{0,300}:\s*(?:(?:giao cho|giao|de nghi|yeu cau)\s+)?(?:cac\s+[a-z ]{1,20}?\s*:\s*)?$")
 _UNNAMED_PART = re.compile(r"[^\W\d_][^,;:.()]{0,80}")
 
 
@@ -318,7 +325,8 @@ class Reader(HeadingReading, RowReading):
             return []
         lead = _LEAD_IN.match(fold(body))
         prefix = body[: found[0].start]
-        if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(","):
+        if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(",") \
+                and not _TOPIC.match(fold(prefix)):
             return []
         if prefix.rstrip().endswith(",") and (len(prefix) > 80 or ROLE_WORDS.search(fold(prefix))):
             return []  # "Chủ trì, phối hợp với sở, ban, ngành, UBND xã tăng cường …": a partner, not the subject
