@@ -421,3 +421,24 @@ III. KẾT LUẬN
     roles = _of(_read(text), "III.9")
     assert roles.get("Tập đoàn Viễn thông Mẫu Một") == "thực hiện"
     assert roles.get("Tập đoàn Công nghiệp - Viễn thông Mẫu Hai") == "thực hiện"
+
+
+def test_the_body_a_procedure_or_an_authority_label_names_does_it():
+    # a procedure's "Cơ quan giải quyết …: X" and a rule's "Thẩm quyền quyết định …: Y", the name
+    # on the label's line or the next; the applicant ("Đối tượng thực hiện …: Z") does nothing
+    text = """QUYẾT ĐỊNH
+Công bố thủ tục mẫu (tài liệu kiểm thử)
+
+I. THỦ TỤC MẪU
+1. Thủ tục cấp giấy phép mẫu
+d) Đối tượng thực hiện thủ tục hành chính: Hợp tác xã Mẫu.
+e) Cơ quan thực hiện thủ tục hành chính: Sở Xây dựng.
+f) Cơ quan giải quyết thủ tục hành chính: Ủy ban nhân dân
+tỉnh.
+g) Thẩm quyền quyết định đánh giá, xếp loại hồ sơ mẫu: Thường trực Hội đồng nhân dân tỉnh.
+"""
+    doc = _read(text)
+    assert _of(doc, "I.1.d") == {}
+    assert _of(doc, "I.1.e") == {"Sở Xây dựng": "thực hiện"}
+    assert _of(doc, "I.1.f") == {"Ủy ban nhân dân tỉnh": "thực hiện"}
+    assert _of(doc, "I.1.g") == {"Thường trực Hội đồng nhân dân tỉnh": "thực hiện"}

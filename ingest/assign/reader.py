@@ -39,7 +39,8 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
 _TO = re.compile(r"\b(?:bao cao|gui|phan anh|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
 _REPORT_OF = re.compile(r"\bbao cao cua(?:\s+[\w/-]+){0,3}?\s*$")  # "căn cứ báo cáo của Giám đốc Sở X": X reports
-_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:[\s*_]*$")
+# "Trách nhiệm chỉ đạo thực hiện:", "Cơ quan giải quyết thủ tục hành chính:", "Thẩm quyền quyết định …:"
+_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong|tham quyen)(?:\s+[a-z,]+){0,10}\s*:[\s*_]*$")
 # An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
 _LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
 _LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role.DOES, "dau moi": Role.FOCAL}
@@ -65,12 +66,15 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
             ps, pe = out[-1]
             prev, piece = text[ps:pe], text[s:e].lstrip(" *_")
             lead = MARKER.match(prev)
-            if _LABEL.match(fold(prev[lead.end():] if lead else prev).lstrip(" *_")) \
-                    and not prev.rstrip(" *_\n").endswith((".", ";", ":")) and piece[:1].islower():
+            folded = fold(prev[lead.end():] if lead else prev).lstrip(" *_")
+            label = _LABEL.match(folded)
+            if label and not prev.rstrip(" *_\n").endswith((".", ";", ":")) and piece[:1].islower():
                 out[-1] = (ps, e)
                 continue
-            if _LIST_HEAD.search(fold(prev)):
-                out[-1] = (ps, e)  # "đề nghị các Tập đoàn: Bưu chính …, Công nghiệp …": the list goes on
+            if (label and not folded[label.end():].strip()) or _LIST_HEAD.search(folded):
+                # "Cơ quan thực hiện thủ tục hành chính:" / "Bộ Nông nghiệp …": the label's value;
+                # "đề nghị các Tập đoàn:" / "Bưu chính …, Công nghiệp …": the list goes on
+                out[-1] = (ps, e)
                 continue
         out.append((s, e))
     return out
