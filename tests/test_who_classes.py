@@ -442,3 +442,18 @@ g) Thẩm quyền quyết định đánh giá, xếp loại hồ sơ mẫu: Thư
     assert _of(doc, "I.1.e") == {"Sở Xây dựng": "thực hiện"}
     assert _of(doc, "I.1.f") == {"Ủy ban nhân dân tỉnh": "thực hiện"}
     assert _of(doc, "I.1.g") == {"Thường trực Hội đồng nhân dân tỉnh": "thực hiện"}
+
+
+def test_a_rule_saying_who_manages_a_thing_gives_that_body_its_charge():
+    # a statement about a thing that ends "do X quản lý": X is in charge of it (unlike an owner
+    # named inside another body's task, see test_a_body_that_owns_a_thing_has_no_task)
+    text = """QUY ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 9. Kho dữ liệu mẫu
+2. Kho dữ liệu mẫu của tỉnh do Văn phòng UBND tỉnh quản lý.
+3. Kho dữ liệu mẫu của xã được lập để lưu hồ sơ mẫu do xã quản lý và khai thác.
+"""
+    doc = _read(text)
+    assert _of(doc, "Điều 9.2") == {"Văn phòng UBND tỉnh": "thực hiện"}
+    assert _of(doc, "Điều 9.3") == {}

@@ -47,6 +47,7 @@ _LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role
 _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
 _THROUGH = re.compile(r"\bthong qua\s*$")
+_OWNS_AT_END = re.compile(r"\s*(?:truc tiep\s+)?quan ly\s*[.;]?\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
 _ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat|ke hoach"
                      r"|chuong trinh|huong dan|de an|cong dien)\b")
@@ -278,7 +279,7 @@ class Reader(HeadingReading, RowReading):
         # Agents of a clause inside the sentence: "… do Bộ Tài nguyên và Môi trường chủ trì, …",
         # "… giao Sở X …": what follows them is theirs, not the subject's.
         agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])
-                  and not OWNS.match(folded[b.end:].lstrip(" ,"))]
+                  and not (OWNS.match(folded[b.end:].lstrip(" ,")) and not self._in_charge(folded, b, subject or owners))]
         groups: list[tuple[list[Body], int]] = []  # (actors, where their words begin)
         if subject:
             groups.append((subject, subject[-1].end))
@@ -313,6 +314,13 @@ class Reader(HeadingReading, RowReading):
             self.emit(c, Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence"), role, why,
                        "sentence", *t.span(off, e))
         return [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in subject]
+
+    @staticmethod
+    def _in_charge(folded: str, b: Body, actors: list) -> bool:
+        """"Kho lưu trữ số tỉnh ủy do văn phòng tỉnh ủy quản lý.": a sentence about a thing, with
+        no body of its own, that ends saying who manages it, gives that body the charge of it; in a
+        body's task ("Sắp xếp các phòng máy do Bộ Quốc phòng quản lý") the owner has no task."""
+        return not actors and bool(_OWNS_AT_END.match(folded[b.end :]))
 
     @staticmethod
     def _standing(folded: str, found: list[Body]) -> Body | None:
