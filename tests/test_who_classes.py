@@ -3,24 +3,20 @@ bare "phối hợp", a narrative that names bodies without giving them tasks, wo
 a collective ("các bộ phận"), a body that owns a thing ("do Bộ X quản lý"), a time span whose
 start is no deadline.
 
-The texts are invented fixtures in the style of real directives; the reading tests build no index.
+The texts are invented fixtures in the style of real directives; these tests build no index (the
+answers to questions on such a plan are ``tests/test_who_answers.py``).
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from index.answers.answer import ask
-from index.build.builder import build
-from index.engine import Engine, Options
 from index.retrieval.query import analyze
 from ingest.bodies import find_bodies
 from ingest.deadlines import deadlines
-from service.schemas import ask_out
 from tests.test_assignment_reading import _of, _read
+
+ROOT = Path(__file__).resolve().parents[1]
 
 PLAN = """KẾ HOẠCH
 Bảo vệ kho dữ liệu mẫu (tài liệu kiểm thử)
@@ -182,44 +178,6 @@ Về kho dữ liệu mẫu (tài liệu kiểm thử)
     assert _of(doc, "Điều 3") == {}  # the enforcement formula gives no task: "what must X do" lists none
 
 
-# --- answers ---------------------------------------------------------------------------------------
-
-ROOT = Path(__file__).resolve().parents[1]
-SECRETS = "fixture-ke-hoach-bao-mat-mau.txt"
-
-
-@pytest.fixture(scope="module")
-def secrets_engine(tmp_path_factory, e5) -> Engine:
-    docs = tmp_path_factory.mktemp("secrets-docs")
-    shutil.copy(ROOT / "tests" / "fixtures" / "who" / SECRETS, docs / SECRETS)
-    data = tmp_path_factory.mktemp("secrets-data")
-    build(data, ROOT / "corpus", e5, paths=[docs])
-    return Engine.open(Options(data, ROOT / "corpus"), e5)
-
-
-def _agencies(engine: Engine, question: str) -> list[tuple[str, str]]:
-    answer = ask_out(ask(engine, question)).model_dump()
-    return [(a["name"], a["role"]) for a in answer["agencies"]]
-
-
-@pytest.mark.slow
-def test_a_specific_body_given_the_task_answers_before_the_collectives(secrets_engine):
-    got = _agencies(secrets_engine, "Ai chủ trì thử nghiệm ổ đĩa, phần mềm của kho dữ liệu mẫu quân sự trước lúc vận hành?")
-    assert got and got[0] == ("Bộ Chỉ huy Quân sự tỉnh", "chủ trì")
-
-
-@pytest.mark.slow
-def test_the_standing_body_answers_who_stands_for_the_steering_committee(secrets_engine):
-    got = _agencies(secrets_engine, "Cơ quan nào là thường trực Ban Chỉ đạo giữ gìn kho dữ liệu mẫu tỉnh Bắc Mẫu?")
-    assert got and got[0][0] == "Công an tỉnh"
-
-
-@pytest.mark.slow
-def test_a_partner_named_after_a_bare_phoi_hop_answers_with_whom(secrets_engine):
-    got = _agencies(secrets_engine, "Lập danh mục thiết bị lưu trữ mẫu cần thay mới: Công an tỉnh phối hợp với đơn vị nào?")
-    assert ("Bộ Chỉ huy Quân sự tỉnh", "phối hợp") in got
-
-
 def test_subjects_before_their_scope_of_duty_are_subjects():
     text = """NGHỊ QUYẾT
 Về kho dữ liệu mẫu (tài liệu kiểm thử)
@@ -358,26 +316,10 @@ Mẫu (tài liệu kiểm thử)
     assert _of(_read(text), "Điều 4.5") == {}
 
 
-@pytest.mark.slow
-def test_the_body_holding_the_role_asked_for_answers_before_one_that_only_does_the_task(secrets_engine):
-    # the other body's sentence echoes more of the question's words, but it is not the focal point
-    got = _agencies(secrets_engine, "Cơ quan nào là đầu mối thu nhận hồ sơ mẫu, tài liệu mẫu của các xã vào kho lưu trữ tỉnh?")
-    assert got and got[0] == ("Sở Nội vụ", "đầu mối")
-
-
 def test_a_question_for_the_standing_body_asks_for_the_focal_point():
     # the clause that says "cơ quan thường trực" gives its body the role "đầu mối": the question asks for that
     assert analyze("Bộ nào là cơ quan thường trực chuẩn bị lễ khánh thành mẫu?").role == "đầu mối"
     assert analyze("Ban Thường trực Ủy ban Mặt trận mẫu phối hợp với cơ quan nào?").role == "phối hợp"
-
-
-@pytest.mark.slow
-def test_the_issuer_of_the_plan_a_question_names_is_not_whom_it_asks_about(secrets_engine):
-    # "KH 77 của UBND tỉnh Bắc Mẫu": the committee issued the plan (and has a task in it); the
-    # question asks what the Sở must do
-    answer = ask_out(ask(secrets_engine, "Theo KH 77 của UBND tỉnh Bắc Mẫu, Sở Nội vụ phải làm gì?")).model_dump()
-    assert answer["agencies"] and answer["agencies"][0]["name"] == "Sở Nội vụ"
-    assert "thu nhận hồ sơ mẫu" in answer["citations"][0]["quote"]
 
 
 def test_a_subject_list_goes_on_past_names_no_list_knows():
@@ -407,7 +349,6 @@ def test_branches_named_by_their_province_or_region_are_bodies():
     # a mass organisation's central committee is named with "Trung ương" before it
     assert [b.name for b in find_bodies("Trung ương Hội Nông dân Việt Nam vận động hội viên mẫu.")] == \
         ["Trung ương Hội Nông dân Việt Nam"]
-
 
 
 def test_a_topic_before_the_colon_and_a_list_of_groups_keep_their_subjects():
