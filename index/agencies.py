@@ -73,6 +73,8 @@ def key(text: str, marks: bool = False, spell_out: bool = True) -> str:
     True
     >>> key("UBND các xã, phường") == key("Ủy ban nhân dân xã phường")
     True
+    >>> key("UBND TP.HCM") == key("Ủy ban nhân dân Thành phố Hồ Chí Minh"), key("UBND TP Hà Nội") == key("Ủy ban nhân dân thành phố Hà Nội")
+    (True, True)
     >>> key("chỉ số tài chính", marks=True).endswith(key("Sở Tài chính", marks=True))
     False
     """

@@ -152,7 +152,9 @@ class _Reader:
             k += 1
         n = phrase_at(t, k, v["places"])
         if not n:
-            return 0
+            n = phrase_at(t, k, v["numbered_places"])
+            if not (n and k + n < len(t) and t[k + n].cap):
+                return 0
         k += n
         while k + 1 < len(t) and t[k].text in (",", "và") and (m := phrase_at(t, k + 1, v["places"])):
             k += 1 + m
@@ -261,7 +263,9 @@ class _Reader:
             if end > j:
                 return end + self.place(end), "body"
             p = self.place(j)
-            return (j + p, "body") if p or t[i].text in ("Đảng ủy", "Ban Thường vụ", "Ban Chấp hành") else None
+            # "Ban Thường vụ chỉ đạo …" in a Party committee's text: its own standing committee
+            alone = " ".join(x.text for x in t[i:j]) in ("Đảng ủy", "Ban Thường vụ", "Ban Chấp hành")
+            return (j + p, "body") if p or alone else None
         if kind in ("place", "singleton"):
             if p := self.place(j):
                 # "Ủy ban nhân dân các xã, phường", "UBND các tỉnh, thành phố": every one of them

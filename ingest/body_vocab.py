@@ -37,12 +37,20 @@ class Token:
         return self.text[0].isupper() or self.text[0].isdigit()
 
 
+# Whole names whose later words real texts also write in lower case ("Kho bạc nhà nước",
+# "Ban chỉ đạo", "Ủy ban Mặt trận tổ quốc Việt Nam"): matched either way. Heads and the
+# one-word entries keep their case, which is what tells "Ban Tuyên giáo" from "ban hành".
+_CASE_BLIND_TAIL = ("place_heads", "singletons", "known")
+
+
 @lru_cache(maxsize=1)
 def vocab() -> dict:
     raw = yaml.safe_load(resources.files("ingest").joinpath("data/bodies.yaml").read_text(encoding="utf-8"))
 
     def phrases(key: str) -> _Phrases:
         out = {tuple(t.text for t in tokens(normalize_text(p))) for p in raw.get(key, [])}
+        if key in _CASE_BLIND_TAIL:
+            out |= {(p[0], *(w.lower() for w in p[1:])) for p in out if len(p) > 1}
         return _Phrases(sorted(out, key=len, reverse=True))
 
     return {k: phrases(k) for k in raw}

@@ -131,6 +131,7 @@ def _blocks(lines: list[Raw]) -> list[tuple[str, list]]:
     cell: list[Raw] = []
     free: list[Raw] = []
     in_table = False
+    width = 0  # the most cells a row of this table has had
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -138,6 +139,7 @@ def _blocks(lines: list[Raw]) -> list[tuple[str, list]]:
         if ln.text == _BAR:
             if not in_table:
                 in_table = True
+                width = 0
                 if free:
                     out.append(("text", free))
                     free = []
@@ -145,10 +147,18 @@ def _blocks(lines: list[Raw]) -> list[tuple[str, list]]:
                 row.append(cell)
                 cell = []
                 if nxt == "" or nxt == _BAR:
-                    out.append(("row", row))
-                    row = []
+                    run = next((k for k in range(i, len(lines)) if lines[k].text != _BAR), len(lines)) - i
+                    # Between the last cell of a row and the first of the next stand a closing and an
+                    # opening bar, and one bar for each empty cell in between ("… | 2025 | | | 5 | …"):
+                    # the row above gets the empty cells it lacks, the row below the rest.
+                    empty = max(0, run - 2) if run > 2 and i + run < len(lines) and lines[i + run].text else 0
+                    given = min(empty, max(0, width - len(row))) if width else 0
+                    out.append(("row", row + [[] for _ in range(given)]))
+                    width = max(width, len(row) + given)
+                    row = [[] for _ in range(empty - given)]
                     in_table = nxt == _BAR
-                    i += 1
+                    i += 2 + empty
+                    continue
             i += 1
             continue
         (cell if in_table else free).append(ln)

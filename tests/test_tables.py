@@ -130,3 +130,31 @@ def test_a_header_repeated_without_its_tt_cell_keeps_the_columns(markdown):
     # "Nhiệm vụ | Cơ quan chủ trì | …" again after a page break, its TT cell merged away: the rows
     # below still have five cells
     assert _roles(markdown, "Cập nhật bản đồ quy hoạch mẫu") == {"Sở Công Thương": "chủ trì", "Sở Xây dựng": "phối hợp"}
+
+
+def _capture_table(rows: list[list[str]]) -> str:
+    """A page capture of a table: each cell a block of lines closed by a line holding "|", each
+    row opened by one; an empty cell is a bar with nothing before it."""
+    out = ["KẾ HOẠCH MẪU", "", "Phụ lục: nhiệm vụ mẫu", ""]
+    for row in rows:
+        out.append("|")
+        for cell in row:
+            out += [cell, "|"] if cell else ["|"]
+    return "\n".join(out + ["", "Nơi nhận: mẫu"]) + "\n"
+
+
+def test_a_capture_row_ending_in_empty_cells_leaves_the_next_row_in_its_columns():
+    # "… | 2099 | | |" then "2 | …": the empty last cell is the row's own, not the next row's
+    # first cell, which would put the next task under the lead column and its lead under partners
+    header = ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành", "Ghi chú"]
+    text = _capture_table([
+        header,
+        ["1", "Lập danh mục thiết bị mẫu", "Sở Xây dựng", "Sở Tài chính", "2099", ""],
+        ["2", "Hướng dẫn chi trả chi phí mẫu", "Sở Y tế", "Sở Tài chính và các địa phương", "2099", ""],
+        ["3", "Tổ chức diễn tập mẫu", "Công an tỉnh", "Sở Y tế", "2098", ""],
+    ])
+    doc = parse_bytes(text.encode(), "fixture-bang-o-trong-cuoi-dong.md")
+    assert _roles(doc, "Hướng dẫn chi trả chi phí mẫu") == {"Sở Y tế": "chủ trì", "Sở Tài chính": "phối hợp",
+                                                          "các địa phương": "phối hợp"}
+    assert _roles(doc, "Tổ chức diễn tập mẫu") == {"Công an tỉnh": "chủ trì", "Sở Y tế": "phối hợp"}
+    assert _row(doc, "Tổ chức diễn tập mẫu").cells["Thời gian hoàn thành"] == "2098"

@@ -61,6 +61,8 @@ def _answer(engine: Engine, q: Query, doc: str | None, section: str | None, agen
     scope = scope_of(engine, q.text)
     if doc:
         scope.docs, scope.boost, scope.place_docs = [doc], {}, []
+    elif scope.docs:
+        q = q.within_document()  # its clauses ranked by what the question asks, not by the words naming it
     if agency:  # the question asked of one agency's tasks, the best matching first
         return agency_tasks(engine, q, engine.registry.agencies[agency], scope, section)
     entries = [e for e in engine.catalog.entries.values() if any(names_document(n, e.number, e.type) for n in q.refs)]

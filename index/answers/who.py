@@ -119,10 +119,18 @@ def _specific_first(engine: Engine, q: Query, found: list[Hit], named_ids: set[s
     return first
 
 
+_OBJECT_OF = re.compile(r"\b(?:chi dao|huong dan|don doc|yeu cau|ho tro|voi|giao cho|kiem tra|giam sat|de nghi)\s+$")
+
+
 def _asks_for(q: Query, r: Row) -> bool:
     """Whether the question names a collective row's kind ("các sở", "UBND các xã")."""
     m = _MANY.search(name_key(r.agency_name))
-    return bool(m) and bool(re.search(rf"\b{re.escape(m.group(0))}\b", " ".join(fold(q.text).lower().split())))
+    if not m:
+        return False
+    text = " ".join(fold(q.text).lower().split())
+    # "cơ quan nào chỉ đạo các đơn vị …", "sở nào phối hợp với các sở …": the kind is whom the body
+    # asked for acts on, not the body asked for
+    return any(not _OBJECT_OF.search(text[: x.start()]) for x in re.finditer(rf"\b{re.escape(m.group(0))}\b", text))
 
 
 def _elsewhere(engine: Engine, q: Query, found: list[Hit], main: Finding, named_ids: set[str]) -> list[Finding]:

@@ -10,6 +10,8 @@
 ('who', 'phối hợp')
 >>> analyze("vướng mắc thì báo cáo cơ quan nào").role
 'nhận báo cáo'
+>>> analyze("kho khan thi phan anh ve co quan nao de tong hop").role
+'nhận báo cáo'
 >>> analyze("Thông tư phải xong vào thời điểm nào?").deadline
 True
 >>> [(n.doc_type, n.lead) for n in analyze("nq 36").refs]
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from index.errors import BadQuery
@@ -45,8 +47,9 @@ _WHAT = re.compile(r"\b(lam gi|lam nhung gi|nhiem vu (?:gi|nao)|nhung nhiem vu|n
                    r"|phan cong (gi|nhung gi)|dam nhiem (gi|nhung gi)|nhung nhiem vu nao|co vai tro gi"
                    r"|what (must|should|does)|tasks? of|duties of)\b")
 _PARTNER = re.compile(r"\bphoi hop\b")
-_RECIPIENT = re.compile(r"\b(?:bao cao|gui)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi )?(?:ai|co quan nao|don vi nao|so nao|bo nao|noi nao|dau)"
-                        r"\s*(?:[?.!]|$)")
+# "… báo cáo cho ai?", "vướng mắc thì phản ánh về cơ quan nào để tổng hợp?", "hồ sơ nộp về đâu?"
+_RECIPIENT = re.compile(r"\b(?:bao cao|gui|phan anh|nop)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi )?"
+                        r"(?:ai|co quan nao|don vi nao|so nao|bo nao|noi nao|dau)(?:\s+de\s+\S+(?:\s+\S+)?)?\s*(?:[?.!]|$)")
 _DEADLINE = re.compile(r"\b(khi nao|bao gio|thoi han|han chot|thoi diem nao|thoi gian nao|truoc ngay nao|ngay nao|nam nao"
                        r"|thang nao|quy nao|bao lau|may lan|tien do|when|deadline)\b")
 # "cơ quan nào là (cơ quan) thường trực …" asks for the focal point, as a clause that says it names it
@@ -71,14 +74,62 @@ class Query:
 
     @property
     def names_text(self) -> str:
-        """The question without the document numbers it writes ("CV 7103/UBND-TH" names no UBND)."""
-        return re.sub(r"(?<!\S)\S*\d\S*/\S+", " ", self.text)  # matches start at a word's start: quadratic in a word's length at worst, not cubic
+        """The question without the document numbers it writes ("CV 7103/UBND-TH" names no UBND)
+        and without the issuer of a document it names ("KH 141 của UBND Bắc Ninh, Sở Nội vụ làm
+        gì?" asks about the Sở, not the committee that issued the plan)."""
+        text = self.text
+        if len(folded := fold(text)) == len(text):
+            for m in reversed(list(_ISSUER_OF_REF.finditer(folded))):
+                text = text[: m.start(1)] + " " * (m.end(1) - m.start(1)) + text[m.end(1) :]
+        return re.sub(r"(?<!\S)\S*\d\S*/\S+", " ", text)  # matches start at a word's start: quadratic in a word's length at worst, not cubic
+
+    def within_document(self) -> Query:
+        """The question as asked of the document it names, without the words that name it: "Theo KH
+        624/KH-UBND Hà Tĩnh về nâng cao chất lượng giáo dục mầm non …, sở nào chủ trì xây dựng kế
+        hoạch?" ranks that plan's clauses by "sở nào chủ trì xây dựng kế hoạch?", not by its title,
+        which its preamble and every clause about the programme repeat. Kind, role and the
+        references are kept; a question left with fewer than three words is kept whole.
+
+        >>> analyze("Theo KH 77/KH-UBND tỉnh Bắc Mẫu về giữ kho dữ liệu mẫu, ai chủ trì kiểm định?").within_document().text
+        'ai chủ trì kiểm định?'
+        >>> analyze("Sở Y tế phải làm gì theo Kế hoạch 77 về kho mẫu?").within_document().text
+        'Sở Y tế phải làm gì về kho mẫu?'
+        """
+        folded, text = fold(self.text), self.text
+        if len(folded) != len(text):
+            return self
+        spans = [m.span() for p in (_NAMING_CLAUSE, _REF_SPAN) for m in p.finditer(folded)]
+        for s, e in sorted(spans, reverse=True):
+            text = text[:s] + " " * (e - s) + text[e:]
+        text = collapse_spaces(re.sub(r"\s+([,;?.])", r"\1", text)).strip(" ,;")
+        if m := _DANGLING.search(fold(text)):  # "… phải làm gì theo?" once "NQ 394/NQ-CP" is gone
+            text = text[: m.start()] + text[m.end() :]
+        if text == self.text or len(text.split()) < 3:
+            return self
+        expanded = expand(text)
+        return replace(self, text=text, expanded=expanded, terms=terms(expanded, segment=self.diacritics), vector=None)
 
     @property
     def numbers(self) -> list[str]:
         """The full document numbers the question writes ("36-NQ/TW")."""
         return [n.number for n in self.refs if n.number]
 
+
+_DOC_TYPES = (r"(?:ke hoach|kh|quyet dinh|qd|chi thi|ct|nghi quyet|nq|cong van|cv|thong bao|tb|chuong trinh|ctr|cong dien"
+              r"|cd|ket luan|kl|quy dinh|quy che|huong dan|hd|van ban|thong tu|nghi dinh|de an|luat)")
+# A document named by its type and number, and by whom ("KH 141 của UBND Bắc Ninh"); a bracket
+# that holds a number ("(QĐ 2820/QĐ-UBND)", "(ban hành kèm QĐ 2820)"). Folded text.
+_REF_SPAN = re.compile(rf"(?:\b(?:theo|trong)\s+)?\b{_DOC_TYPES}\s+(?:so\s+)?\d[^\s,;?()]*(?:\s+(?:cua|do)\s+[^,;?()]{{1,40}}?(?=\s+(?:ve|thi|nham|de|trong)\b|[,;?()]|$))?"
+                       r"|\([^()]{0,80}\d[^()]{0,80}\)")
+# "Theo QĐ 2530/QĐ-TTg về Kế hoạch …, bộ nào …", "Trong kế hoạch triển khai Nghị định … của Nghệ An,":
+# an opening clause that names the document, up to its comma. Folded text.
+_NAMING_CLAUSE = re.compile(rf"^(?:theo|trong|tai|can cu)\s+(?:[a-z]+\s+){{0,4}}?{_DOC_TYPES}\b[^,;?]{{0,200}},")
+_DANGLING = re.compile(r"\s+(?:theo|trong|cua|tai|thuc hien)\s*(?=[?.!]?\s*$)")
+# "<document type> <number> của <issuer>" (folded): the issuer, up to a comma or the next clause
+_ISSUER_OF_REF = re.compile(
+    r"\b(?:ke hoach|kh|quyet dinh|qd|chi thi|ct|nghi quyet|nq|cong van|cv|thong bao|tb|chuong trinh|ctr|cong dien|cd"
+    r"|ket luan|kl|quy dinh|quy che|huong dan|hd|van ban|thong tu|nghi dinh)\s+(?:so\s+)?\S*\d\S*\s+(?:nam \d{4}\s+)?"
+    r"cua\s+([^,;?.()]{2,60}?)(?=\s+(?:ve|thi|do|nham|de|tai|trong|theo|giao|quy dinh)\b|\s*[,;?.()]|\s*$)")
 
 def clean(raw: str) -> str:
     """Normalise and strip control characters; refuse empty or over-long queries."""

@@ -28,7 +28,7 @@ from ingest.assign.headings import HeadingReading, own_line
 from ingest.assign.roles import PARTNERS, Role, partner_cue, roles_of
 from ingest.assign.rows import RowReading
 from ingest.bodies import Body, find_bodies
-from ingest.body_vocab import Gazetteer
+from ingest.body_vocab import Gazetteer, phrase_at, tokens, vocab
 from ingest.deadlines import deadlines
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import fold
@@ -39,13 +39,15 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
 _TO = re.compile(r"\b(?:bao cao|gui|phan anh|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
 _REPORT_OF = re.compile(r"\bbao cao cua(?:\s+[\w/-]+){0,3}?\s*$")  # "căn cứ báo cáo của Giám đốc Sở X": X reports
-_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong)(?:\s+[a-z,]+){0,4}\s*:[\s*_]*$")
+# "Trách nhiệm chỉ đạo thực hiện:", "Cơ quan giải quyết thủ tục hành chính:", "Thẩm quyền quyết định …:"
+_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong|tham quyen)(?:\s+[a-z,]+){0,10}\s*:[\s*_]*$")
 # An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
 _LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
 _LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role.DOES, "dau moi": Role.FOCAL}
 _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
 _THROUGH = re.compile(r"\bthong qua\s*$")
+_OWNS_AT_END = re.compile(r"\s*(?:truc tiep\s+)?quan ly\s*[.;]?\s*$")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
 _ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat|ke hoach"
                      r"|chuong trinh|huong dan|de an|cong dien)\b")
@@ -65,11 +67,49 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
             ps, pe = out[-1]
             prev, piece = text[ps:pe], text[s:e].lstrip(" *_")
             lead = MARKER.match(prev)
-            if _LABEL.match(fold(prev[lead.end():] if lead else prev).lstrip(" *_")) \
-                    and not prev.rstrip(" *_\n").endswith((".", ";", ":")) and piece[:1].islower():
+            folded = fold(prev[lead.end():] if lead else prev).lstrip(" *_")
+            label = _LABEL.match(folded)
+            if label and not prev.rstrip(" *_\n").endswith((".", ";", ":")) and piece[:1].islower():
+                out[-1] = (ps, e)
+                continue
+            if (label and not folded[label.end():].strip()) or _LIST_HEAD.search(folded):
+                # "Cơ quan thực hiện thủ tục hành chính:" / "Bộ Nông nghiệp …": the label's value;
+                # "đề nghị các Tập đoàn:" / "Bưu chính …, Công nghiệp …": the list goes on
                 out[-1] = (ps, e)
                 continue
         out.append((s, e))
+    return out
+
+
+_LIST_GAPS = (",", ";", "va", "va cac", ", va", "cung", "cung voi")
+# "các Bộ:", "các Tập đoàn:" (folded): the head of a list of names that follows the colon
+_LIST_HEAD = re.compile(r"\bcac\s+(?:bo|so|tap doan|tong cong ty|ngan hang|cuc|vu|dai|hoi)\s*:[\s*_]*$")
+# "Về triển khai hạ tầng …: đề nghị …" (folded): a topic, then the sentence that gives the task
+_TOPIC = re.compile(r"^[^:]{0,300}:\s*(?:(?:giao cho|giao|de nghi|yeu cau)\s+)?(?:cac\s+[a-z ]{1,20}?\s*:\s*)?$")
+_UNNAMED_PART = re.compile(r"[^\W\d_][^,;:.()]{0,80}")
+
+
+def _unnamed(body: str, start: int, end: int) -> list[Body] | None:
+    """The names between two known bodies of a list that the recogniser does not know
+    ("…, Điện lực Nghệ An, Bưu điện tỉnh, Sở X …"): each part between commas that opens with a
+    capital and holds no verb of the vocabulary is a body of the list; anything else (a verb, a
+    lower-case word, a clause) means the list has ended, and None is returned."""
+    gap = body[start:end]
+    if m := re.search(r"\s+và\s*$", gap):  # "…, Điện lực tỉnh và Sở X": the last "và" as a comma
+        gap = gap[: m.start()] + "," + " " * (len(gap) - m.start() - 1)
+    parts = gap.split(",")
+    if len(parts) < 3 or parts[0].strip() or parts[-1].strip():
+        return None
+    out, at = [], start + len(parts[0]) + 1
+    for part in parts[1:-1]:
+        name = part.strip()
+        lead = len(part) - len(part.lstrip())
+        words = tokens(name)
+        if not (_UNNAMED_PART.fullmatch(name) and name[0].isupper() and len(words) <= 10) or find_bodies(name) \
+                or any(phrase_at(words, k, vocab()["stops"], fold_case=True) for k in range(len(words))):
+            return None
+        out.append(Body(name, at + lead, at + lead + len(name)))
+        at += len(part) + 1
     return out
 
 
@@ -239,7 +279,7 @@ class Reader(HeadingReading, RowReading):
         # Agents of a clause inside the sentence: "… do Bộ Tài nguyên và Môi trường chủ trì, …",
         # "… giao Sở X …": what follows them is theirs, not the subject's.
         agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])
-                  and not OWNS.match(folded[b.end:].lstrip(" ,"))]
+                  and not (OWNS.match(folded[b.end:].lstrip(" ,")) and not self._in_charge(folded, b, subject or owners))]
         groups: list[tuple[list[Body], int]] = []  # (actors, where their words begin)
         if subject:
             groups.append((subject, subject[-1].end))
@@ -276,6 +316,13 @@ class Reader(HeadingReading, RowReading):
         return [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in subject]
 
     @staticmethod
+    def _in_charge(folded: str, b: Body, actors: list) -> bool:
+        """"Kho lưu trữ số tỉnh ủy do văn phòng tỉnh ủy quản lý.": a sentence about a thing, with
+        no body of its own, that ends saying who manages it, gives that body the charge of it; in a
+        body's task ("Sắp xếp các phòng máy do Bộ Quốc phòng quản lý") the owner has no task."""
+        return not actors and bool(_OWNS_AT_END.match(folded[b.end :]))
+
+    @staticmethod
     def _standing(folded: str, found: list[Body]) -> Body | None:
         """The body a sentence names as another's standing body ("Thường trực Ban Chỉ đạo là Công an
         tỉnh"), if that is what the sentence says."""
@@ -290,7 +337,8 @@ class Reader(HeadingReading, RowReading):
             return []
         lead = _LEAD_IN.match(fold(body))
         prefix = body[: found[0].start]
-        if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(","):
+        if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(",") \
+                and not _TOPIC.match(fold(prefix)):
             return []
         if prefix.rstrip().endswith(",") and (len(prefix) > 80 or ROLE_WORDS.search(fold(prefix))):
             return []  # "Chủ trì, phối hợp với sở, ban, ngành, UBND xã tăng cường …": a partner, not the subject
@@ -298,9 +346,12 @@ class Reader(HeadingReading, RowReading):
         for b in found[1:]:
             # "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã …": titles stand for their bodies
             gap = TITLES.sub("", fold(body[subject[-1].end : b.start])).strip()
-            if gap not in (",", ";", "va", "va cac", ", va", "cung", "cung voi"):
+            if gap in _LIST_GAPS:
+                subject.append(b)
+            elif (unnamed := _unnamed(body, subject[-1].end, b.start)) is not None:
+                subject += [*unnamed, b]
+            else:
                 break
-            subject.append(b)
         after = body[subject[-1].end :]
         if (m := re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)(\w)", after)) and m.group(1).isupper():
             return []  # "Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh": who the body is made of, no task

@@ -8,8 +8,11 @@ import re
 
 from ingest.assign.clause_text import DIRECTS, ClauseText, Owner, joint, year_due
 from ingest.assign.roles import Role
+from ingest.bodies import Body
+from ingest.body_vocab import phrase_at, tokens, vocab
 from ingest.models import Clause
 from ingest.normalize import fold
+from ingest.pos import pos_tags
 from ingest.tables import cell_kind, column_kind, content_kinds, names_columns
 
 
@@ -35,6 +38,8 @@ class RowReading:
                 continue
             at = max(0, t.text.find(value[:24]))
             found = joint(value, self.bodies(value))
+            if len(found) == 1 and (whole := _whole_cell(value, found[0])) is not None:
+                found = [whole]  # "Cục Người có công": the cell is the name, cut at "có" in running text
             for i, b in enumerate(found):
                 r = role
                 if role == Role.LEAD and i > 0 and DIRECTS.search(fold(value[: b.start])[-12:]):
@@ -66,6 +71,30 @@ class RowReading:
             by_header = [column_kind(h) if names_columns(headers) else "other" for h in headers]
             self.tables[key] = content_kinds(by_header, columns)  # a data row taken for a header names no column
         return self.tables[key]
+
+
+def _whole_cell(cell: str, body: Body) -> Body | None:
+    """The whole cell as one name when the body found at its start runs on in a few lower-case
+    words that are neither verbs nor the words that end a name in a sentence (a cell holds a
+    name, not a sentence): "Cục Người có công", not "Sở Tư pháp thẩm định" or "Sở X (chủ trì)".
+
+    >>> _whole_cell("Cục Người có công", Body("Cục Người", 0, 9)).name
+    'Cục Người có công'
+    >>> _whole_cell("Sở Tư pháp thẩm định", Body("Sở Tư pháp", 0, 10)) is None
+    True
+    """
+    start, text = len(cell) - len(cell.lstrip()), cell.rstrip(" .;")
+    rest = text[body.end :]
+    if body.start != start or not rest.strip() or not rest.strip()[0].islower() or len(rest.split()) > 3 \
+            or re.search(r"[,;:()+\-–\n]", rest):
+        return None
+    words = tokens(rest)
+    if any(w.text != "có" and phrase_at(words, k, vocab()["stops"], fold_case=True) for k, w in enumerate(words)):
+        return None
+    tags = pos_tags(text)
+    if any(tag == "V" and s >= body.end and text[s:e] != "có" for (s, e), tag in tags):
+        return None
+    return Body(" ".join(text[start:].split()), start, len(text), body.group, body.collective)
 
 
 def _names_a_body(cell: str) -> bool:

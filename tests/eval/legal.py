@@ -137,9 +137,11 @@ def rankings(engine, q: dict, answers: bool = True) -> dict[str, list[tuple[str,
 
     query = analyze(q["q"])
     cited = ask(engine, q["q"]).citations[:1] if answers else []
+    named = scope.scope_of(engine, query.text)
     return {
         "search": pairs(engine.search(query, K)),
-        "scoped": pairs(hits(engine, query, scope.scope_of(engine, query.text), None, K)),
+        # as answers rank a document the question names: by what it asks, not the words naming it
+        "scoped": pairs(hits(engine, query.within_document() if named.docs else query, named, None, K)),
         "answer": [(Path(engine.documents[c.clause.doc_id].file or "").name, c.clause.path) for c in cited],
     }
 

@@ -1,0 +1,67 @@
+"""Who does what, answered: the questions staff ask of a plan that reads each class of
+``tests/test_who_classes.py`` (a specific body before the collectives, the standing body, a
+partner named after a bare "phối hợp", the role asked for, the issuer of the plan a question
+names), on an index of an invented fixture plan built with e5.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.answers.answer import ask
+from index.build.builder import build
+from index.engine import Engine, Options
+from service.schemas import ask_out
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRETS = "fixture-ke-hoach-bao-mat-mau.txt"
+
+
+@pytest.fixture(scope="module")
+def secrets_engine(tmp_path_factory, e5) -> Engine:
+    docs = tmp_path_factory.mktemp("secrets-docs")
+    shutil.copy(ROOT / "tests" / "fixtures" / "who" / SECRETS, docs / SECRETS)
+    data = tmp_path_factory.mktemp("secrets-data")
+    build(data, ROOT / "corpus", e5, paths=[docs])
+    return Engine.open(Options(data, ROOT / "corpus"), e5)
+
+
+def _agencies(engine: Engine, question: str) -> list[tuple[str, str]]:
+    answer = ask_out(ask(engine, question)).model_dump()
+    return [(a["name"], a["role"]) for a in answer["agencies"]]
+
+
+FIRST = [
+    # a specific body given the task answers before the collectives given the same task
+    ("Ai chủ trì thử nghiệm ổ đĩa, phần mềm của kho dữ liệu mẫu quân sự trước lúc vận hành?",
+     ("Bộ Chỉ huy Quân sự tỉnh", "chủ trì")),
+    # the standing body of the steering committee, not the committee
+    ("Cơ quan nào là thường trực Ban Chỉ đạo giữ gìn kho dữ liệu mẫu tỉnh Bắc Mẫu?", ("Công an tỉnh", "đầu mối")),
+    # the other body's sentence echoes more of the question's words, but it is not the focal point
+    ("Cơ quan nào là đầu mối thu nhận hồ sơ mẫu, tài liệu mẫu của các xã vào kho lưu trữ tỉnh?", ("Sở Nội vụ", "đầu mối")),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "first"), FIRST)
+def test_the_body_the_question_asks_for_answers_first(secrets_engine, question, first):
+    got = _agencies(secrets_engine, question)
+    assert got and got[0] == first
+
+
+@pytest.mark.slow
+def test_a_partner_named_after_a_bare_phoi_hop_answers_with_whom(secrets_engine):
+    got = _agencies(secrets_engine, "Lập danh mục thiết bị lưu trữ mẫu cần thay mới: Công an tỉnh phối hợp với đơn vị nào?")
+    assert ("Bộ Chỉ huy Quân sự tỉnh", "phối hợp") in got
+
+
+@pytest.mark.slow
+def test_the_issuer_of_the_plan_a_question_names_is_not_whom_it_asks_about(secrets_engine):
+    # "KH 77 của UBND tỉnh Bắc Mẫu": the committee issued the plan (and has a task in it); the
+    # question asks what the Sở must do
+    answer = ask_out(ask(secrets_engine, "Theo KH 77 của UBND tỉnh Bắc Mẫu, Sở Nội vụ phải làm gì?")).model_dump()
+    assert answer["agencies"] and answer["agencies"][0]["name"] == "Sở Nội vụ"
+    assert "thu nhận hồ sơ mẫu" in answer["citations"][0]["quote"]
