@@ -47,6 +47,7 @@ _WHAT = re.compile(r"\b(lam gi|lam nhung gi|nhiem vu (?:gi|nao)|nhung nhiem vu|n
                    r"|phan cong (gi|nhung gi)|dam nhiem (gi|nhung gi)|nhung nhiem vu nao|co vai tro gi"
                    r"|what (must|should|does)|tasks? of|duties of)\b")
 _PARTNER = re.compile(r"\bphoi hop\b")
+_WITH_WHOM = re.compile(r"\bphoi hop\b(?:\s+\S+){0,3}?\s+(?:voi|cung)\s+$")  # … then the question word
 # "… báo cáo cho ai?", "vướng mắc thì phản ánh về cơ quan nào để tổng hợp?", "hồ sơ nộp về đâu?"
 _RECIPIENT = re.compile(r"\b(?:bao cao|gui|phan anh|nop)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi )?"
                         r"(?:ai|co quan nao|don vi nao|so nao|bo nao|noi nao|dau)(?:\s+de\s+\S+(?:\s+\S+)?)?\s*(?:[?.!]|$)")
@@ -144,17 +145,37 @@ def clean(raw: str) -> str:
     return text
 
 
+def _asked_role(folded: str) -> str | None:
+    """The role a who-question asks for: of the role words it writes, the one nearest its question
+    word ("Quy chế phối hợp tìm kiếm … do sở nào chủ trì xây dựng?" asks who leads), a partner first
+    when two are as near; "phối hợp (chặt chẽ) với <question word>" asks with whom, whatever follows.
+
+    >>> _asked_role(fold("Quy chế phối hợp cứu nạn mẫu do sở nào chủ trì xây dựng?"))
+    'chủ trì'
+    >>> _asked_role(fold("Sở nào chủ trì, sở nào phối hợp lập đề án mẫu?")), _asked_role(fold("ai làm đầu mối?"))
+    ('phối hợp', 'đầu mối')
+    >>> _asked_role(fold("Sở X phối hợp chặt chẽ với cơ quan nào để tham mưu đề án mẫu?"))
+    'phối hợp'
+    """
+    asks = [m.span() for m in _WHO.finditer(folded)]
+    if any(_WITH_WHOM.search(folded[: a[0]]) for a in asks):
+        return "phối hợp"  # "… phối hợp chặt chẽ với cơ quan nào để tham mưu …"
+    cues = [(m.span(), "phối hợp") for m in _PARTNER.finditer(folded)]
+    cues += [(m.span(), r) for r, p in _LEAD_ROLE.items() for m in p.finditer(folded)]
+    if not asks or not cues:
+        return None
+
+    def distance(cue: tuple[int, int]) -> int:
+        return min(max(cue[0] - a[1], a[0] - cue[1], 0) for a in asks)
+
+    return min(cues, key=lambda c: (distance(c[0]), c[1] != "phối hợp"))[1]
+
+
 def analyze(raw: str) -> Query:
     text = clean(raw)
     folded = fold(text)
     who = bool(_WHO.search(folded))
-    role = None
-    if _RECIPIENT.search(folded):
-        role = "nhận báo cáo"
-    elif _PARTNER.search(folded) and who:
-        role = "phối hợp"
-    elif who:
-        role = next((r for r, p in _LEAD_ROLE.items() if p.search(folded)), None)
+    role = "nhận báo cáo" if _RECIPIENT.search(folded) else _asked_role(folded) if who else None
     if _WHAT.search(folded) and not (who and role):
         kind = "what"
     elif who or role:

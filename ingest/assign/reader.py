@@ -302,10 +302,13 @@ class Reader(HeadingReading, RowReading):
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
             people = [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
-            if k == 0 and people and all(a.group or a.name in self.collective for a in people) and roles[0] == Role.DOES \
-                    and PARTNERS.match(folded[words_from:until].lstrip(" ,:")) \
+            if k == 0 and people and roles[0] == Role.DOES and PARTNERS.match(folded[words_from:until].lstrip(" ,:")) \
                     and any(not b.collective and b.start >= words_from for b in found if b.start not in taken):
-                partner_leads, roles = True, [Role.PARTNER, *roles[1:]]
+                # "Sở Y tế phối hợp với Sở Giáo dục và Đào tạo chỉ đạo …": the two work together, the
+                # sentence names no lead (each "phối hợp" with the other); collectives that work with
+                # a named body ("Các sở, ngành phối hợp với Sở X …") take part in its task, which it leads
+                partner_leads = all(a.group or a.name in self.collective for a in people)
+                roles = [Role.PARTNER, *roles[1:]]
             for a in people:
                 self.emit(c, a, roles[0], cue, a.source, *span, roles=roles, deadlines=dl)
         for b, role, why in self._others(body, folded, found, taken):
