@@ -415,3 +415,21 @@ Phối hợp với Sở Giáo dục và Đào tạo chỉ đạo các trạm y t
     doc = _read(text)
     assert _of(doc, "V.3") == {"Sở Y tế": "phối hợp", "Sở Giáo dục và Đào tạo": "phối hợp"}
     assert _of(doc, "V.4") == {"Các sở, ban, ngành": "phối hợp", "Sở Tài chính": "chủ trì"}
+
+
+def test_a_name_the_line_break_cuts_after_a_whole_looking_part_is_read_whole():
+    # a text wrapped at 80 columns: "… Ủy ban Mặt trận Tổ quốc" ends the line, "Việt Nam tỉnh chủ trì"
+    # opens the next; the body is the whole name, and it leads
+    text = """QUY CHẾ
+Phối hợp mẫu (tài liệu kiểm thử)
+
+Điều 9. Tổ chức thực hiện
+7. Các sở, ban, ngành, Ủy ban nhân dân các xã, phường trên địa bàn tỉnh tổ chức
+triển khai quy chế mẫu; định kỳ hằng năm báo cáo kết quả về Sở Nội vụ mẫu tổng hợp.
+8. Đề nghị Ban Thường trực Ủy ban Mặt trận Tổ quốc
+Việt Nam tỉnh chủ trì, phối hợp với các tổ chức chính trị - xã hội cùng cấp hướng
+dẫn việc tuyên truyền quy chế mẫu tới các thôn, tổ dân phố, hộ gia đình trên địa bàn.
+"""
+    roles = _of(_read(text), "Điều 9.8")
+    assert roles == {"Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh": "chủ trì",
+                     "các tổ chức chính trị - xã hội": "phối hợp"}
