@@ -140,14 +140,16 @@ def test_roles_are_read_from_inline_assignments():
     assert got["I.6"] == {"Sở Tài chính": "chủ trì", "Kho bạc Nhà nước tỉnh": "phối hợp"}
 
 
-def test_under_an_agency_heading_phoi_hop_voi_means_it_does_the_task():
+def test_under_an_agency_heading_phoi_hop_voi_makes_the_two_partners():
+    # "1. Sở Công Thương / - Phối hợp với Sở Tài chính …": the item names no lead; each works with
+    # the other ("ai phối hợp với Sở Tài chính …?" is answered by Sở Công Thương, and the other way round)
     got = _assign([
         "III. TỔ CHỨC THỰC HIỆN",
         "1. Sở Công Thương",
         "- Phối hợp với Sở Tài chính đẩy mạnh thu hút đầu tư.",
         "2. Cục Thống kê tỉnh phối hợp thực hiện các nhiệm vụ điều tra.",
     ])
-    assert got["III.1/1"] == {"Sở Công Thương": "thực hiện", "Sở Tài chính": "phối hợp"}
+    assert got["III.1/1"] == {"Sở Công Thương": "phối hợp", "Sở Tài chính": "phối hợp"}
     assert got["III.2"] == {"Cục Thống kê tỉnh": "phối hợp"}
 
 
