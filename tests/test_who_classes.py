@@ -433,3 +433,17 @@ dẫn việc tuyên truyền quy chế mẫu tới các thôn, tổ dân phố, 
     roles = _of(_read(text), "Điều 9.8")
     assert roles == {"Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh": "chủ trì",
                      "các tổ chức chính trị - xã hội": "phối hợp"}
+
+
+def test_a_label_whose_value_gives_roles_is_read_as_a_sentence():
+    # "Cơ quan thực hiện: Sở X chủ trì, phối hợp với Y": X leads, Y takes part (not both "thực hiện")
+    text = """KẾ HOẠCH
+Mẫu (tài liệu kiểm thử)
+
+III. NHIỆM VỤ
+1. Tổ chức hội thi mẫu
+- Thời gian thực hiện: năm 2099.
+- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Sở Tư pháp và các đơn vị có liên quan.
+"""
+    roles = _of(_read(text), "III.1/2")
+    assert roles == {"Sở Nội vụ": "chủ trì", "Sở Tư pháp": "phối hợp", "các đơn vị có liên quan": "phối hợp"}

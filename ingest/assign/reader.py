@@ -25,7 +25,7 @@ from ingest.assign.clause_text import (
     year_due,
 )
 from ingest.assign.headings import HeadingReading, own_line
-from ingest.assign.roles import PARTNERS, Role, partner_cue, roles_of
+from ingest.assign.roles import CUES, PARTNERS, Role, partner_cue, roles_of
 from ingest.assign.rows import RowReading
 from ingest.bodies import Body, find_bodies
 from ingest.body_vocab import Gazetteer, phrase_at, tokens, vocab
@@ -230,6 +230,8 @@ class Reader(HeadingReading, RowReading):
         if not m:
             return False
         role, value = _LABEL_ROLE[m["role"]], t.text[off + m.end() : e]
+        if role == Role.DOES and (CUES[Role.LEAD].search(fold(value)) or PARTNERS.search(fold(value))):
+            return False  # "Cơ quan thực hiện: Sở X chủ trì, phối hợp với Y …": a sentence, read as one
         parent = self.by_id.get(c.parent) if c.parent else None
         targets = [c] + ([parent] if parent is not None and c.kind == "bullet" and s == 0 else [])
         for b in joint(value, self.bodies(value)):

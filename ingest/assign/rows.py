@@ -103,7 +103,16 @@ def _names_a_body(cell: str) -> bool:
 
     >>> _names_a_body("Tổ công tác liên ngành"), _names_a_body("Tối đa 225.000 đồng/người/ngày"), _names_a_body("Bước 3")
     (True, False, False)
+    >>> _names_a_body("Phiếu kiểm soát quá trình giải quyết hồ sơ"), _names_a_body("Nội dung 2:")
+    (False, False)
     """
     t = " ".join(cell.split())
     return (cell_kind(t) == "text" and t[:1].isupper() and len(t.split()) <= 12
-            and not re.search(r"\d{3}|\bđồng\b|%|^[Bb]ước \d", t))  # "Bước 3": a step, merged into a body column
+            and not re.search(r"\d{3}|\bđồng\b|%|^[Bb]ước \d", t)  # "Bước 3": a step, merged into a body column
+            and not _PAPER.match(fold(t)))
+
+
+# A cell that opens with the name of a paper or a part of one ("Phiếu kiểm soát …", "Mẫu 05",
+# "Nội dung 2:") names no body, whatever column it lands in (folded text)
+_PAPER = re.compile(r"(?:phieu|mau|bieu|bang|to khai|to trinh|giay|don|ho so|quyet dinh|van ban|bao cao|ke hoach|noi dung"
+                    r"|thong bao|cong van|du thao|danh muc|danh sach|so theo doi|ket qua)\b")
