@@ -86,6 +86,17 @@ def phrase_at(toks: list[Token], i: int, options: list[tuple[str, ...]], fold_ca
     return 0
 
 
+
+def holds_stop(text: str, but: tuple[str, ...] = ()) -> bool:
+    """Whether ``text`` holds a word of the vocabulary's stops (the verbs and function words that
+    end a name in a sentence), other than those of ``but``: such a text is no name of its own.
+
+    >>> holds_stop("Điện lực tỉnh"), holds_stop("Sở Y tế chủ trì"), holds_stop("có công", but=("có",))
+    (False, True, False)
+    """
+    words = tokens(text)
+    return any(w.text not in but and phrase_at(words, k, vocab()["stops"], fold_case=True) for k, w in enumerate(words))
+
 class Gazetteer:
     """Known names (a registry's names and aliases): whole-word, case- and diacritic-blind
     matches, longest first."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from index.errors import BadQuery
-from index.retrieval.scope import Named, numbers_named
+from index.retrieval.scope import TYPE_WORDS, Named, numbers_named
 from ingest.assign.roles import CUES, Role
 from ingest.expand import expand
 from ingest.normalize import collapse_spaces, fold, normalize_text
@@ -86,8 +86,8 @@ class Query:
 
     def within_document(self) -> Query:
         """The question as asked of the document it names, without the words that name it: "Theo KH
-        624/KH-UBND Hà Tĩnh về nâng cao chất lượng giáo dục mầm non …, sở nào chủ trì xây dựng kế
-        hoạch?" ranks that plan's clauses by "sở nào chủ trì xây dựng kế hoạch?", not by its title,
+        77/KH-UBND tỉnh Bắc Mẫu về giữ kho dữ liệu mẫu …, sở nào chủ trì lập danh mục?" ranks that
+        plan's clauses by "sở nào chủ trì lập danh mục?", not by its title,
         which its preamble and every clause about the programme repeat. Kind, role and the
         references are kept; a question left with fewer than three words is kept whole.
 
@@ -116,8 +116,9 @@ class Query:
         return [n.number for n in self.refs if n.number]
 
 
-_DOC_TYPES = (r"(?:ke hoach|kh|quyet dinh|qd|chi thi|ct|nghi quyet|nq|cong van|cv|thong bao|tb|chuong trinh|ctr|cong dien"
-              r"|cd|ket luan|kl|quy dinh|quy che|huong dan|hd|van ban|thong tu|nghi dinh|de an|luat)")
+# The type words a question names a document by (folded), with those it writes only before an
+# issuer or a number ("CĐ 224", "Quy chế …", "văn bản số …")
+_DOC_TYPES = "(?:%s)" % "|".join(sorted({*TYPE_WORDS, "cong dien", "cd", "quy che", "van ban"}, key=len, reverse=True))
 # A document named by its type and number, and by whom ("KH 141 của UBND Bắc Ninh"); a bracket
 # that holds a number ("(QĐ 2820/QĐ-UBND)", "(ban hành kèm QĐ 2820)"). Folded text.
 _REF_SPAN = re.compile(rf"(?:\b(?:theo|trong)\s+)?\b{_DOC_TYPES}\s+(?:so\s+)?\d[^\s,;?()]*(?:\s+(?:cua|do)\s+[^,;?()]{{1,40}}?(?=\s+(?:ve|thi|nham|de|trong)\b|[,;?()]|$))?"
@@ -128,9 +129,9 @@ _NAMING_CLAUSE = re.compile(rf"^(?:theo|trong|tai|can cu)\s+(?:[a-z]+\s+){{0,4}}
 _DANGLING = re.compile(r"\s+(?:theo|trong|cua|tai|thuc hien)\s*(?=[?.!]?\s*$)")
 # "<document type> <number> của <issuer>" (folded): the issuer, up to a comma or the next clause
 _ISSUER_OF_REF = re.compile(
-    r"\b(?:ke hoach|kh|quyet dinh|qd|chi thi|ct|nghi quyet|nq|cong van|cv|thong bao|tb|chuong trinh|ctr|cong dien|cd"
-    r"|ket luan|kl|quy dinh|quy che|huong dan|hd|van ban|thong tu|nghi dinh)\s+(?:so\s+)?\S*\d\S*\s+(?:nam \d{4}\s+)?"
+    rf"\b{_DOC_TYPES}\s+(?:so\s+)?\S*\d\S*\s+(?:nam \d{{4}}\s+)?"
     r"cua\s+([^,;?.()]{2,60}?)(?=\s+(?:ve|thi|do|nham|de|tai|trong|theo|giao|quy dinh)\b|\s*[,;?.()]|\s*$)")
+
 
 def clean(raw: str) -> str:
     """Normalise and strip control characters; refuse empty or over-long queries."""
@@ -154,12 +155,12 @@ def _asked_role(folded: str) -> str | None:
     'chủ trì'
     >>> _asked_role(fold("Sở nào chủ trì, sở nào phối hợp lập đề án mẫu?")), _asked_role(fold("ai làm đầu mối?"))
     ('phối hợp', 'đầu mối')
-    >>> _asked_role(fold("Sở X phối hợp chặt chẽ với cơ quan nào để tham mưu đề án mẫu?"))
+    >>> _asked_role(fold("Sở X phối hợp kịp thời với cơ quan nào để tham mưu đề án mẫu?"))
     'phối hợp'
     """
     asks = [m.span() for m in _WHO.finditer(folded)]
     if any(_WITH_WHOM.search(folded[: a[0]]) for a in asks):
-        return "phối hợp"  # "… phối hợp chặt chẽ với cơ quan nào để tham mưu …"
+        return "phối hợp"  # "… phối hợp kịp thời với cơ quan nào để tham mưu …"
     cues = [(m.span(), "phối hợp") for m in _PARTNER.finditer(folded)]
     cues += [(m.span(), r) for r, p in _LEAD_ROLE.items() for m in p.finditer(folded)]
     if not asks or not cues:

@@ -25,7 +25,7 @@ from ingest.normalize import fold, name_key, normalize_text, number_key
 from ingest.stopwords import TITLE, TITLE_FOLDED
 from ingest.tokens import has_diacritics
 
-_TYPES = {
+TYPE_WORDS = {  # folded type words a question names a document by, and the type
     "quyet dinh": "Quyết định", "qd": "Quyết định", "nghi dinh": "Nghị định", "nd": "Nghị định",
     "nghi quyet": "Nghị quyết", "nq": "Nghị quyết", "chi thi": "Chỉ thị", "ct": "Chỉ thị",
     "cong van": "Công văn", "cv": "Công văn", "ke hoach": "Kế hoạch", "kh": "Kế hoạch",
@@ -35,7 +35,7 @@ _TYPES = {
     "huong dan": "Hướng dẫn", "hd": "Hướng dẫn", "quy dinh": "Quy định",
 }
 _SHORT = re.compile(r"\b(?P<t>%s)\.?\s*(?:so\s*)?(?P<n>\d{1,5})(?![\d.,]*\s*(?:ty|trieu|%%))"
-                    % "|".join(sorted(map(re.escape, _TYPES), key=len, reverse=True)))
+                    % "|".join(sorted(map(re.escape, TYPE_WORDS), key=len, reverse=True)))
 _SAME_FAMILY = {"Chương trình": {"Chương trình", "Chương trình hành động"}, "Chương trình hành động": {"Chương trình", "Chương trình hành động"}}
 
 
@@ -78,7 +78,7 @@ def numbers_named(text: str) -> list[Named]:
     for m in _SHORT.finditer(folded):
         if any(s <= m.start("n") < e for s, e in spans):
             continue
-        out.append(Named(None, _TYPES[m["t"]], m["n"]))
+        out.append(Named(None, TYPE_WORDS[m["t"]], m["n"]))
     return out
 
 

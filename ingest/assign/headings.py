@@ -11,7 +11,7 @@ import re
 
 from ingest.assign.clause_text import MARKER, ClauseText, Owner, joint, only_bodies, sentence_case, verb_next
 from ingest.bodies import Body
-from ingest.body_vocab import phrase_at, tokens, vocab
+from ingest.body_vocab import holds_stop
 from ingest.models import Clause
 from ingest.normalize import fold
 
@@ -70,12 +70,11 @@ class HeadingReading:
         after = joined[spans[0].end :].strip(" *_:")
         if text[end + 1].islower() or not after:
             return nxt
-        tail = tokens(joined[cut : spans[0].end])
-        if after[0].islower() and len(tail) >= 2 \
-                and not any(phrase_at(tail, k, vocab()["stops"], fold_case=True) for k in range(len(tail))):
-            # "8. Đề nghị Ban Thường trực Ủy ban Mặt trận Tổ quốc" / "Việt Nam tỉnh chủ trì, …": the
-            # heading ends with the name, on the next line (not "3. Sở Y tế" / "Phối hợp với …", a
-            # verb with a capital)
+        tail = joined[cut : spans[0].end]
+        if after[0].islower() and len(tail.split()) >= 2 and not holds_stop(tail):
+            # "5. Đề nghị Hội Liên hiệp Phụ nữ" / "Việt Nam tỉnh chủ trì, …": the heading ends with
+            # the name, on the next line (not "2. Sở Xây dựng" / "Phối hợp với …", a verb with a
+            # capital)
             return body_from + spans[0].end
         # a capital on the next line may open the body text ("2. Giao Sở Xây dựng" / "Chủ trì, …"):
         # the name runs on when the first line ends in a bare head ("1. Sở" / "Công Thương") or

@@ -28,7 +28,7 @@ from ingest.assign.headings import HeadingReading, own_line
 from ingest.assign.roles import CUES, PARTNERS, Role, partner_cue, roles_of
 from ingest.assign.rows import RowReading
 from ingest.bodies import Body, find_bodies
-from ingest.body_vocab import Gazetteer, phrase_at, tokens, vocab
+from ingest.body_vocab import Gazetteer, holds_stop
 from ingest.deadlines import deadlines
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import fold
@@ -74,7 +74,7 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
                 continue
             if (label and not folded[label.end():].strip()) or _LIST_HEAD.search(folded):
                 # "Cơ quan thực hiện thủ tục hành chính:" / "Bộ Nông nghiệp …": the label's value;
-                # "đề nghị các Tập đoàn:" / "Bưu chính …, Công nghiệp …": the list goes on
+                # "đề nghị các Tổng công ty:" / "Xăng dầu …, Điện lực …": the list goes on
                 out[-1] = (ps, e)
                 continue
         out.append((s, e))
@@ -84,14 +84,14 @@ def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int
 _LIST_GAPS = (",", ";", "va", "va cac", ", va", "cung", "cung voi")
 # "các Bộ:", "các Tập đoàn:" (folded): the head of a list of names that follows the colon
 _LIST_HEAD = re.compile(r"\bcac\s+(?:bo|so|tap doan|tong cong ty|ngan hang|cuc|vu|dai|hoi)\s*:[\s*_]*$")
-# "Về triển khai hạ tầng …: đề nghị …" (folded): a topic, then the sentence that gives the task
+# "Về kho xăng dầu mẫu …: đề nghị …" (folded): a topic, then the sentence that gives the task
 _TOPIC = re.compile(r"^[^:]{0,300}:\s*(?:(?:giao cho|giao|de nghi|yeu cau)\s+)?(?:cac\s+[a-z ]{1,20}?\s*:\s*)?$")
 _UNNAMED_PART = re.compile(r"[^\W\d_][^,;:.()]{0,80}")
 
 
 def _unnamed(body: str, start: int, end: int) -> list[Body] | None:
     """The names between two known bodies of a list that the recogniser does not know
-    ("…, Điện lực Nghệ An, Bưu điện tỉnh, Sở X …"): each part between commas that opens with a
+    ("…, Điện lực tỉnh, Bưu điện tỉnh, Sở X …"): each part between commas that opens with a
     capital and holds no verb of the vocabulary is a body of the list; anything else (a verb, a
     lower-case word, a clause) means the list has ended, and None is returned."""
     gap = body[start:end]
@@ -104,9 +104,8 @@ def _unnamed(body: str, start: int, end: int) -> list[Body] | None:
     for part in parts[1:-1]:
         name = part.strip()
         lead = len(part) - len(part.lstrip())
-        words = tokens(name)
-        if not (_UNNAMED_PART.fullmatch(name) and name[0].isupper() and len(words) <= 10) or find_bodies(name) \
-                or any(phrase_at(words, k, vocab()["stops"], fold_case=True) for k in range(len(words))):
+        if not (_UNNAMED_PART.fullmatch(name) and name[0].isupper() and len(name.split()) <= 10) or find_bodies(name) \
+                or holds_stop(name):
             return None
         out.append(Body(name, at + lead, at + lead + len(name)))
         at += len(part) + 1
@@ -306,7 +305,7 @@ class Reader(HeadingReading, RowReading):
             people = [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
             if k == 0 and people and roles[0] == Role.DOES and PARTNERS.match(folded[words_from:until].lstrip(" ,:")) \
                     and any(not b.collective and b.start >= words_from for b in found if b.start not in taken):
-                # "Sở Y tế phối hợp với Sở Giáo dục và Đào tạo chỉ đạo …": the two work together, the
+                # "Sở Công Thương phối hợp với Sở Xây dựng kiểm tra …": the two work together, the
                 # sentence names no lead (each "phối hợp" with the other); collectives that work with
                 # a named body ("Các sở, ngành phối hợp với Sở X …") take part in its task, which it leads
                 partner_leads = all(a.group or a.name in self.collective for a in people)
@@ -322,7 +321,7 @@ class Reader(HeadingReading, RowReading):
 
     @staticmethod
     def _in_charge(folded: str, b: Body, actors: list) -> bool:
-        """"Kho lưu trữ số tỉnh ủy do văn phòng tỉnh ủy quản lý.": a sentence about a thing, with
+        """"Kho dữ liệu của tỉnh do Văn phòng UBND tỉnh quản lý.": a sentence about a thing, with
         no body of its own, that ends saying who manages it, gives that body the charge of it; in a
         body's task ("Sắp xếp các phòng máy do Bộ Quốc phòng quản lý") the owner has no task."""
         return not actors and bool(_OWNS_AT_END.match(folded[b.end :]))

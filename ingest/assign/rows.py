@@ -9,7 +9,7 @@ import re
 from ingest.assign.clause_text import DIRECTS, ClauseText, Owner, joint, year_due
 from ingest.assign.roles import Role
 from ingest.bodies import Body
-from ingest.body_vocab import phrase_at, tokens, vocab
+from ingest.body_vocab import holds_stop
 from ingest.models import Clause
 from ingest.normalize import fold
 from ingest.pos import pos_tags
@@ -88,8 +88,7 @@ def _whole_cell(cell: str, body: Body) -> Body | None:
     if body.start != start or not rest.strip() or not rest.strip()[0].islower() or len(rest.split()) > 3 \
             or re.search(r"[,;:()+\-–\n]", rest):
         return None
-    words = tokens(rest)
-    if any(w.text != "có" and phrase_at(words, k, vocab()["stops"], fold_case=True) for k, w in enumerate(words)):
+    if holds_stop(rest, but=("có",)):
         return None
     tags = pos_tags(text)
     if any(tag == "V" and s >= body.end and text[s:e] != "có" for (s, e), tag in tags):
