@@ -47,10 +47,18 @@ def words(text: str) -> list[str]:
     ['sở_tài_chính', 'bố_trí', 'kinh_phí']
     """
     from underthesea import sent_tokenize, word_tokenize  # heavy import, paid on first use
+    from underthesea.pipeline.word_tokenize import regex_tokenize
 
     out: list[str] = []
     with UNDERTHESEA:
-        sentences = [word_tokenize(s, fixed_words=list(fixed_words())) for s in sent_tokenize(normalize_text(text).lower())]
+        # underthesea keeps the pattern a call with fixed words compiles for every later call, its
+        # part-of-speech tagger's too: the names ``ingest.bodies`` reads would then depend on whether
+        # a text was segmented before. The pattern it had is put back.
+        plain = regex_tokenize.patterns
+        try:
+            sentences = [word_tokenize(s, fixed_words=list(fixed_words())) for s in sent_tokenize(normalize_text(text).lower())]
+        finally:
+            regex_tokenize.patterns = plain
     for sentence in sentences:
         for w in sentence:
             if _SYLLABLE.search(w):

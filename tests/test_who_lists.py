@@ -134,3 +134,17 @@ III. NHIỆM VỤ
 """
     roles = _of(_read(text), "III.1/2")
     assert roles == {"Sở Tư pháp": "chủ trì", "Sở Công Thương": "phối hợp", "Sở Xây dựng": "phối hợp"}
+
+
+def test_the_names_read_do_not_depend_on_what_was_segmented_before():
+    # segmenting with the fixed-words list (the lexical index does) must leave underthesea's
+    # tagger as it was: the name ends before "chủ trì" either way
+    from ingest.pos import joined, pos_tags
+    from ingest.tokens import words
+
+    text = "Bộ Mẫu chủ trì, phối hợp với các Bộ, cơ quan liên quan:"
+    pos_tags.cache_clear(), joined.cache_clear()
+    before = [b.name for b in find_bodies(text)]
+    assert "chủ_trì" in words("Sở Tài chính chủ trì bố trí kinh phí mẫu.")
+    pos_tags.cache_clear(), joined.cache_clear()
+    assert [b.name for b in find_bodies(text)] == before == ["Bộ Mẫu", "các Bộ, cơ quan liên quan"]
