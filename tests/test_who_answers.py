@@ -65,3 +65,10 @@ def test_the_issuer_of_the_plan_a_question_names_is_not_whom_it_asks_about(secre
     answer = ask_out(ask(secrets_engine, "Theo KH 77 của UBND tỉnh Bắc Mẫu, Sở Nội vụ phải làm gì?")).model_dump()
     assert answer["agencies"] and answer["agencies"][0]["name"] == "Sở Nội vụ"
     assert "thu nhận hồ sơ mẫu" in answer["citations"][0]["quote"]
+
+
+@pytest.mark.slow
+def test_a_body_the_question_asks_about_is_named_first_though_a_report_goes_elsewhere(secrets_engine):
+    # not "who": the question names the body whose deadline it asks, the report's recipient comes after
+    got = _agencies(secrets_engine, "Sở Tài chính phải báo cáo kết quả rà soát kho dữ liệu mẫu trước ngày nào?")
+    assert got and got[0] == ("Sở Tài chính", "thực hiện")

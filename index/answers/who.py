@@ -199,7 +199,9 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
     def rank(r: Row) -> tuple:
         wanted = q.role and q.role in r.roles
         role_fit = fit(r)
-        named = r.agency_id in named_ids and len({x.agency_id for x in rows} - named_ids) > 0
+        # a body the question names is the one it asks about unless it asks who ("Sở nào phối
+        # hợp với Sở X?": X is the object); "Sở X phải báo cáo … trước ngày nào?" asks about X
+        named = q.kind == "who" and r.agency_id in named_ids and len({x.agency_id for x in rows} - named_ids) > 0
         return (named, role_fit, demoted(r), -round(_overlap(words, _window(engine, r)), 2),
                 not wanted, ROLES.index(r.roles[0]), r.catch_all)
 
