@@ -13,7 +13,9 @@ token phrases by ``ingest.body_vocab``); verbs the list does not know are told b
 underthesea's part-of-speech tags (``ingest.pos``).
 
 A gazetteer (``ingest.body_vocab.Gazetteer``: the registry's names and aliases) adds names
-the rules cannot read ("Báo", "BTV Tỉnh ủy"); where both find a name, the longer wins.
+the rules cannot read ("Báo", "BTV Tỉnh ủy"); where both find a name, the longer wins. Bodies
+named through their heads' titles ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …", "Phó Thủ tướng
+…", a council's deputies) are read by ``ingest.titled``.
 
 >>> [b.name for b in find_bodies("Bộ Tài chính chủ trì, phối hợp với Bộ Tài nguyên và Môi trường, các bộ, ngành liên quan")]
 ['Bộ Tài chính', 'Bộ Tài nguyên và Môi trường', 'các bộ, ngành liên quan']
@@ -33,6 +35,7 @@ from ingest.body_vocab import Gazetteer, known_names, phrase_at, single_heads, t
 from ingest.normalize import fold
 from ingest.party_names import party_names
 from ingest.pos import joined, pos_tags
+from ingest.titled import titled
 
 _VERBISH = {"V", "A", "R", "E", "C", "P", "T", "X", "CH"}  # underthesea tags that end a name
 
@@ -68,8 +71,8 @@ class _Reader:
             return self._group_head(i)
         if t[i].text in ("Cấp", "cấp") and i + 1 < len(t) and t[i + 1].text in ("ủy", "uỷ"):
             return "group", 2  # "Cấp ủy, tổ chức đảng các cấp"
-        if not t[i].cap or self.title(i):
-            return "", 0
+        if not t[i].cap or self.title(i) or (i and t[i - 1].text == "Phó"):
+            return "", 0  # "Phó Thủ tướng" is no "Thủ tướng"
         if t[i].text.isupper() and len(t[i].text) > 1 and not t[i].text.isalpha():
             return "", 0
         for kind in ("party_heads", "place_heads", "singletons", "heads"):
@@ -148,8 +151,8 @@ class _Reader:
     def place(self, i: int) -> int:
         """Tokens of a place tail at ``i`` ("các tỉnh, thành phố trực thuộc trung ương", "tỉnh Lào Cai")."""
         t, v, k = self.toks, self.v, i
-        if k < len(t) and t[k].text in ("các", "Các"):
-            k += 1
+        if k < len(t) and t[k].text in ("các", "Các") and not phrase_at(t, k, v["places"]):
+            k += 1  # "các tỉnh, thành phố" (not "các cấp", a place of its own)
         n = phrase_at(t, k, v["places"])
         if not n:
             n = phrase_at(t, k, v["numbered_places"])
@@ -159,6 +162,8 @@ class _Reader:
         while k + 1 < len(t) and t[k].text in (",", "và") and (m := phrase_at(t, k + 1, v["places"])):
             k += 1 + m
         k += phrase_at(t, k, v["place_links"])
+        if k < len(t) and t[k].cap and (m := phrase_at(t, k, v["places"], fold_case=True)):
+            k += m  # "các cấp Thành phố": the city the text is of
         while k < len(t) and t[k].word and t[k].cap and not self.head(k)[1] and not self.title(k):
             k += 1  # the place's own name: "tỉnh Bình Thuận", "phường Phú Thủy"
         return k - i
@@ -239,8 +244,8 @@ class _Reader:
         t, j = self.toks, i + n
         if kind == "group":
             while j < len(t):
-                if t[j].text == "của" and (inner := self.name_at(j + 1)) is not None and inner[1] == "body":
-                    j = inner[0]  # "các Ban của Hội đồng nhân dân Thành phố": the council's committees
+                if t[j].text in ("của", "thuộc") and (inner := self.name_at(j + 1)) is not None and inner[1] == "body":
+                    j = inner[0]  # "các Ban của HĐND Thành phố", "các cơ quan chuyên môn thuộc UBND tỉnh": the council's
                     break
                 if t[j].text in (",", ";", "và") and (m := phrase_at(t, j + 1, self.v["group_nouns"], fold_case=True)):
                     j += 1 + m
@@ -255,8 +260,8 @@ class _Reader:
             end = self.complement(j, need_cap=True)
             return end + self.place(end), "group"
         if kind == "party":
-            if (inner := self.name_at(j)) is not None and inner[1] == "body":
-                return inner[0], "body"
+            if (inner := self.name_at(j)) is not None and inner[1] in ("body", "collective"):
+                return inner  # "Ban Thường trực Ủy ban MTTQ Việt Nam cấp xã": every commune's, a collective
             end = self.complement(j, need_cap=True)
             if end == j and j + 1 < len(t) and t[j].text == "và" and self._capital_part(j + 1):
                 end = self.complement(j + 1, need_cap=True)  # "Ban Tuyên giáo và Dân vận Tỉnh ủy"
@@ -278,11 +283,21 @@ class _Reader:
         end = self.complement(j, need_cap=True)
         if end == j:
             return None
-        return end + self.place(end), "body"
+        return end + self.place(end), "collective" if self._every(end) else "body"
+
+    def _every(self, k: int) -> bool:
+        """A place tail at ``k`` that stands for every place of a level ("các tỉnh", "các cấp", "cấp xã")."""
+        t = self.toks
+        return k < len(t) and bool(self.place(k)) and (t[k].text in ("các", "Các") or phrase_at(t, k, self.v["every_place"]))
 
     def bodies(self) -> list[Body]:
         out, t, i = [], self.toks, 0
         while i < len(t):
+            if (held := titled(t, i, self.name_at)) is not None:
+                end, name, group = held
+                out.append(Body(name, t[i].start, t[end - 1].end, group, group))
+                i = end
+                continue
             found = self.name_at(i)
             if found is None:
                 i += 1
@@ -353,11 +368,22 @@ def _place_after(text: str, end: int) -> int:
     return end
 
 
+_LEVELS = re.compile(r"[ \t]+các cấp\b")
+
+
+def _levels_after(text: str, end: int) -> tuple[int, bool, bool]:
+    """(end, group, collective) of a known name that may be followed by "các cấp" ("Mặt trận Tổ
+    quốc Việt Nam các cấp (Thành phố)"): the body at every level, a collective."""
+    if m := _LEVELS.match(text, end):
+        return _place_after(text, m.end()) if text[m.end() - 1 : m.end()].islower() else m.end(), False, True
+    return end, False, False
+
+
 def find_bodies(text: str, gazetteer: Gazetteer | None = None) -> list[Body]:
     """Bodies named in ``text`` (normalised text: see ``ingest.normalize``), in order."""
     found = _standing(text, _Reader(text).bodies())
     # the vocabulary's own names may take a place after them; the registry's are whole
-    spans = [(s, _place_after(text, e), False, False) for s, e in known_names().find(text, capital=True)]
+    spans = [(s, *_levels_after(text, _place_after(text, e))) for s, e in known_names().find(text, capital=True)]
     spans += [(s, e, False, False) for s, e in gazetteer.find(text, capital=True)] if gazetteer else []
     spans += [(p.start, p.end, p.group, p.collective) for p in party_names(text)]  # "ban thường vụ tỉnh ủy"
     for s, e, group, every in sorted(spans, key=lambda se: se[0] - se[1]):  # longest first

@@ -136,6 +136,55 @@ III. NHIỆM VỤ
     assert roles == {"Sở Tư pháp": "chủ trì", "Sở Công Thương": "phối hợp", "Sở Xây dựng": "phối hợp"}
 
 
+def test_titles_that_address_every_body_of_a_kind_name_those_bodies():
+    # a Government text's addressees by their heads' titles, a deputy prime minister by name, and
+    # a party document's committees with a verb made with "hóa"
+    text = """CHỈ THỊ
+Mẫu (tài liệu kiểm thử)
+
+1. Bộ trưởng, Thủ trưởng cơ quan thuộc Chính phủ, cơ quan ngang bộ và Chủ tịch Ủy ban nhân dân các tỉnh chỉ đạo rà soát kho mẫu.
+2. Người đứng đầu cơ quan, đơn vị có trách nhiệm kiểm tra kho mẫu hằng năm.
+3. Giao Phó Thủ tướng Lê Văn Mẫu chỉ đạo, đôn đốc các bộ thực hiện Chỉ thị này.
+4. Các tỉnh ủy, thành ủy cụ thể hóa quy trình mẫu.
+5. Giám đốc Sở Tài chính bố trí kinh phí mẫu.
+"""
+    doc = _read(text)
+    assert _of(doc, "1") == {"các bộ, cơ quan thuộc Chính phủ, cơ quan ngang bộ": "thực hiện",
+                             "Ủy ban nhân dân các tỉnh": "thực hiện"}
+    assert _of(doc, "2") == {"các cơ quan, đơn vị": "thực hiện"}
+    assert _of(doc, "3").get("Phó Thủ tướng Lê Văn Mẫu") == "theo dõi, đôn đốc"
+    assert "Thủ tướng" not in _of(doc, "3")  # a deputy is not the Prime Minister
+    assert _of(doc, "4") == {"Các tỉnh ủy, thành ủy": "thực hiện"}
+    assert _of(doc, "5") == {"Sở Tài chính": "thực hiện"}  # a title before a named body stands for it
+    # one officer is no group: "Người đứng đầu cơ quan có thẩm quyền" names no body
+    assert find_bodies("Người đứng đầu cơ quan có thẩm quyền quyết định.") == []
+
+
+def test_a_body_at_every_level_is_a_collective_that_does_its_task():
+    found = find_bodies("Công an các cấp Thành phố kiểm tra kho mẫu; Hội Nông dân các cấp vận động hội viên mẫu; "
+                        "Ủy ban Mặt trận Tổ quốc Việt Nam các cấp giám sát.")
+    assert [(b.name, b.collective) for b in found] == [
+        ("Công an các cấp Thành phố", True), ("Hội Nông dân các cấp", True), ("Ủy ban Mặt trận Tổ quốc Việt Nam các cấp", True)]
+    # a standing board of every commune's committee is one name, a collective
+    assert [(b.name, b.collective) for b in find_bodies("Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã tổ chức hội nghị mẫu.")] == [
+        ("Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã", True)]
+
+
+def test_a_councils_deputies_oversee_with_its_standing_committee():
+    # the closing formula of a council's resolution: every overseer is a subject, its deputies one
+    text = """NGHỊ QUYẾT
+Mẫu (tài liệu kiểm thử)
+
+Điều 3. Tổ chức thực hiện
+2. Thường trực Hội đồng nhân dân tỉnh Mẫu, các Tổ đại biểu và đại biểu Hội đồng nhân dân tỉnh Mẫu theo dõi kho mẫu.
+3. Đoàn đại biểu Quốc hội và đại biểu Quốc hội tỉnh Mẫu theo dõi kho mẫu.
+"""
+    doc = _read(text)
+    assert set(_of(doc, "Điều 3.2")) == {"Thường trực Hội đồng nhân dân tỉnh Mẫu",
+                                        "các Tổ đại biểu và đại biểu Hội đồng nhân dân tỉnh Mẫu"}
+    assert set(_of(doc, "Điều 3.3")) == {"Đoàn đại biểu Quốc hội", "đại biểu Quốc hội tỉnh Mẫu"}
+
+
 def test_the_names_read_do_not_depend_on_what_was_segmented_before():
     # segmenting with the fixed-words list (the lexical index does) must leave underthesea's
     # tagger as it was: the name ends before "chủ trì" either way
@@ -148,3 +197,18 @@ def test_the_names_read_do_not_depend_on_what_was_segmented_before():
     assert "chủ_trì" in words("Sở Tài chính chủ trì bố trí kinh phí mẫu.")
     pos_tags.cache_clear(), joined.cache_clear()
     assert [b.name for b in find_bodies(text)] == before == ["Bộ Mẫu", "các Bộ, cơ quan liên quan"]
+
+
+def test_the_names_before_co_trach_nhiem_are_the_subject_under_another_bodys_list():
+    # a point with a subject of its own under "1. X có trách nhiệm sau:" is not X's
+    text = """NGHỊ QUYẾT
+Mẫu (tài liệu kiểm thử)
+
+III. TỔ CHỨC THỰC HIỆN
+1. Ủy ban nhân dân các tỉnh thực hiện các việc sau:
+a) Lập sổ ghi chép kho mẫu;
+b) Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam và các phóng viên thường trú có trách nhiệm đưa tin về kho mẫu.
+"""
+    doc = _read(text)
+    assert _of(doc, "III.1.a") == {"Ủy ban nhân dân các tỉnh": "thực hiện"}
+    assert _of(doc, "III.1.b") == {"Đài Tiếng nói Việt Nam": "thực hiện", "Thông tấn xã Việt Nam": "thực hiện"}

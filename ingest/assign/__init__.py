@@ -5,13 +5,18 @@ Where an assignment comes from:
 1. **a heading that names bodies**: "8. Sở Tài chính", "3. Các Bộ: Công Thương, Xây dựng",
    "2. Giao Sở Xây dựng", "1. Công an tỉnh, các sở, ban, ngành và Ủy ban nhân dân các xã,
    phường". The bodies own the tasks under the heading (its bullets, points, body text); a
-   list of bullets that each name a body ("- Sở Công Thương (đối với …);") adds owners;
+   list of bullets that each name a body ("- Sở Công Thương (đối với …);") adds owners; in
+   "1. Bộ X chủ trì, phối hợp với Bộ Y:" Bộ X leads each point and Bộ Y takes part in it; an
+   article "Trách nhiệm của X" names X even when X is a role, not a body ("… của doanh nghiệp
+   cung cấp dịch vụ", ``ingest.assign.holders``);
 2. **a task-table row**: the bodies of its lead column chủ trì, of its partner column
    phối hợp ("Bộ Tài chính chỉ đạo Sở Giao dịch …" in a lead cell: both lead), its time
    column the deadline;
 3. **a sentence**: its subject, when a sentence opens with bodies and a verb ("Bộ Kế
    hoạch và Đầu tư chủ trì, phối hợp với …", "Giao X …", "Đề nghị X …", "Các cơ quan, đơn
-   vị gửi Sở Tài chính …"); otherwise the owners of the enclosing heading.
+   vị gửi Sở Tài chính …"), or a role holder ("Cơ quan lập phương án có trách nhiệm …"); otherwise
+   the owners of the enclosing heading. A sentence that opens a list ("1. UBND Thành phố có
+   trách nhiệm sau đây:") gives its subject the points under it.
 
 The role is what the sentence says: chủ trì; phối hợp for the bodies after "phối hợp
 với"; under a body's own heading, "Phối hợp với … <làm Z>" means that body does Z

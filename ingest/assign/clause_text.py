@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.bodies import Body
+from ingest.bodies import Body, find_bodies
+from ingest.body_vocab import holds_stop
 from ingest.lines import starts_item
 from ingest.models import Document
 from ingest.normalize import fold, normalize
@@ -19,7 +20,12 @@ _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nh
                     r"|trien khai|xay dung|to chuc|huong dan|theo doi|don doc|kiem tra|ra soat|nghien cuu|de xuat|bao cao"
                     r"|tong hop|gui|trinh|ban hanh|cung ung|cung cap|bo tri|bao dam|dam bao|tang cuong|day manh|khan truong"
                     r"|chu dong|tiep tuc|kip thoi|thuong xuyen|dinh ky|hang nam|can cu|phu trach|quan ly|giam sat|danh gia"
-                    r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua)")
+                    r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua"
+                    # verbs the tagger reads as nouns: "Chính phủ quy định chi tiết …" (a law's delegation;
+                    # not "cơ quan quy định tại khoản 1", the body so specified), "kiện toàn", "kiểm kê", …
+                    r"|quy dinh(?! tai\b| o\b)|kien toan|kiem ke|dang tai|truc tiep "
+                    # verbs made with "hóa" that the tagger reads as adjectives ("cụ thể hóa hướng dẫn")
+                    r"|(?:cu the|the che|chuan|so|don gian|da dang|xa hoi|hien dai|tu dong|tin hoc|toi uu) hoa\b)")
 
 # What the words around a name say about it:
 # "… phạm vi do Bộ Quốc phòng quản lý", "… văn bản do Bộ Tài chính ban hành": who owns or issued a thing, no task
@@ -48,6 +54,9 @@ class Owner:
     end: int
     group: bool
     source: str
+    # the role a heading gives it in each task under it ("1. Bộ X chủ trì, phối hợp với Bộ Y:"): Bộ X
+    # leads what the task itself gives no other role, Bộ Y takes part
+    role: str | None = None
 
 
 class ClauseText:
@@ -154,3 +163,29 @@ def year_due(cell: str) -> str | None:
     """"2025", "2025 - 2030": the end of the last year named."""
     years = re.findall(r"\b(20\d\d|19\d\d)\b", cell)
     return f"{years[-1]}-12-31" if years else None
+
+
+_UNNAMED_PART = re.compile(r"[^\W\d_][^,;:.()]{0,80}")
+
+
+def names_between(body: str, start: int, end: int) -> list[Body] | None:
+    """The names between two known bodies of a list that the recogniser does not know
+    ("…, Điện lực tỉnh, Bưu điện tỉnh, Sở X …"): each part between commas that opens with a
+    capital and holds no verb of the vocabulary is a body of the list; anything else (a verb, a
+    lower-case word, a clause) means the list has ended, and None is returned."""
+    gap = body[start:end]
+    if m := re.search(r"\s+và\s*$", gap):  # "…, Điện lực tỉnh và Sở X": the last "và" as a comma
+        gap = gap[: m.start()] + "," + " " * (len(gap) - m.start() - 1)
+    parts = gap.split(",")
+    if len(parts) < 3 or parts[0].strip() or parts[-1].strip():
+        return None
+    out, at = [], start + len(parts[0]) + 1
+    for part in parts[1:-1]:
+        name = part.strip()
+        lead = len(part) - len(part.lstrip())
+        if not (_UNNAMED_PART.fullmatch(name) and name[0].isupper() and len(name.split()) <= 10) or find_bodies(name) \
+                or holds_stop(name):
+            return None
+        out.append(Body(name, at + lead, at + lead + len(name)))
+        at += len(part) + 1
+    return out

@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 
 from ingest.assign.clause_text import MARKER, ClauseText, Owner, joint, only_bodies, sentence_case, verb_next
+from ingest.assign.holders import holder
+from ingest.assign.roles import Role, partner_cue
 from ingest.bodies import Body
 from ingest.body_vocab import holds_stop
 from ingest.models import Clause
 from ingest.normalize import fold
 
 _HEAD_PREFIX = re.compile(r"\s*(?:(?:giao cho|giao|de nghi|yeu cau|doi voi|(?:trach nhiem|nhiem vu)(?: va quyen han)? cua)\s+)?"
+                          r"(?:(?:pho )?(?:chu tich|giam doc)|thu truong(?: cac)?|bo truong|cuc truong|vu truong|chanh van phong"
+                          r"|(?:pho )?truong ban|nguoi dung dau)?\s*"  # "Trách nhiệm của Giám đốc Sở X": the title stands for X
                           r"(?:cac \w+\s*:\s*)?")
 
 
@@ -89,11 +93,19 @@ class HeadingReading:
         heading = t.text[body_from:heading_end]
         found = self._whole_parts(heading, joint(heading, self.bodies(sentence_case(heading))))
         if not found or not _HEAD_PREFIX.fullmatch(fold(heading[: found[0].start])):
-            return []
+            # "Điều 30. Trách nhiệm của doanh nghiệp cung cấp dịch vụ …": the role holder it names
+            held = holder(heading, heading=True) if c.children or t.text[heading_end:].strip() else None
+            return [Owner(held.name, *t.span(body_from + held.start, body_from + held.end), held.group, "heading")] \
+                if held else []
         sentence = verb_next(heading[found[-1].end:]) and not only_bodies(heading, found)
         if not (only_bodies(heading, found) or (c.children and not heading.rstrip().endswith(".") and not sentence)):
             return []
-        owners = [Owner(b.name, *t.span(body_from + b.start, body_from + b.end), b.group, "heading") for b in found]
+        folded = fold(heading)
+        cue = partner_cue(folded, [b.start for b in found])
+        leads = bool(cue) and "chu tri" in folded[: cue.start()]
+        owners = [Owner(b.name, *t.span(body_from + b.start, body_from + b.end), b.group, "heading",
+                        (Role.PARTNER if b.start >= cue.end() else Role.LEAD if leads else None) if cue else None)
+                  for b in found]
         return owners + self._listed(c)
 
     def _whole_parts(self, heading: str, found: list[Body]) -> list[Body]:

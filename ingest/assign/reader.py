@@ -19,16 +19,18 @@ from ingest.assign.clause_text import (
     Owner,
     continues,
     joint,
+    names_between,
     narrative,
     only_bodies,
     verb_next,
     year_due,
 )
 from ingest.assign.headings import HeadingReading, own_line
-from ingest.assign.roles import CUES, PARTNERS, Role, partner_cue, roles_of
+from ingest.assign.holders import duty_at, holder
+from ingest.assign.roles import CUES, PARTNERS, Role, opens_with_partner, partner_cue, roles_of
 from ingest.assign.rows import RowReading
 from ingest.bodies import Body, find_bodies
-from ingest.body_vocab import Gazetteer, holds_stop
+from ingest.body_vocab import Gazetteer
 from ingest.deadlines import deadlines
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import fold
@@ -37,7 +39,7 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
                       r"|(?:pho )?chu tich|bo truong|thu truong(?: cac)?|(?:pho )?giam doc|truong ban|cuc truong"
                       r"|vu truong|(?:pho )?chanh(?: van phong| thanh tra)?|chi huy truong|nguoi dung dau)\s+", re.IGNORECASE)  # a title stands for its body
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
-_TO = re.compile(r"\b(?:bao cao|gui|phan anh|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
+_TO = re.compile(r"\bnop\b(?:\s+[\w/-]+){0,4}?\s*\b(?:ve|tai|cho|len|vao)\s*$|\b(?:bao cao|gui|phan anh|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
 _REPORT_OF = re.compile(r"\bbao cao cua(?:\s+[\w/-]+){0,3}?\s*$")  # "căn cứ báo cáo của Giám đốc Sở X": X reports
 # "Trách nhiệm chỉ đạo thực hiện:", "Cơ quan giải quyết thủ tục hành chính:", "Thẩm quyền quyết định …:"
 _LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong|tham quyen)(?:\s+[a-z,]+){0,10}\s*:[\s*_]*$")
@@ -48,6 +50,8 @@ _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
 _THROUGH = re.compile(r"\bthong qua\s*$")
 _OWNS_AT_END = re.compile(r"\s*(?:truc tiep\s+)?quan ly\s*[.;]?\s*$")
+# a list of rights, conditions or parts, not of tasks
+_NOT_TASKS = re.compile(r"\b(?:co (?:cac )?quyen|(?:dap ung|co du|dat) (?:cac |nhung )?(?:dieu kien|tieu chuan|tieu chi))\b")
 _BASIS = re.compile(r"[\s*_]*(?:can cu|xet de nghi|theo de nghi)\b")
 _ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|chi thi|quy dinh|quy che|luat|ke hoach"
                      r"|chuong trinh|huong dan|de an|cong dien)\b")
@@ -86,37 +90,12 @@ _LIST_GAPS = (",", ";", "va", "va cac", ", va", "cung", "cung voi")
 _LIST_HEAD = re.compile(r"\bcac\s+(?:bo|so|tap doan|tong cong ty|ngan hang|cuc|vu|dai|hoi)\s*:[\s*_]*$")
 # "Về kho xăng dầu mẫu …: đề nghị …" (folded): a topic, then the sentence that gives the task
 _TOPIC = re.compile(r"^[^:]{0,300}:\s*(?:(?:giao cho|giao|de nghi|yeu cau)\s+)?(?:cac\s+[a-z ]{1,20}?\s*:\s*)?$")
-_UNNAMED_PART = re.compile(r"[^\W\d_][^,;:.()]{0,80}")
-
-
-def _unnamed(body: str, start: int, end: int) -> list[Body] | None:
-    """The names between two known bodies of a list that the recogniser does not know
-    ("…, Điện lực tỉnh, Bưu điện tỉnh, Sở X …"): each part between commas that opens with a
-    capital and holds no verb of the vocabulary is a body of the list; anything else (a verb, a
-    lower-case word, a clause) means the list has ended, and None is returned."""
-    gap = body[start:end]
-    if m := re.search(r"\s+và\s*$", gap):  # "…, Điện lực tỉnh và Sở X": the last "và" as a comma
-        gap = gap[: m.start()] + "," + " " * (len(gap) - m.start() - 1)
-    parts = gap.split(",")
-    if len(parts) < 3 or parts[0].strip() or parts[-1].strip():
-        return None
-    out, at = [], start + len(parts[0]) + 1
-    for part in parts[1:-1]:
-        name = part.strip()
-        lead = len(part) - len(part.lstrip())
-        if not (_UNNAMED_PART.fullmatch(name) and name[0].isupper() and len(name.split()) <= 10) or find_bodies(name) \
-                or holds_stop(name):
-            return None
-        out.append(Body(name, at + lead, at + lead + len(name)))
-        at += len(part) + 1
-    return out
-
-
 class Reader(HeadingReading, RowReading):
     def __init__(self, doc: Document, gazetteer: Gazetteer | None, wrapped: bool):
         self.doc, self.gaz, self.wrapped = doc, gazetteer, wrapped
         self.by_id = {c.id: c for c in doc.clauses}
         self.owners: dict[str, list[Owner]] = {}
+        self.last_roles: list[str] = []  # the roles the last sentence of a clause gave its subject
         self.listed: dict[str, list[Owner]] = {}  # bullets that list the bodies a heading addresses
         self.out: list[Assignment] = []
         self.wrong: dict[tuple[str, str], None] = {}
@@ -165,13 +144,18 @@ class Reader(HeadingReading, RowReading):
                         self.emit(c, o, Role.DOES, "tiêu đề", o.source, *t.span(body_from, heading_end))
                 self.sentences(c, t, heading_end, named)
             else:
-                self.owners[c.id] = inherited
-                self.sentences(c, t, body_from, inherited)
+                subject = self.sentences(c, t, body_from, inherited)
+                # "1. UBND tỉnh thực hiện các việc sau:" / "a) …": a sentence that
+                # opens a list gives its subject the tasks listed under it
+                opens = c.children and subject and t.text.rstrip(" *_\n").endswith(":") \
+                    and not _NOT_TASKS.search(fold(t.text))  # "… có quyền sau đây:", "… các điều kiện sau:"
+                self.owners[c.id] = subject if opens else inherited
         return self.out
 
     # --- sentences ------------------------------------------------------------------------------
 
-    def sentences(self, c: Clause, t: ClauseText, start: int, owners: list[Owner]) -> None:
+    def sentences(self, c: Clause, t: ClauseText, start: int, owners: list[Owner]) -> list[Owner]:
+        """Read the clause's sentences from ``start``; return the last subject one of them names."""
         text = t.text
         bounds = [start] + [m.end() for m in _SEGMENT.finditer(text, start)] + [len(text)]
         segments, pending = [], None
@@ -191,7 +175,8 @@ class Reader(HeadingReading, RowReading):
             segments.append((s, e))
         if pending is not None:
             segments.append((pending, len(text)))
-        previous, carried = "", owners
+        previous, carried, subject = "", owners, []
+        self.last_roles = []
         segments = _rejoin_labels(text, segments)
         due = self._time_label(c, t, segments)
         for s, e in segments:
@@ -202,8 +187,10 @@ class Reader(HeadingReading, RowReading):
                 previous = text[s:e]
                 continue
             # a sentence without a subject of its own goes on with the last one ("X xây dựng …; báo cáo …")
-            carried = self.segment(c, t, s, e, carried) or carried
+            subject = self.segment(c, t, s, e, carried)
+            carried = subject or carried
             previous = text[s:e]
+        return subject
 
     def _time_label(self, c: Clause, t: ClauseText, segments: list[tuple[int, int]]) -> list[dict]:
         """The deadline an activity's "Thời gian thực hiện: …" line gives."""
@@ -273,6 +260,14 @@ class Reader(HeadingReading, RowReading):
                       Role.FOCAL, "thường trực", "sentence", *t.span(off, e))
             return []
         subject = self._subject(body, found)
+        if c.path == "preamble" and subject and body[subject[-1].end:].lstrip(" *_").startswith(":"):
+            return []  # a telegram's addressees ("Bí thư Tỉnh ủy, Chủ tịch UBND các tỉnh: …"): no task yet
+        if not subject and (held := holder(body)) is not None:
+            subject = [held]  # "Cơ quan lập phương án có trách nhiệm niêm yết …": the role holder the rule charges
+        elif not subject and found and not body[: found[0].start].strip(" *_") and (duty := duty_at(folded)):
+            # "Đài A, Đài B và các phóng viên có trách nhiệm …": the names before the duty are its
+            # subject, though words between them are no names
+            subject = [b for b in found if b.end <= duty]
         if subject and narrative(body[subject[-1].end:]):
             # "Cục Thuế nhận được công văn số … của Công ty …", "Bộ X đã có ý kiến …": what a body
             # did or received (a reply letter, a news page), no task for it or for anyone it names
@@ -303,15 +298,22 @@ class Reader(HeadingReading, RowReading):
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
             people = [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
-            if k == 0 and people and roles[0] == Role.DOES and PARTNERS.match(folded[words_from:until].lstrip(" ,:")) \
+            if k == 0 and not actors and cue == "câu" and self.last_roles:
+                roles = self.last_roles  # "Phối hợp cung cấp số liệu …; phân tích …": the role goes on
+            if k == 0 and people and roles[0] == Role.DOES and opens_with_partner(folded[words_from:until]) \
                     and any(not b.collective and b.start >= words_from for b in found if b.start not in taken):
                 # "Sở Công Thương phối hợp với Sở Xây dựng kiểm tra …": the two work together, the
                 # sentence names no lead (each "phối hợp" with the other); collectives that work with
                 # a named body ("Các sở, ngành phối hợp với Sở X …") take part in its task, which it leads
                 partner_leads = all(a.group or a.name in self.collective for a in people)
                 roles = [Role.PARTNER, *roles[1:]]
+            if k == 0:
+                self.last_roles = roles
             for a in people:
-                self.emit(c, a, roles[0], cue, a.source, *span, roles=roles, deadlines=dl)
+                if a.role == Role.PARTNER or (a.role and roles[0] == Role.DOES):  # the heading's role
+                    self.emit(c, a, a.role, "tiêu đề", a.source, *span, roles=[a.role, *roles[1:]], deadlines=dl)
+                else:
+                    self.emit(c, a, roles[0], cue, a.source, *span, roles=roles, deadlines=dl)
         for b, role, why in self._others(body, folded, found, taken):
             if partner_leads and role == Role.PARTNER and not b.collective:
                 role, partner_leads = Role.LEAD, False
@@ -352,7 +354,7 @@ class Reader(HeadingReading, RowReading):
             gap = TITLES.sub("", fold(body[subject[-1].end : b.start])).strip()
             if gap in _LIST_GAPS:
                 subject.append(b)
-            elif (unnamed := _unnamed(body, subject[-1].end, b.start)) is not None:
+            elif (unnamed := names_between(body, subject[-1].end, b.start)) is not None:
                 subject += [*unnamed, b]
             else:
                 break

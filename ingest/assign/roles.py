@@ -33,10 +33,13 @@ CUES = {
     Role.ADVISE: re.compile(r"\btham muu\b"),
     Role.MONITOR: re.compile(r"\bdon doc\b|\btheo doi\b"),
 }
-PARTNERS = re.compile(r"\bphoi hop\s*(?:chat che\s+)?(?:voi|cung)\b|\bvoi su phoi hop cua\b")
+# "phối hợp cùng X" (not "phối hợp cung cấp …", "cung ứng": "cùng" and "cung" fold alike)
+PARTNERS = re.compile(r"\bphoi hop\s*(?:chat che\s+)?(?:voi|cung(?!\s+(?:cap|ung)\b))\b|\bvoi su phoi hop cua\b")
 _SUPPORT = re.compile(r"\bphoi hop\b")
 _REPORT = re.compile(r"\bbao cao\b")
 _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
+# a circumstance before the sentence's verb ("Trên cơ sở dự toán được giao, phối hợp với …")
+_CIRCUMSTANCE = re.compile(r"\s*(?:can cu|tren co so|hang nam|dinh ky|khi|truong hop)\b[^,;:]{0,120},\s*")
 
 
 _BARE_PARTNERS = re.compile(r"\bphoi hop\s+(?:chat che\s+)?(?=\S)")
@@ -56,6 +59,12 @@ def partner_cue(folded: str, starts: list[int]) -> re.Match | None:
     return next((m for m in _BARE_PARTNERS.finditer(folded) if m.end() in starts), None)
 
 
+def opens_with_partner(rest: str) -> bool:
+    """Whether the words after a subject open with "phối hợp với" (after a circumstance, if any)."""
+    rest = rest.lstrip(" ,:")
+    return bool(PARTNERS.match(rest, m.end() if (m := _CIRCUMSTANCE.match(rest)) else 0))
+
+
 def roles_of(rest: str, partners: re.Match | None = None) -> tuple[list[str], str]:
     """The roles the words after a sentence's subject give it, main role first, and the cue
     (``rest`` folded: ``ingest.normalize.fold``). ``partners``: where ``rest`` names the
@@ -69,6 +78,10 @@ def roles_of(rest: str, partners: re.Match | None = None) -> tuple[list[str], st
     'thực hiện'
     >>> " | ".join(roles_of("phoi hop thuc hien cac nhiem vu lien quan")[0])
     'phối hợp'
+    >>> " | ".join(roles_of("tren co so du toan duoc giao, phoi hop voi so y te tham muu de xuat nguon von")[0])
+    'thực hiện | tham mưu'
+    >>> " | ".join(roles_of("phoi hop cung cap so lieu chi so gia")[0])
+    'phối hợp'
     >>> " | ".join(roles_of("tham muu ban thuong vu tinh uy bo tri can bo theo doi viec thuc hien")[0])
     'tham mưu | theo dõi, đôn đốc'
     """
@@ -81,7 +94,8 @@ def roles_of(rest: str, partners: re.Match | None = None) -> tuple[list[str], st
     found = sorted(lead, key=lambda f: ROLES.index(f[1])) + [f for f in found if f not in lead]
     roles, cue = [f[1] for f in found], (found[0][2] if found else "")
     partners = partners or PARTNERS.search(rest)
-    if Role.LEAD not in roles and partners and partners.start() <= 2:
+    opening = m.end() if (m := _CIRCUMSTANCE.match(rest)) else 0
+    if Role.LEAD not in roles and partners and partners.start() <= opening + 2:
         roles.insert(0, Role.DOES)  # "(X) phối hợp với Y <làm Z>": X does Z, with Y
         cue = partners.group(0)
     elif not roles and (m := _SUPPORT.search(rest)) and not partners:
