@@ -298,7 +298,7 @@ class Reader(HeadingReading, RowReading):
             start = actors[0].start if actors else 0
             span = t.span(off + start, off + until)
             people = [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "sentence") for b in actors] or owners
-            if k == 0 and not actors and cue == "câu" and self.last_roles:
+            if k == 0 and not actors and cue == "câu" and roles == [Role.DOES] and self.last_roles:
                 roles = self.last_roles  # "Phối hợp cung cấp số liệu …; phân tích …": the role goes on
             if k == 0 and people and roles[0] == Role.DOES and opens_with_partner(folded[words_from:until]) \
                     and any(not b.collective and b.start >= words_from for b in found if b.start not in taken):
