@@ -22,7 +22,8 @@ knows is read by ``ingest.bodies`` first: a holder is read only where no body op
 (None, None)
 >>> holder("Hồ sơ có trách nhiệm …"), holder("Giám đốc là người đứng đầu Trung tâm, chịu trách nhiệm …")
 (None, None)
->>> holder("Đơn vị có trách nhiệm báo cáo …")
+>>> holder("Đơn vị có trách nhiệm báo cáo …"), holder("Chủ đầu tư có trách nhiệm báo cáo …").name
+(None, 'Chủ đầu tư')
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ _HEADING = re.compile(r"[\s*_]*(?:trach nhiem|nhiem vu(?:,? quyen han)?|quyen ha
                       r"|trach nhiem(?:,| va) quyen han|nghia vu)(?P<of> cua)?\s+")
 # "tổ chức" as a verb ("Trách nhiệm tổ chức thực hiện"), "X là người đứng đầu …": no holder
 _NOT_HOLDER = re.compile(r"to chuc (?:thuc hien|thi hanh|trien khai|le)\b|.*\bla\b")
+# a holder's word alone says not which one ("Đơn vị có trách nhiệm …"); "Chủ đầu tư" does
+_TOO_GENERIC = {"co quan", "don vi", "to chuc", "ca nhan", "nguoi", "bo phan", "co so"}
 _DUTY = re.compile(r"\s+(?:co|chiu) trach nhiem\b")
 _MAX_WORDS = 12
 
@@ -62,7 +65,8 @@ def holder(text: str, heading: bool = False) -> Body | None:
     # after "Trách nhiệm của" any noun phrase is the holder ("… của văn thư"); elsewhere a holder's word opens it
     named_by_heading = heading and m.group("of")
     word = _HOLDER.match(fold(name))
-    if not name or not (named_by_heading or (word and word.end() < len(name))) or _NOT_HOLDER.match(fold(name)) \
+    bare = fold(name).lower() in _TOO_GENERIC
+    if not name or not (named_by_heading or (word and not bare)) or _NOT_HOLDER.match(fold(name)) \
             or len(name.split()) > _MAX_WORDS or re.search(r"[;:.()]", name):
         return None  # no holder, or a bare "Đơn vị" / "Cơ quan": which one, the words after it say
     collective = fold(name).startswith("cac ")
