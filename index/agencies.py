@@ -25,6 +25,7 @@ from pathlib import Path
 
 import yaml
 
+from ingest.assign.holders import role_name
 from ingest.body_vocab import Gazetteer
 from ingest.catalog import slug
 from ingest.expand import expand_inline
@@ -192,7 +193,10 @@ class Registry:
 
     @cached_property
     def _pattern(self) -> re.Pattern | None:
-        keys = sorted((k for k in self._by_fold if k not in _NOT_IN_RUNNING_TEXT and len(k) > 2), key=len, reverse=True)
+        # a role holder's name ("công chức", "cơ quan lập đề án") is running text in a question, no body's name
+        keys = sorted((k for k in self._by_fold if k not in _NOT_IN_RUNNING_TEXT and len(k) > 2
+                       and not (self.agencies[self._by_fold[k]].origin == "document"
+                                and role_name(self.agencies[self._by_fold[k]].name))), key=len, reverse=True)
         return re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, keys)) + r")(?![\w&])") if keys else None
 
     def resolve(self, name: str) -> Agency | None:
@@ -371,8 +375,8 @@ def named_in(registry: Registry, query: str, names: dict[str, set[str]] | None =
             n = _tokens(v, marks, spell_out=whole)
             if not n:
                 continue
-            if a.kind == "nhom" and a.origin == "document" and len(n) < 3:
-                continue  # "các doanh nghiệp": a word of running text, not a name to look for
+            if a.origin == "document" and ((a.kind == "nhom" and len(n) < 3) or role_name(a.name)):
+                continue  # "các doanh nghiệp", "công chức": words of running text, not names to look for
             m, at = match_length(spelled if whole else raw, n, with_position=True)
             if (m == len(n) or m >= 3) and (best is None or (m, m / len(n)) > (best.words, best.share)):
                 best = Named(a, m, m / len(n), at)

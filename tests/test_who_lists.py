@@ -6,8 +6,12 @@ line break cuts. The texts are invented fixtures; these tests build no index.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ingest.bodies import find_bodies
 from tests.test_assignment_reading import _of, _read
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_a_subject_list_goes_on_past_names_no_list_knows():
@@ -212,3 +216,14 @@ b) Đài Tiếng nói Việt Nam, Thông tấn xã Việt Nam và các phóng vi
     doc = _read(text)
     assert _of(doc, "III.1.a") == {"Ủy ban nhân dân các tỉnh": "thực hiện"}
     assert _of(doc, "III.1.b") == {"Đài Tiếng nói Việt Nam": "thực hiện", "Thông tấn xã Việt Nam": "thực hiện"}
+
+
+def test_a_role_holders_name_in_a_question_names_no_body():
+    # "công chức" in a question is running text, though a rule charged "Công chức" with a duty
+    from index.agencies import Registry, document_agency
+
+    holder = document_agency("Công chức", False, None)
+    body = document_agency("Quỹ Mẫu", False, None)
+    registry = Registry.load(ROOT / "corpus" / "agencies.yaml").with_agencies([holder, body])
+    found = {a.id for a, _, _ in registry.find("Thời gian luân chuyển công chức của Quỹ Mẫu là bao lâu?")}
+    assert body.id in found and holder.id not in found

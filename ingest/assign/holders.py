@@ -76,3 +76,14 @@ def holder(text: str, heading: bool = False) -> Body | None:
 def duty_at(folded: str) -> int | None:
     """Where "có trách nhiệm" / "chịu trách nhiệm" follows a sentence's subject (folded text)."""
     return m.start() if (m := _DUTY.search(folded, 0, 240)) else None
+
+
+def role_name(name: str) -> bool:
+    """Whether a name is a role holder's, a common noun phrase ("Công chức", "Cơ quan lập đề án",
+    "giảng viên"), not a body's own name: a question that writes it names no body.
+
+    >>> role_name("Công chức"), role_name("Cơ quan lập đề án"), role_name("Công ty Mẫu"), role_name("Sở Y tế")
+    (True, True, False, False)
+    """
+    words = name.split()
+    return bool(words) and bool(_HOLDER.match(fold(name).lower())) and not any(w[:1].isupper() for w in words[1:])
