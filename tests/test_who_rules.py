@@ -1,0 +1,141 @@
+"""Who does what in the forms regulations, telegrams and plans give it: a sentence that opens a
+list of points, a heading that names a lead and its partners, a role holder a rule charges
+("Trách nhiệm của X", "X có trách nhiệm …"), a telegram's addressees, a role that goes on after a
+semicolon, verbs the tagger reads as nouns, lists of rights or conditions (no tasks).
+
+The texts are invented fixtures; these tests build no index.
+"""
+
+from __future__ import annotations
+
+from tests.test_assignment_reading import _of, _read
+
+
+def test_a_sentence_that_opens_a_list_gives_its_subject_the_listed_tasks():
+    # "1. X thực hiện các việc sau:" and the points under it: each is X's, unless it names its own
+    # subject; a dossier is lodged with the body named after "nộp … tại"
+    text = """NGHỊ QUYẾT
+Mẫu (tài liệu kiểm thử)
+
+Điều 6. Thực hiện
+1. Ủy ban nhân dân tỉnh Mẫu thực hiện các việc sau:
+a) Lập lộ trình mẫu;
+b) Cấp đủ kinh phí cho kho mẫu;
+c) Sở Xây dựng rà soát kho mẫu.
+2. Người xin cấp thẻ mẫu nộp tờ khai tại Trung tâm Phục vụ hành chính công tỉnh.
+"""
+    doc = _read(text)
+    assert _of(doc, "Điều 6.1.a") == {"Ủy ban nhân dân tỉnh Mẫu": "thực hiện"}
+    assert _of(doc, "Điều 6.1.b") == {"Ủy ban nhân dân tỉnh Mẫu": "thực hiện"}
+    assert _of(doc, "Điều 6.1.c") == {"Sở Xây dựng": "thực hiện"}
+    assert _of(doc, "Điều 6.2") == {"Trung tâm Phục vụ hành chính công tỉnh": "nhận báo cáo"}
+
+
+def test_a_rule_that_names_a_role_holder_charges_it():
+    # a regulation's addressees by role: an article "Trách nhiệm của X" with points under it, a
+    # sentence "X có trách nhiệm …"; "tổ chức" as a verb, and a noun that holds no role, are none
+    text = """QUY CHẾ
+Mẫu (tài liệu kiểm thử)
+
+Điều 7. Trách nhiệm của doanh nghiệp cung cấp dịch vụ mẫu
+1. Bảo đảm hệ thống mẫu vận hành liên tục.
+2. Khắc phục sự cố trong 24 giờ.
+Điều 8. Niêm yết kết quả mẫu
+Cơ quan lập phương án có trách nhiệm niêm yết kết quả mẫu tại trụ sở.
+Điều 9. Trách nhiệm tổ chức thực hiện
+1. Hồ sơ mẫu có trách nhiệm được lưu trữ.
+"""
+    doc = _read(text)
+    assert _of(doc, "Điều 7.1") == {"doanh nghiệp cung cấp dịch vụ mẫu": "thực hiện"}
+    assert _of(doc, "Điều 7.2") == {"doanh nghiệp cung cấp dịch vụ mẫu": "thực hiện"}
+    assert _of(doc, "Điều 8") == {"Cơ quan lập phương án": "thực hiện"}
+    assert _of(doc, "Điều 9.1") == {}
+
+
+def test_a_telegrams_addressees_have_no_task_before_its_text():
+    text = """CÔNG ĐIỆN
+Mẫu (tài liệu kiểm thử)
+THỦ TƯỚNG CHÍNH PHỦ điện:
+- Bí thư Tỉnh ủy, Chủ tịch Ủy ban nhân dân các tỉnh: Mẫu Một, Mẫu Hai.
+1. Ủy ban nhân dân các tỉnh kiểm tra kho mẫu.
+"""
+    doc = _read(text)
+    assert not [a for a in doc.assignments if "preamble" in a.clause_id]
+    assert _of(doc, "1") == {"Ủy ban nhân dân các tỉnh": "thực hiện"}
+
+
+def test_phoi_hop_cung_cap_is_a_supporting_role_not_a_partner_list():
+    # "cung cấp" (provide) folds as "cùng" (with) does; a body that "phối hợp cung cấp" supports
+    doc = _read("""QUYẾT ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 9. Trách nhiệm của các cơ quan
+1. Sở Tài chính: Chủ trì lập bảng giá mẫu.
+2. Thống kê tỉnh Mẫu: Phối hợp cung cấp số liệu chỉ số giá mẫu.
+""")
+    assert _of(doc, "Điều 9.2") == {"Thống kê tỉnh Mẫu": "phối hợp"}
+
+
+def test_a_heading_that_names_a_lead_and_partners_gives_each_its_role_in_every_point():
+    doc = _read("""CÔNG ĐIỆN
+Mẫu (tài liệu kiểm thử)
+
+1. Bộ Mẫu chủ trì, phối hợp với Bộ Thử nghiệm:
+a) Kiểm đếm hàng mẫu trong kho;
+b) Tham mưu Thủ tướng Chính phủ chuyển hàng mẫu.
+""")
+    assert _of(doc, "1.a") == {"Bộ Mẫu": "chủ trì", "Bộ Thử nghiệm": "phối hợp"}
+    assert _of(doc, "1.b")["Bộ Mẫu"] == "tham mưu"  # a point's own role stands
+    assert _of(doc, "1.b")["Bộ Thử nghiệm"] == "phối hợp"
+
+
+def test_verbs_the_tagger_reads_as_nouns_still_end_the_subject():
+    # a law's delegation ("Chính phủ quy định chi tiết …") is the Government's task; "quy định tại"
+    # specifies, it gives no task
+    doc = _read("""LUẬT
+Mẫu (tài liệu kiểm thử)
+
+Điều 5. Dữ liệu mẫu
+1. Chính phủ quy định chi tiết khoản 2 Điều này.
+2. Dữ liệu do cơ quan quy định tại khoản 1 Điều này quản lý.
+3. Sở Tài chính kiểm kê kho dữ liệu mẫu hằng năm.
+""")
+    assert _of(doc, "Điều 5.1") == {"Chính phủ": "thực hiện"}
+    assert _of(doc, "Điều 5.3") == {"Sở Tài chính": "thực hiện"}
+
+
+def test_a_circumstance_before_phoi_hop_voi_keeps_the_two_bodies_partners():
+    doc = _read("""KẾ HOẠCH
+Mẫu (tài liệu kiểm thử)
+
+III. TỔ CHỨC THỰC HIỆN
+2. Sở Tài chính
+a) Chủ trì tham mưu dự toán mẫu.
+b) Trên cơ sở dự toán được giao, phối hợp với Sở Y tế đề xuất nguồn vốn cho kho mẫu.
+""")
+    assert _of(doc, "III.2.b") == {"Sở Tài chính": "phối hợp", "Sở Y tế": "phối hợp"}
+
+
+def test_a_sentence_that_goes_on_after_a_semicolon_keeps_its_role():
+    doc = _read("""QUYẾT ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 8. Phân công
+1. Sở Tài chính: Chủ trì lập bảng giá mẫu.
+2. Thống kê tỉnh Mẫu: Phối hợp cung cấp số liệu giá mẫu; phân tích diễn biến giá mẫu trong kỳ.
+""")
+    assert _of(doc, "Điều 8.2") == {"Thống kê tỉnh Mẫu": "phối hợp"}
+
+
+def test_a_list_of_rights_or_conditions_gives_no_tasks():
+    doc = _read("""LUẬT
+Mẫu (tài liệu kiểm thử)
+
+Điều 18. Quyền của người lao động mẫu
+1. Người lao động có quyền sau đây:
+a) Được hỗ trợ học nghề mẫu;
+b) Được tư vấn việc làm mẫu.
+2. Thương nhân kinh doanh tại chợ mẫu phải đáp ứng các điều kiện sau:
+a) Ngành nghề kinh doanh không thuộc danh mục cấm.
+""")
+    assert _of(doc, "Điều 18.1.a") == {} and _of(doc, "Điều 18.2.a") == {}
