@@ -194,9 +194,8 @@ class Registry:
     @cached_property
     def _pattern(self) -> re.Pattern | None:
         # a role holder's name ("công chức", "cơ quan lập đề án") is running text in a question, no body's name
-        keys = sorted((k for k in self._by_fold if k not in _NOT_IN_RUNNING_TEXT and len(k) > 2
-                       and not (self.agencies[self._by_fold[k]].origin == "document"
-                                and role_name(self.agencies[self._by_fold[k]].name))), key=len, reverse=True)
+        keys = sorted((k for k, aid in self._by_fold.items() if k not in _NOT_IN_RUNNING_TEXT and len(k) > 2
+                       and not _holder(self.agencies[aid])), key=len, reverse=True)
         return re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, keys)) + r")(?![\w&])") if keys else None
 
     def resolve(self, name: str) -> Agency | None:
@@ -297,6 +296,11 @@ _CENTRAL = re.compile(r"^(?:các\s+)?(?:bộ\b|chính phủ|thủ tướng|phó 
                       r"|ủy ban dân tộc|thông tấn xã)|trung ương|việt nam\s*$")
 
 
+def _holder(a: Agency) -> bool:
+    """A document's role holder ("Công chức"): no body a question can name."""
+    return a.origin == "document" and role_name(a.name)
+
+
 def document_agency(name: str, group: bool, province: str | None) -> Agency:
     """The agency of a body only a document names: id from its name (and its province, for a
     body of the document's place: one agency per body and jurisdiction)."""
@@ -375,7 +379,7 @@ def named_in(registry: Registry, query: str, names: dict[str, set[str]] | None =
             n = _tokens(v, marks, spell_out=whole)
             if not n:
                 continue
-            if a.origin == "document" and ((a.kind == "nhom" and len(n) < 3) or role_name(a.name)):
+            if (a.kind == "nhom" and a.origin == "document" and len(n) < 3) or _holder(a):
                 continue  # "các doanh nghiệp", "công chức": words of running text, not names to look for
             m, at = match_length(spelled if whole else raw, n, with_position=True)
             if (m == len(n) or m >= 3) and (best is None or (m, m / len(n)) > (best.words, best.share)):

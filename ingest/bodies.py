@@ -375,7 +375,7 @@ def _levels_after(text: str, end: int) -> tuple[int, bool, bool]:
     """(end, group, collective) of a known name that may be followed by "các cấp" ("Mặt trận Tổ
     quốc Việt Nam các cấp (Thành phố)"): the body at every level, a collective."""
     if m := _LEVELS.match(text, end):
-        return _place_after(text, m.end()) if text[m.end() - 1 : m.end()].islower() else m.end(), False, True
+        return _place_after(text, m.end()), False, True
     return end, False, False
 
 

@@ -23,6 +23,8 @@ own name and the title, before it, stands for it (``ingest.assign``).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ingest.body_vocab import Token, phrase_at, vocab
 
 _ALONE = {"bộ trưởng": "bộ"}  # "Bộ trưởng, Thủ trưởng …": the title alone names every ministry
@@ -34,8 +36,17 @@ _DEPUTIES = (("đại", "biểu"),)
 
 def titled(toks: list[Token], i: int, name_at=None) -> tuple[int, str, bool] | None:
     """(end token, name, group) of a body named through a title at ``toks[i]``; None if none.
-    ``name_at(k)`` reads a body's name at token ``k`` (``ingest.bodies``): the council deputies belong to."""
+    ``name_at(k)`` reads a body's name at token ``k`` (``ingest.bodies``): the council deputies belong to.
+    Called at every token of a text: a word no such name opens is turned away first."""
+    if toks[i].text.lower() not in _openers():
+        return None
     return _deputy(toks, i) or _titled_group(toks, i) or (_deputies(toks, i, name_at) if name_at else None)
+
+
+@lru_cache(maxsize=1)
+def _openers() -> frozenset[str]:
+    """The words such a name can open with: a title's first word, "các", "tổ", "đại"."""
+    return frozenset(vocab()["titles"].by_first) | {"các", "tổ", "đại", "phó"}
 
 
 

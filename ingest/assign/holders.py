@@ -46,6 +46,7 @@ _NOT_HOLDER = re.compile(r"to chuc (?:thuc hien|thi hanh|trien khai|le)\b|.*\bla
 # a holder's word alone says not which one ("Đơn vị có trách nhiệm …"); "Chủ đầu tư" does
 _TOO_GENERIC = {"co quan", "don vi", "to chuc", "ca nhan", "nguoi", "bo phan", "co so"}
 _DUTY = re.compile(r"\s+(?:co|chiu) trach nhiem\b")
+_SUBJECT_CHARS = 200  # how far into a sentence its subject may end
 _MAX_WORDS = 12
 
 
@@ -58,7 +59,7 @@ def holder(text: str, heading: bool = False) -> Body | None:
             return None
         start, end = m.end(), len(text.rstrip(" *_:.\n"))
     else:
-        if not (m := _DUTY.search(folded, lead, lead + 160)):
+        if not (m := _DUTY.search(folded, lead, lead + _SUBJECT_CHARS)):
             return None
         start, end = lead, m.start()
     name = " ".join(text[start:end].split())
@@ -75,7 +76,7 @@ def holder(text: str, heading: bool = False) -> Body | None:
 
 def duty_at(folded: str) -> int | None:
     """Where "có trách nhiệm" / "chịu trách nhiệm" follows a sentence's subject (folded text)."""
-    return m.start() if (m := _DUTY.search(folded, 0, 240)) else None
+    return m.start() if (m := _DUTY.search(folded, 0, _SUBJECT_CHARS)) else None
 
 
 def role_name(name: str) -> bool:
