@@ -19,6 +19,7 @@ line that opens with "1.000 tỷ đồng" or "Điều 5 Luật …" may continue
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
@@ -127,13 +128,20 @@ def starts_item(text: str) -> bool:
 def wrap_width(lines: list[Line]) -> int | None:
     """The width a hard-wrapped text (PDF extraction) is wrapped at, or None if it is not.
 
-    A wrapped text has many long lines of about the same length that end mid-sentence.
+    A wrapped text has many long lines of about the same length that end mid-sentence. The
+    width is where most lines end: the length ``w`` with the most lines in ``[0.9 w, w]``, so that
+    a capture's unwrapped paragraphs (its furniture, a footnote, a table) around a body wrapped
+    at 80 columns do not hide it.
+
+    >>> wrapped = [Line("x" * 78 + " và", 0, 0, n) for n in range(10)] + [Line("y" * 300 + ".", 0, 0, 11)] * 3
+    >>> wrap_width(wrapped), wrap_width([Line("Một câu trọn vẹn " * 5 + ".", 0, 0, n) for n in range(10)])
+    (81, None)
     """
     long = sorted(len(ln.text) for ln in lines if len(ln.text) >= 40 and ln.cells is None)
     if len(long) < 8:
         return None
-    width = long[int(len(long) * 0.9)]
-    near = [ln for ln in lines if ln.cells is None and len(ln.text) >= 0.75 * width]
+    width = max(set(long), key=lambda w: (bisect_right(long, w) - bisect_left(long, 0.9 * w), -w))
+    near = [ln for ln in lines if ln.cells is None and 0.75 * width <= len(ln.text) <= width]
     open_ended = sum(not ln.ends_sentence for ln in near)
     return width if len(near) >= 8 and open_ended >= 0.6 * len(near) else None
 
