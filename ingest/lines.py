@@ -51,7 +51,12 @@ class Line:
 
     @property
     def ends_sentence(self) -> bool:
-        return self.text.endswith(_TERMINAL) or self.text.endswith((".)", ".*", "./."))
+        """Whether the line ends a sentence: "…", "… Điều 5.”" (a quoted amendment), "….)".
+
+        >>> [Line(t, 0, 0, 1).ends_sentence for t in ("theo Điều 5.”", "(xem Điều 5.)", "(Mã: 1.014)", "và")]
+        [True, True, False, False]
+        """
+        return self.text.rstrip("”\"’»*)").endswith(_TERMINAL) or self.text.endswith("./.")
 
 
 def read(raw: str) -> str:

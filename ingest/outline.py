@@ -62,6 +62,7 @@ class Node:
     own_nend: int
     bullets: int = 0
     glyph: str = ""
+    number: str = ""  # a numbered item's number as written ("2", "2.1")
     heading_open: bool = False  # the heading line may run on to the next line (wrapped text)
 
 
@@ -252,6 +253,7 @@ class Builder:
         else:
             label = f"Điểm {m['n']}"
         ctx.item = self.add(kind, path, label, m["rest"], ln, parent)
+        ctx.item.number = m["n"]
         ctx.point, ctx.bullets = None, []
 
     def _item_parent(self, number: str) -> tuple[Node | None, str]:
@@ -269,12 +271,24 @@ class Builder:
         return outer, base
 
     def _next_number(self, number: str) -> bool:
-        """In wrapped text, a numbered line is an item only when it is the next number."""
+        """In wrapped text, a numbered line is an item only when it is the next number: after
+        "2.1", "2.2", "2.1.1" or "3"; after "1", "1.1" (or "2").
+
+        >>> b = Builder(Document(id="x", source=""), None, 80)
+        >>> b.ctx.item = Node(Clause("x#1", "x", "1", "item", "", "", "", 0, 0, 0), 0, 0, 0, number="1")
+        >>> [b._next_number(n) for n in ("2", "1.1", "3", "1.2")]
+        [True, True, False, False]
+        """
         item = self.ctx.item
         if item is None:
             return number == "1"
-        last = item.clause.path.rsplit(".", 1)[-1].split("~")[0]
-        return number.split(".")[-1] == str(int(last) + 1) if last.isdigit() else True
+        if not item.number:
+            return True
+        new, cur = number.split("."), item.number.split(".")
+        if new == [*cur, "1"]:
+            return True  # the first sub-item
+        k = len(new) - 1
+        return len(cur) > k and new[:k] == cur[:k] and int(new[k]) == int(cur[k]) + 1
 
     def _next_letter(self, letter: str) -> bool:
         point = self.ctx.point

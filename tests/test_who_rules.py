@@ -139,3 +139,31 @@ b) Được tư vấn việc làm mẫu.
 a) Ngành nghề kinh doanh không thuộc danh mục cấm.
 """)
     assert _of(doc, "Điều 18.1.a") == {} and _of(doc, "Điều 18.2.a") == {}
+
+
+def test_a_heading_wrapped_in_a_capture_names_its_lead_and_partners():
+    # a telegram captured hard-wrapped at 80 columns, with the portal's unwrapped paragraphs around
+    # it: a heading that runs onto the next line still names its partners ("… và" / "các địa
+    # phương:") and its lead's role ("Bộ Mẫu Bắc, Bộ Mẫu Cao theo chức năng …" / "chủ trì, …")
+    filler = " ".join(["Văn bản mẫu được trích xuất và ngắt dòng cứng ở tám mươi cột, các câu chạy",
+                       "tiếp qua nhiều dòng liền nhau mà không có dấu câu ở cuối dòng nào cho đến"] * 8)
+    lines = [filler[i : i + 78].strip() for i in range(0, len(filler), 78)]
+    furniture = "\n".join(["Đoạn giới thiệu của trang được viết trên một dòng dài, không ngắt. " * 4] * 6)
+    text = "\n".join([
+        "CÔNG ĐIỆN", "Mẫu (tài liệu kiểm thử)", furniture, *lines,
+        "1. Bộ Mẫu A chủ trì, phối hợp với các Bộ, cơ quan liên quan và",
+        "các địa phương:",
+        "a) Rà soát hàng mẫu bảo đảm chủng loại, số lượng, chất lượng đáp ứng yêu cầu",
+        "xuất cấp ngay trong tình huống đột xuất.",
+        "2. Bộ Mẫu Bắc, Bộ Mẫu Cao theo chức năng, nhiệm vụ, thẩm quyền quản lý",
+        "chủ trì, phối hợp với các địa phương:",
+        "a) Huy động lực lượng tham gia vận chuyển hàng mẫu đến các vùng bị chia cắt,",
+        "bảo đảm an toàn trong quá trình giao nhận “theo quy định tại Điều 5.”",
+        "3. Bộ Mẫu D kiểm tra việc phân phối hàng mẫu.",
+    ]) + "\n"
+    doc = _read(text)
+    assert doc.wrapped
+    assert _of(doc, "1.a") == {"Bộ Mẫu A": "chủ trì", "các Bộ, cơ quan liên quan": "phối hợp",
+                               "các địa phương": "phối hợp"}
+    assert _of(doc, "2.a") == {"Bộ Mẫu Bắc": "chủ trì", "Bộ Mẫu Cao": "chủ trì", "các địa phương": "phối hợp"}
+    assert _of(doc, "3") == {"Bộ Mẫu D": "thực hiện"}
