@@ -45,6 +45,8 @@ ARTICLE = re.compile(r"^Điều\s+(?P<n>\d+)\s*(?P<dot>[.:])?\s*(?P<rest>.*)$")
 NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\.(?!\d)\s*|\s?-\s+(?=[^\W\d_])|\s+(?=\D))(?P<rest>\S.*)$")
 DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}")
 LETTER = re.compile(r"^(?P<n>[a-zđ])\)\s*(?P<rest>\S.*)$")
+# "(1) Đảng ủy Bộ X chủ trì …": a Party document's or a letter's numbered points (not a form's "(1) ……")
+PAREN = re.compile(r"^\((?P<n>\d{1,2})\)\s*(?P<rest>[^\W\d_].*)$")
 APPENDIX = re.compile(r"^PHỤ LỤC\b\s*(?P<n>[IVX\d]*)\s*(?P<rest>.*)$")
 PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Trang\s+\d{1,3}(?:/\d{1,3})?$")
 # The closing block: recipients ("Nơi nhận:" and its dash list) and the signature
@@ -76,13 +78,14 @@ class _Context:
     article: Node | None = None
     item: Node | None = None  # numbered item / khoản
     point: Node | None = None  # lettered point
+    paren: Node | None = None  # "(1)" point, in the point, item or article it sits in
     bullets: list[Node] = field(default_factory=list)  # open bullets, outermost first
 
     def container(self) -> Node | None:
-        return self.point or self.item or self.article or self.section or self.part
+        return self.paren or self.point or self.item or self.article or self.section or self.part
 
     def close_below(self, level: str) -> None:
-        order = ["part", "section", "law_section", "article", "item", "point"]
+        order = ["part", "section", "law_section", "article", "item", "point", "paren"]
         for name in order[order.index(level) + 1 :]:
             setattr(self, name, None)
         self.bullets = []
@@ -212,6 +215,8 @@ class Builder:
         elif (m := LETTER.match(t)) and not bullet and ctx.container() is not None \
                 and not (wrapped and not self._next_letter(m["n"])):
             self._letter(m, ln)
+        elif (m := PAREN.match(t)) and self.ctx.container() is not None and self._next_paren(m["n"]):
+            self._paren(m, ln)
         elif bullet and not (wrapped and t[bullet.end():][:1].islower()):
             return self._bullet(bullet["g"], ln)
         else:
@@ -254,7 +259,7 @@ class Builder:
             label = f"Điểm {m['n']}"
         ctx.item = self.add(kind, path, label, m["rest"], ln, parent)
         ctx.item.number = m["n"]
-        ctx.point, ctx.bullets = None, []
+        ctx.point, ctx.paren, ctx.bullets = None, None, []
 
     def _item_parent(self, number: str) -> tuple[Node | None, str]:
         """Parent node and path prefix for a numbered line ("8", "2.1") in the current context."""
@@ -305,7 +310,23 @@ class Builder:
         else:
             label = f"{parent.clause.label}, {'điểm' if ctx.article is not None else 'tiết'} {m['n']}"
         ctx.point = self.add("point", f"{parent.clause.path}.{m['n']}", label, m["rest"], ln, parent)
+        ctx.paren, ctx.bullets = None, []
+
+    def _paren(self, m: re.Match, ln: Line) -> None:
+        """"(1) …", "(2) …": points of the point, item or article they sit in."""
+        ctx = self.ctx
+        parent = ctx.point or ctx.item or ctx.article or ctx.section or ctx.part
+        ctx.paren = self.add("point", f"{parent.clause.path}.({m['n']})", f"{parent.clause.label}, ý ({m['n']})",
+                             m["rest"], ln, parent)
+        ctx.paren.number = m["n"]
         ctx.bullets = []
+
+    def _next_paren(self, n: str) -> bool:
+        """"(1)" opens a list of such points; "(k+1)" goes on with it."""
+        if n == "1":
+            return True
+        last = self.ctx.paren
+        return last is not None and last.number.isdigit() and int(n) == int(last.number) + 1
 
     def _bullet(self, glyph: str, ln: Line) -> bool:
         ctx = self.ctx

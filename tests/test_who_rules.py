@@ -167,3 +167,27 @@ def test_a_heading_wrapped_in_a_capture_names_its_lead_and_partners():
                                "các địa phương": "phối hợp"}
     assert _of(doc, "2.a") == {"Bộ Mẫu Bắc": "chủ trì", "Bộ Mẫu Cao": "chủ trì", "các địa phương": "phối hợp"}
     assert _of(doc, "3") == {"Bộ Mẫu D": "thực hiện"}
+
+
+def test_points_numbered_in_brackets_are_clauses_each_with_its_own_body():
+    # a Party conclusion's or a letter's "(1) …", "(2) …" points: each is cited on its own and read
+    # with its own subject; a form's blank "(1) ……" and a "(3)" that opens no list are text
+    text = """KẾT LUẬN
+Mẫu (tài liệu kiểm thử)
+
+2. Về nhiệm vụ thời gian tới
+Đề nghị các cơ quan tập trung thực hiện tốt các nhiệm vụ sau:
+(1) Sở Tài chính chủ trì rà soát quy chế chi tiêu mẫu.
+- Tổ chức hội nghị mẫu trong quý I năm 2099.
+(2) Sở Nội vụ theo dõi, đôn đốc việc thực hiện quy chế mẫu.
+3. Biểu mẫu
+(1) ……………………
+(3) Ủy ban nhân dân các xã, phường báo cáo kết quả mẫu.
+"""
+    doc = _read(text)
+    paths = [c.path for c in doc.clauses]
+    assert {"2.(1)", "2.(1)/1", "2.(2)"} <= set(paths)
+    assert not any(p.startswith("3.(") for p in paths)
+    assert _of(doc, "2.(1)") == {"Sở Tài chính": "chủ trì"}
+    assert _of(doc, "2.(2)") == {"Sở Nội vụ": "theo dõi, đôn đốc"}
+    assert next(c for c in doc.clauses if c.path == "2.(2)").label.endswith("ý (2)")
