@@ -25,6 +25,7 @@ from index.retrieval.query import Query
 from index.retrieval.scope import Scope
 from index.retrieval.search import Filters
 from ingest.assign import Role
+from ingest.deadlines import deadlines
 from ingest.models import Clause, Document
 from ingest.normalize import fold, name_key, normalize_text, number_key
 from ingest.stopwords import SAME_TASK
@@ -55,7 +56,7 @@ class Finding:
 def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list) -> Answer:
     # Clauses that give some body a role answer "who"; a question about a time may be
     # answered by any clause.
-    units = _dated_units(engine) if q.deadline and q.kind != "who" else _role_units(engine, q)
+    units = (engine.matrix.dated_units or None) if q.deadline and q.kind != "who" else _role_units(engine, q)
     found = hits(engine, q, scope, section, 5, units)
     general = hits(engine, q, scope, section, 3)
     if not found or not supported(engine, q, [found[0]]):
@@ -80,7 +81,9 @@ def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list
         return Answer(q.raw, wording.most_relevant(doc_name(doc, engine), best.label), "who", [], citations)
     first = rows[0]
     names = list(dict.fromkeys((r.agency_name, r.roles[0]) for r in rows))
-    text = wording.who_said(first.agency_name, _now_called(engine, first), first.roles, names[1:4], first.deadlines, where)
+    # a question that asks when: the clause's own time when the body's row has none
+    times = first.deadlines or ([d.text for d in deadlines(normalize_text(best.own_text))] if q.deadline else [])
+    text = wording.who_said(first.agency_name, _now_called(engine, first), first.roles, names[1:4], times, where)
     if len(findings) > 1:
         text += wording.also_in([(f.rows[0].agency_name, f.rows[0].roles[0], doc_name(f.hit.doc, engine), f.clause.label)
                                  for f in findings[1:]])
@@ -226,14 +229,6 @@ def _drill_down(engine: Engine, q: Query, clause: Clause) -> Clause:
     units = {engine.searcher.row_of(c) for c in clause.children} - {None}
     ranked = engine.searcher.search(q, 1, Filters(clause.doc_id, None, units)) if units else []
     return engine.clauses[engine.units[ranked[0].unit]["id"]] if ranked else clause
-
-
-def _dated_units(engine: Engine) -> set[int] | None:
-    """Units of the clauses that state a time (a question that asks when)."""
-    m = engine.matrix
-    ids = {r.clause_id for r in m.rows if r.deadlines}
-    units = {m.unit_row[i] for i in ids if i in m.unit_row}
-    return units or None
 
 
 def _role_units(engine: Engine, q: Query) -> set[int]:
