@@ -72,3 +72,13 @@ def test_a_body_the_question_asks_about_is_named_first_though_a_report_goes_else
     # not "who": the question names the body whose deadline it asks, the report's recipient comes after
     got = _agencies(secrets_engine, "Sở Tài chính phải báo cáo kết quả rà soát kho dữ liệu mẫu trước ngày nào?")
     assert got and got[0] == ("Sở Tài chính", "thực hiện")
+
+
+@pytest.mark.slow
+def test_a_question_that_asks_when_is_answered_from_the_clause_that_states_the_time(secrets_engine):
+    # the time is the clause's, in a sentence that names no body ("được phát hành vào ngày 10 hằng
+    # tháng"); the body's own sentence states none: the clause still answers, with its time, not
+    # the one other clause whose body's row is dated
+    answer = ask_out(ask(secrets_engine, "Bản tin kho dữ liệu mẫu được phát hành vào ngày nào?")).model_dump()
+    assert "phát hành vào ngày 10 hằng tháng" in answer["citations"][0]["quote"]
+    assert "Thời hạn: ngày 10 hằng tháng" in answer["answer"]
