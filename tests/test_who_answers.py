@@ -82,3 +82,12 @@ def test_a_question_that_asks_when_is_answered_from_the_clause_that_states_the_t
     answer = ask_out(ask(secrets_engine, "Bản tin kho dữ liệu mẫu được phát hành vào ngày nào?")).model_dump()
     assert "phát hành vào ngày 10 hằng tháng" in answer["citations"][0]["quote"]
     assert "Thời hạn: ngày 10 hằng tháng" in answer["answer"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Khó khăn về kho dữ liệu mẫu ở cấp xã thì phản hồi qua sở nào?",
+                                      "kho khan ve kho du lieu mau o cap xa thi phan hoi qua so nao"])
+def test_the_kind_of_body_a_question_asks_for_answers_first(secrets_engine, question):
+    # "phản ánh về UBND tỉnh (qua Sở Nội vụ)" asked "qua sở nào": the Sở, not the committee
+    got = _agencies(secrets_engine, question)
+    assert got and got[0] == ("Sở Nội vụ", "nhận báo cáo")

@@ -42,6 +42,8 @@ NEAR_SCORE = 0.9  # … and how close its rank score must be to the best one's
 _NAMED_ROLES = (Role.FOCAL, Role.ADVISE)
 
 _MANY = re.compile(r"\b(?:cac|nhung) \w+")  # "các sở", "những địa phương", folded
+# "vụ nào", "sở nào", "bộ nào": the kind of body asked for, folded
+_KIND_ASKED = re.compile(r"\b(so|bo|cuc|vu|ban|phong|chi cuc|tong cuc|trung tam|vien)\s+nao\b")
 
 
 @dataclass
@@ -175,11 +177,13 @@ def _overlap(q_words: set[str], text: str) -> float:
 
 
 def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list[Row]:
-    """The clause's rows in the order the question asks for them: who it asks about first; a
-    collective after the specific bodies (other than the one the question names)."""
+    """The clause's rows in the order the question asks for them: who it asks about first, of the
+    kind it asks for ("vụ nào", "sở nào"); a collective after the specific bodies (other than the
+    one the question names)."""
     if not rows:
         return []
     words = _content(q.text)
+    kind = m.group(1) if (m := _KIND_ASKED.search(fold(q.text).lower())) else None
 
     def fit(r: Row) -> int:
         """How well a row's role fits the role asked for (0 best)."""
@@ -205,7 +209,9 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
         # a body the question names is the one it asks about unless it asks who ("Sở nào phối
         # hợp với Sở X?": X is the object); "Sở X phải báo cáo … trước ngày nào?" asks about X
         named = q.kind == "who" and r.agency_id in named_ids and len({x.agency_id for x in rows} - named_ids) > 0
-        return (named, role_fit, demoted(r), -round(_overlap(words, _window(engine, r)), 2),
+        # "báo cáo Ban X (qua Vụ Y)" asked "qua vụ nào": Vụ Y
+        other_kind = kind is not None and not name_key(r.agency_name).startswith(kind + " ")
+        return (named, role_fit, other_kind, demoted(r), -round(_overlap(words, _window(engine, r)), 2),
                 not wanted, ROLES.index(r.roles[0]), r.catch_all)
 
     return sorted(rows, key=rank)
