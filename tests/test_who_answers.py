@@ -72,3 +72,22 @@ def test_a_body_the_question_asks_about_is_named_first_though_a_report_goes_else
     # not "who": the question names the body whose deadline it asks, the report's recipient comes after
     got = _agencies(secrets_engine, "Sở Tài chính phải báo cáo kết quả rà soát kho dữ liệu mẫu trước ngày nào?")
     assert got and got[0] == ("Sở Tài chính", "thực hiện")
+
+
+@pytest.mark.slow
+def test_a_question_that_asks_when_is_answered_from_the_clause_that_states_the_time(secrets_engine):
+    # the time is the clause's, in a sentence that names no body ("được phát hành vào ngày 10 hằng
+    # tháng"); the body's own sentence states none: the clause still answers, with its time, not
+    # the one other clause whose body's row is dated
+    answer = ask_out(ask(secrets_engine, "Bản tin kho dữ liệu mẫu được phát hành vào ngày nào?")).model_dump()
+    assert "phát hành vào ngày 10 hằng tháng" in answer["citations"][0]["quote"]
+    assert "Thời hạn: ngày 10 hằng tháng" in answer["answer"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Khó khăn về kho dữ liệu mẫu ở cấp xã thì phản hồi qua sở nào?",
+                                      "kho khan ve kho du lieu mau o cap xa thi phan hoi qua so nao"])
+def test_the_kind_of_body_a_question_asks_for_answers_first(secrets_engine, question):
+    # "phản ánh về UBND tỉnh (qua Sở Nội vụ)" asked "qua sở nào": the Sở, not the committee
+    got = _agencies(secrets_engine, question)
+    assert got and got[0] == ("Sở Nội vụ", "nhận báo cáo")

@@ -25,6 +25,7 @@ from index.retrieval.query import Query
 from index.retrieval.scope import Scope
 from index.retrieval.search import Filters
 from ingest.assign import Role
+from ingest.deadlines import deadlines
 from ingest.models import Clause, Document
 from ingest.normalize import fold, name_key, normalize_text, number_key
 from ingest.stopwords import SAME_TASK
@@ -41,6 +42,8 @@ NEAR_SCORE = 0.9  # … and how close its rank score must be to the best one's
 _NAMED_ROLES = (Role.FOCAL, Role.ADVISE)
 
 _MANY = re.compile(r"\b(?:cac|nhung) \w+")  # "các sở", "những địa phương", folded
+# "vụ nào", "sở nào", "bộ nào": the kind of body asked for, folded
+_KIND_ASKED = re.compile(r"\b(so|bo|cuc|vu|ban|phong|chi cuc|tong cuc|trung tam|vien)\s+nao\b")
 
 
 @dataclass
@@ -55,7 +58,7 @@ class Finding:
 def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list) -> Answer:
     # Clauses that give some body a role answer "who"; a question about a time may be
     # answered by any clause.
-    units = _dated_units(engine) if q.deadline and q.kind != "who" else _role_units(engine, q)
+    units = (engine.matrix.dated_units or None) if q.deadline and q.kind != "who" else _role_units(engine, q)
     found = hits(engine, q, scope, section, 5, units)
     general = hits(engine, q, scope, section, 3)
     if not found or not supported(engine, q, [found[0]]):
@@ -80,7 +83,9 @@ def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list
         return Answer(q.raw, wording.most_relevant(doc_name(doc, engine), best.label), "who", [], citations)
     first = rows[0]
     names = list(dict.fromkeys((r.agency_name, r.roles[0]) for r in rows))
-    text = wording.who_said(first.agency_name, _now_called(engine, first), first.roles, names[1:4], first.deadlines, where)
+    # a question that asks when: the clause's own time when the body's row has none
+    times = first.deadlines or ([d.text for d in deadlines(normalize_text(best.own_text))] if q.deadline else [])
+    text = wording.who_said(first.agency_name, _now_called(engine, first), first.roles, names[1:4], times, where)
     if len(findings) > 1:
         text += wording.also_in([(f.rows[0].agency_name, f.rows[0].roles[0], doc_name(f.hit.doc, engine), f.clause.label)
                                  for f in findings[1:]])
@@ -172,11 +177,13 @@ def _overlap(q_words: set[str], text: str) -> float:
 
 
 def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list[Row]:
-    """The clause's rows in the order the question asks for them: who it asks about first; a
-    collective after the specific bodies (other than the one the question names)."""
+    """The clause's rows in the order the question asks for them: who it asks about first, of the
+    kind it asks for ("vụ nào", "sở nào"); a collective after the specific bodies (other than the
+    one the question names)."""
     if not rows:
         return []
     words = _content(q.text)
+    kind = m.group(1) if (m := _KIND_ASKED.search(fold(q.text).lower())) else None
 
     def fit(r: Row) -> int:
         """How well a row's role fits the role asked for (0 best)."""
@@ -202,7 +209,9 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
         # a body the question names is the one it asks about unless it asks who ("Sở nào phối
         # hợp với Sở X?": X is the object); "Sở X phải báo cáo … trước ngày nào?" asks about X
         named = q.kind == "who" and r.agency_id in named_ids and len({x.agency_id for x in rows} - named_ids) > 0
-        return (named, role_fit, demoted(r), -round(_overlap(words, _window(engine, r)), 2),
+        # "báo cáo Ban X (qua Vụ Y)" asked "qua vụ nào": Vụ Y
+        other_kind = kind is not None and not name_key(r.agency_name).startswith(kind + " ")
+        return (named, role_fit, other_kind, demoted(r), -round(_overlap(words, _window(engine, r)), 2),
                 not wanted, ROLES.index(r.roles[0]), r.catch_all)
 
     return sorted(rows, key=rank)
@@ -226,14 +235,6 @@ def _drill_down(engine: Engine, q: Query, clause: Clause) -> Clause:
     units = {engine.searcher.row_of(c) for c in clause.children} - {None}
     ranked = engine.searcher.search(q, 1, Filters(clause.doc_id, None, units)) if units else []
     return engine.clauses[engine.units[ranked[0].unit]["id"]] if ranked else clause
-
-
-def _dated_units(engine: Engine) -> set[int] | None:
-    """Units of the clauses that state a time (a question that asks when)."""
-    m = engine.matrix
-    ids = {r.clause_id for r in m.rows if r.deadlines}
-    units = {m.unit_row[i] for i in ids if i in m.unit_row}
-    return units or None
 
 
 def _role_units(engine: Engine, q: Query) -> set[int]:

@@ -12,6 +12,8 @@
 'nhận báo cáo'
 >>> analyze("kho khan thi phan anh ve co quan nao de tong hop").role
 'nhận báo cáo'
+>>> analyze("vướng mắc thì phản hồi qua cơ quan nào").role, analyze("tinh uy bao cao qua vu nao").role
+('nhận báo cáo', 'nhận báo cáo')
 >>> analyze("Thông tư phải xong vào thời điểm nào?").deadline
 True
 >>> [(n.doc_type, n.lead) for n in analyze("nq 36").refs]
@@ -49,8 +51,10 @@ _WHAT = re.compile(r"\b(lam gi|lam nhung gi|nhiem vu (?:gi|nao)|nhung nhiem vu|n
 _PARTNER = re.compile(r"\bphoi hop\b")
 _WITH_WHOM = re.compile(r"\bphoi hop\b(?:\s+\S+){0,3}?\s+(?:voi|cung)\s+$")  # … then the question word
 # "… báo cáo cho ai?", "vướng mắc thì phản ánh về cơ quan nào để tổng hợp?", "hồ sơ nộp về đâu?"
-_RECIPIENT = re.compile(r"\b(?:bao cao|gui|phan anh|nop)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi )?"
-                        r"(?:ai|co quan nao|don vi nao|so nao|bo nao|noi nao|dau)(?:\s+de\s+\S+(?:\s+\S+)?)?\s*(?:[?.!]|$)")
+# "báo cáo cơ quan nào", "phản hồi qua cơ quan nào", "gửi về vụ nào": asks whom a report goes to
+_ASKED_BODY = r"(?:ai|(?:co quan|don vi|so|bo|noi|vu|cuc|ban|phong|chi cuc|tong cuc|trung tam)\s+nao|dau)"
+_RECIPIENT = re.compile(r"\b(?:bao cao|gui|phan anh|phan hoi|kien nghi|nop)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi |qua )?"
+                        rf"{_ASKED_BODY}(?:\s+de\s+\S+(?:\s+\S+)?)?\s*(?:[?.!]|$)")
 _DEADLINE = re.compile(r"\b(khi nao|bao gio|thoi han|han chot|thoi diem nao|thoi gian nao|truoc ngay nao|ngay nao|nam nao"
                        r"|thang nao|quy nao|bao lau|may lan|tien do|when|deadline)\b")
 # "cơ quan nào là (cơ quan) thường trực …" asks for the focal point, as a clause that says it names it
