@@ -31,7 +31,11 @@ CUES = {
     # not "theo hướng dẫn của cơ quan chủ trì": another body, the lead
     Role.LEAD: re.compile(r"(?<!cua co quan )(?<!cua don vi )(?<!voi co quan )(?<!voi don vi )\bchu tri\b|\bchiu trach nhiem chinh\b|\b(?:co quan|don vi|luc luong) chu luc\b"),
     Role.ADVISE: re.compile(r"\btham muu\b"),
-    Role.MONITOR: re.compile(r"\bdon doc\b|\btheo doi\b"),
+    # "theo dõi" watches others' work ("theo dõi, kiểm tra việc thực hiện", "theo dõi tiến độ"), not
+    # a situation the body itself follows ("theo dõi sát diễn biến mưa lũ": it does that)
+    Role.MONITOR: re.compile(r"\bdon doc\b|\btheo doi\b(?=[,\s]+(?:[^\s,;.]+[,\s]+){0,3}?(?:viec\b|thuc hien|trien khai"
+                             r"|tien do|ket qua|kiem tra|huong dan|giam sat|danh gia|tong hop"
+                             r"|cac (?:so|co quan|don vi|dia phuong|nganh|bo|xa)))"),
 }
 # "phối hợp cùng X" (not "phối hợp cung cấp …", "cung ứng": "cùng" and "cung" fold alike)
 PARTNERS = re.compile(r"\bphoi hop\s*(?:chat che\s+)?(?:voi|cung(?!\s+(?:cap|ung)\b))\b|\bvoi su phoi hop cua\b")
@@ -84,6 +88,8 @@ def roles_of(rest: str, partners: re.Match | None = None) -> tuple[list[str], st
     'phối hợp'
     >>> " | ".join(roles_of("tham muu ban thuong vu tinh uy bo tri can bo theo doi viec thuc hien")[0])
     'tham mưu | theo dõi, đôn đốc'
+    >>> [" | ".join(roles_of(t)[0]) for t in ("theo doi sat dien bien mua lu", "theo doi tien do cua cac du an")]
+    ['thực hiện', 'theo dõi, đôn đốc']
     """
     if m := _PURPOSE.search(rest, 12):
         rest = rest[: m.start()]  # "… gửi Y để tổng hợp, tham mưu …": what follows is Y's
