@@ -1,13 +1,10 @@
 """The outline parser: source text → ``Document`` (header, preamble, clause tree).
 
 It reads the normalised text line by line (``ingest.lines``: Markdown markup read past,
-table rows split into cells) and recognises the numbering Vietnamese directives use:
+table rows split into cells) and opens a clause at each marker of the numbering Vietnamese
+directives use (``ingest.numbering``), nested as the numbering nests:
 
-- plans and programmes: Roman sections (``III.``, ``I-``), numbered items (``8.``,
-  ``2.1.``), lettered points (``a)``), bullets (``-``, ``·``, ``•``, ``+`` nested under
-  the bullet above it);
-- laws, decrees, resolutions: ``Chương``, ``Mục``, ``Điều N.``, khoản ``1.``, điểm ``a)``;
-  a decision's "Điều 1. Phê duyệt Đề án … như sau:" keeps the Roman sections that follow
+- a decision's "Điều 1. Phê duyệt Đề án … như sau:" keeps the Roman sections that follow
   it inside the article;
 - an attached part after the closing block ("KẾ HOẠCH …", "CHƯƠNG TRÌNH HÀNH ĐỘNG …"
   kèm theo a decision or a resolution) is its own node, its sections inside it;
@@ -32,28 +29,29 @@ from ingest.header import DOC_TYPES, TITLE_LINE, header_lines, parse_header
 from ingest.lines import Line, lines_of, runs_on, wrap_width
 from ingest.models import Clause, Document
 from ingest.normalize import collapse_spaces, normalize
+from ingest.numbering import (
+    APPENDIX,
+    ARTICLE,
+    BULLET,
+    CHAPTER,
+    DOTTED,
+    LAW_SECTION,
+    LETTER,
+    NESTED_GLYPHS,
+    NUMBERED,
+    PAGE_NUMBER,
+    PAREN,
+    RECIPIENTS,
+    ROMAN,
+    is_marker,
+    is_signature,
+    next_letter,
+    next_number,
+    next_paren,
+)
 from ingest.references import attach_references
 from ingest.table_reader import TableReader
 from ingest.tables import is_header
-
-BULLET = re.compile(r"^(?P<g>[-+·•▪●◦\u2022\uf0b7\uf0a7\u2013\u2212])\s*")
-# Party documents write "I- MỤC ĐÍCH" and "1- Quán triệt …" where State documents write "I." and "1."
-ROMAN = re.compile(r"^(?P<n>[IVX]{1,5})(?:\.|\s?-)\s+(?P<rest>\S.*)$")
-CHAPTER = re.compile(r"^Chương\s+(?P<n>[IVXLC]+|\d+)\b\.?\s*(?P<rest>.*)$")
-LAW_SECTION = re.compile(r"^Mục\s+(?P<n>\d+)\b\.?\s*(?P<rest>.*)$")
-ARTICLE = re.compile(r"^Điều\s+(?P<n>\d+)\s*(?P<dot>[.:])?\s*(?P<rest>.*)$")
-NUMBERED = re.compile(r"^(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\.(?!\d)\s*|\s?-\s+(?=[^\W\d_])|\s+(?=\D))(?P<rest>\S.*)$")
-DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}")
-LETTER = re.compile(r"^(?P<n>[a-zđ])\)\s*(?P<rest>\S.*)$")
-# "(1) Đảng ủy Bộ X chủ trì …": a Party document's or a letter's numbered points (not a form's "(1) ……")
-PAREN = re.compile(r"^\((?P<n>\d{1,2})\)\s*(?P<rest>[^\W\d_].*)$")
-APPENDIX = re.compile(r"^PHỤ LỤC\b\s*(?P<n>[IVX\d]*)\s*(?P<rest>.*)$")
-PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^Trang\s+\d{1,3}(?:/\d{1,3})?$")
-# The closing block: recipients ("Nơi nhận:" and its dash list) and the signature
-# ("TM. ỦY BAN NHÂN DÂN", "T/M BỘ CHÍNH TRỊ", "KT. CHỦ TỊCH"). Not clauses, not tasks.
-RECIPIENTS = re.compile(r"^Nơi nhận\s*:")
-SIGNATURE = re.compile(r"^(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\.?\s+(?P<rest>\S.*)$")
-_NESTED_GLYPHS = "+◦"  # sub-bullets under the bullet above them
 
 
 @dataclass
@@ -197,7 +195,7 @@ class Builder:
             ctx.close_below("section")
             ctx.law_section = self.add("section", path, f"{ctx.section.clause.label}, Mục {m['n']}", m["rest"], ln, ctx.section)
         elif (m := ARTICLE.match(t)) and (m["dot"] or self.previous is None or self.previous.ends_sentence
-                                          or self.previous.cells is not None or _is_marker(self.previous.text)):
+                                          or self.previous.cells is not None or is_marker(self.previous.text)):
             chapter = ctx.section if ctx.section is not None and ctx.section.clause.kind == "chapter" else None
             parent = ctx.law_section or chapter or ctx.part
             ctx.close_below("law_section")
@@ -210,12 +208,12 @@ class Builder:
         elif (m := ROMAN.match(t)) and not bullet:
             self._roman(m, ln)
         elif (m := NUMBERED.match(t)) and not bullet and (t[len(m["n"]):].lstrip()[:1] in (".", "-") or DOTTED.match(t)) \
-                and not (wrapped and not self._next_number(m["n"])):
+                and not (wrapped and not next_number(self._open_number(), m["n"])):
             self._numbered(m, ln)
         elif (m := LETTER.match(t)) and not bullet and ctx.container() is not None \
-                and not (wrapped and not self._next_letter(m["n"])):
+                and not (wrapped and not next_letter(self._open_letter(), m["n"])):
             self._letter(m, ln)
-        elif (m := PAREN.match(t)) and self.ctx.container() is not None and self._next_paren(m["n"]):
+        elif (m := PAREN.match(t)) and self.ctx.container() is not None and next_paren(self.ctx.paren.number if self.ctx.paren else None, m["n"]):
             self._paren(m, ln)
         elif bullet and not (wrapped and t[bullet.end():][:1].islower()):
             return self._bullet(bullet["g"], ln)
@@ -275,32 +273,13 @@ class Builder:
                 return self.by_path[p], base
         return outer, base
 
-    def _next_number(self, number: str) -> bool:
-        """In wrapped text, a numbered line is an item only when it is the next number: after
-        "2.1", "2.2", "2.1.1" or "3"; after "1", "1.1" (or "2").
+    def _open_number(self) -> str | None:
+        """The open item's number ("" when it has none), None when no item is open."""
+        return self.ctx.item.number if self.ctx.item is not None else None
 
-        >>> b = Builder(Document(id="x", source=""), None, 80)
-        >>> b.ctx.item = Node(Clause("x#1", "x", "1", "item", "", "", "", 0, 0, 0), 0, 0, 0, number="1")
-        >>> [b._next_number(n) for n in ("2", "1.1", "3", "1.2")]
-        [True, True, False, False]
-        """
-        item = self.ctx.item
-        if item is None:
-            return number == "1"
-        if not item.number:
-            return True
-        new, cur = number.split("."), item.number.split(".")
-        if new == [*cur, "1"]:
-            return True  # the first sub-item
-        k = len(new) - 1
-        return len(cur) > k and new[:k] == cur[:k] and int(new[k]) == int(cur[k]) + 1
-
-    def _next_letter(self, letter: str) -> bool:
+    def _open_letter(self) -> str | None:
         point = self.ctx.point
-        if point is None:
-            return letter == "a"
-        last = point.clause.path.rsplit(".", 1)[-1]
-        return letter in ("đ", chr(ord(last[:1]) + 1)) if last else True
+        return point.clause.path.rsplit(".", 1)[-1] if point is not None else None
 
     def _letter(self, m: re.Match, ln: Line) -> None:
         ctx = self.ctx
@@ -321,22 +300,15 @@ class Builder:
         ctx.paren.number = m["n"]
         ctx.bullets = []
 
-    def _next_paren(self, n: str) -> bool:
-        """"(1)" opens a list of such points; "(k+1)" goes on with it."""
-        if n == "1":
-            return True
-        last = self.ctx.paren
-        return last is not None and last.number.isdigit() and int(n) == int(last.number) + 1
-
     def _bullet(self, glyph: str, ln: Line) -> bool:
         ctx = self.ctx
         container = ctx.container()
         if container is None:
             return False
-        if glyph in _NESTED_GLYPHS and ctx.bullets and ctx.bullets[-1].glyph not in _NESTED_GLYPHS:
+        if glyph in NESTED_GLYPHS and ctx.bullets and ctx.bullets[-1].glyph not in NESTED_GLYPHS:
             parent = ctx.bullets[-1]  # "+ …" under the "- …" above it
         else:
-            while ctx.bullets and (ctx.bullets[-1].glyph in _NESTED_GLYPHS) != (glyph in _NESTED_GLYPHS):
+            while ctx.bullets and (ctx.bullets[-1].glyph in NESTED_GLYPHS) != (glyph in NESTED_GLYPHS):
                 ctx.bullets.pop()
             if ctx.bullets:
                 ctx.bullets.pop()
@@ -380,7 +352,7 @@ def parse(source: str, doc_id: str) -> Document:
                 b.extend(pending_part, ln.end)
                 continue
             pending_part = None
-        if RECIPIENTS.match(ln.text) or _is_signature(ln.text):
+        if RECIPIENTS.match(ln.text) or is_signature(ln.text):
             closing = True
             b.tables.end()
             continue
@@ -396,7 +368,7 @@ def parse(source: str, doc_id: str) -> Document:
         elif closing:
             if ln.text.isupper() and len(ln.text) > 15:
                 title = ln.text  # "LỊCH PHỔ BIẾN THÔNG TIN …": the title of what is attached
-            if not (_is_marker(ln.text) or APPENDIX.match(ln.text)):
+            if not (is_marker(ln.text) or APPENDIX.match(ln.text)):
                 continue
             closing = False
         b.line(ln)
@@ -412,13 +384,4 @@ def _after_articles(b: Builder) -> bool:
 
 
 def _is_title_continuation(ln: Line, previous: Line) -> bool:
-    return ln.number == previous.number + 1 and ln.text.isupper() and not _is_marker(ln.text)
-
-
-def _is_marker(t: str) -> bool:
-    return bool(ROMAN.match(t) or CHAPTER.match(t) or ARTICLE.match(t))
-
-
-def _is_signature(t: str) -> bool:
-    m = SIGNATURE.match(t)
-    return bool(m and m["rest"].split("|")[0].strip().isupper())
+    return ln.number == previous.number + 1 and ln.text.isupper() and not is_marker(ln.text)

@@ -7,7 +7,7 @@ import unicodedata
 
 from ingest.models import Document
 from ingest.normalize import normalize_text
-from ingest.outline import BULLET
+from ingest.numbering import BULLET
 
 
 def nfc(text: str) -> str:
