@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,8 @@ from index.retrieval.query import Query, analyze
 from index.retrieval.search import EXACT_UP_TO, Filters, HybridSearcher, Ranked
 from index.retrieval.vector import VectorStore, open_client
 from ingest.catalog import Catalog, load_catalog
+from ingest.deadlines import deadlines
+from ingest.normalize import normalize_text
 from ingest.models import Clause, Document
 
 
@@ -180,6 +182,20 @@ class Engine:
             units = self.matrix.unit_rows_for(agency)
         ranked = self.searcher.search(query, k, Filters(doc, section, units), mode, self.named_agency_units(query))
         return [self.hit(r) for r in ranked]
+
+    @cached_property
+    def dated_units(self) -> set[int]:
+        """Units of the clauses that state a time, which answer a question that asks when: a
+        body's dated row, or a time anywhere in a clause's own text, whoever it names ("Bản tin …
+        được đăng tải vào ngày 15 …", "Thời hiệu xử lý kỷ luật là 05 năm"). Not a preamble's
+        dates, which are the dates of the texts it cites (unless a body's row there is dated)."""
+        m = self.matrix
+        out = {m.unit_row[r.clause_id] for r in m.rows if r.deadlines and r.clause_id in m.unit_row}
+        for i, u in enumerate(self.units):
+            c = self.clauses[u["id"]]
+            if i not in out and c.kind != "preamble" and deadlines(normalize_text(c.own_text)):
+                out.add(i)
+        return out
 
     def named_agency_units(self, query: Query) -> set[int]:
         """Units whose tasks belong to an agency the query names (or to its predecessors)."""

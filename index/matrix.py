@@ -23,7 +23,6 @@ from functools import cached_property, lru_cache
 
 from index.agencies import Agency, Registry, document_agency, place_of
 from ingest.assign import RESPONSIBLE, ROLES, Role
-from ingest.deadlines import deadlines
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import collapse_spaces, fold, normalize_text
 
@@ -166,16 +165,6 @@ class Matrix:
     def assigned_units(self) -> set[int]:
         """Units whose clause (or whose bullets) some agency is responsible for."""
         ids = {r.clause_id for r in self.rows if r.responsible} | {r.item_id for r in self.rows if r.responsible}
-        return {self.unit_row[i] for i in ids if i in self.unit_row}
-
-    @cached_property
-    def dated_units(self) -> set[int]:
-        """Units of the clauses that give some body a role and state a time: in a body's row, or
-        anywhere in the clause ("Bản tin … được đăng tải vào ngày 15 …", "… gửi Sở X trước ngày
-        25/01 hằng năm" where only the receiver was read): a question that asks when is answered
-        from these."""
-        ids = {r.clause_id for r in self.rows if r.deadlines}
-        ids |= {cid for cid, rows in self.by_clause.items() if cid not in ids and deadlines(rows[0].task)}
         return {self.unit_row[i] for i in ids if i in self.unit_row}
 
     def for_agency(self, agency_id: str) -> list[tuple[Row, str]]:

@@ -23,6 +23,8 @@ period for recurring reports ("trước ngày 15/12 hằng năm", "trước ngà
 [('trước 31/12/2025', '2025-12-31')]
 >>> [(d.text, d.due) for d in deadlines("trả lời bằng văn bản trong thời hạn 10 ngày kể từ ngày nhận được")]
 [('thời hạn 10 ngày', None)]
+>>> [d.text for d in deadlines("Thời hiệu xử lý kỷ luật là 05 năm; luân chuyển tối thiểu là 03 năm")]
+['05 năm', 'tối thiểu là 03 năm']
 """
 
 from __future__ import annotations
@@ -52,8 +54,10 @@ _PATTERNS = [
     # a table's time cell: "30/6/2026"; in a sentence, after "trước", "đến", "chậm nhất": "trước 31/12/2025"
     re.compile(r"(?P<lead>(?:trước|chậm nhất|đến)\s+)?(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])",
                re.IGNORECASE),
-    # a time allowed from an event: "trong thời hạn 10 ngày", "05 ngày làm việc", "chậm nhất 03 ngày", "sau tối đa 05 ngày"
-    re.compile(r"(?:(?:trong|sau)\s+(?:thời hạn|vòng|tối đa)|chậm nhất(?:\s+sau)?|tối đa|thời hạn(?:\s+\w+)?)\s+(?P<span>\d{1,3})\s+"
+    # a time allowed from an event: "trong thời hạn 10 ngày", "05 ngày làm việc", "chậm nhất 03 ngày", "sau tối đa 05 ngày";
+    # a period a rule sets: "thời hiệu … là 05 năm", "luân chuyển tối thiểu 03 năm", "không quá 15 ngày"
+    re.compile(r"(?:(?:trong|sau)\s+(?:thời hạn|vòng|tối đa)|chậm nhất(?:\s+sau)?|tối đa|tối thiểu|không quá|ít nhất"
+               r"|thời hạn(?:\s+\w+)?|là)\s+(?:là\s+)?(?P<span>\d{1,3})\s+"
                r"(?P<unit>ngày(?:\s+làm\s+việc)?|tháng|năm|giờ)|(?P<span2>\d{1,3})\s+ngày\s+làm\s+việc", re.IGNORECASE),
 ]
 _FROM = re.compile(r"\btừ\s*$", re.IGNORECASE)
@@ -102,7 +106,7 @@ def _last_day(y: int, m: int) -> str:
 
 def _read(i: int, m: re.Match) -> Deadline | None:
     g = m.groupdict()
-    text = re.sub(r"^(?:vào|trong)\s+", "", m.group(0).strip(), flags=re.IGNORECASE)
+    text = re.sub(r"^(?:vào|trong|là)\s+", "", m.group(0).strip(), flags=re.IGNORECASE)
     if i in (0, 1, 6):
         d, mo, y, every = int(g["d"]), g.get("m"), g.get("y"), _every(g.get("every"))
         if not mo and (every != "month" or g.get("moment")):

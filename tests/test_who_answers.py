@@ -85,6 +85,13 @@ def test_a_question_that_asks_when_is_answered_from_the_clause_that_states_the_t
 
 
 @pytest.mark.slow
+def test_a_period_a_rule_sets_answers_how_long_though_no_body_is_named(secrets_engine):
+    # "Thời hạn lưu giữ … là 05 năm": no body, no row; the clause is the answer all the same
+    answer = ask_out(ask(secrets_engine, "Nhật ký kho dữ liệu mẫu phải lưu giữ trong bao lâu?")).model_dump()
+    assert answer["citations"] and "là 05 năm" in answer["citations"][0]["quote"]
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("question", ["Khó khăn về kho dữ liệu mẫu ở cấp xã thì phản hồi qua sở nào?",
                                       "kho khan ve kho du lieu mau o cap xa thi phan hoi qua so nao"])
 def test_the_kind_of_body_a_question_asks_for_answers_first(secrets_engine, question):

@@ -58,7 +58,7 @@ class Finding:
 def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list) -> Answer:
     # Clauses that give some body a role answer "who"; a question about a time may be
     # answered by any clause.
-    units = (engine.matrix.dated_units or None) if q.deadline and q.kind != "who" else _role_units(engine, q)
+    units = (engine.dated_units or None) if q.deadline and q.kind != "who" else _role_units(engine, q)
     found = hits(engine, q, scope, section, 5, units)
     general = hits(engine, q, scope, section, 3)
     if not found or not supported(engine, q, [found[0]]):
