@@ -31,8 +31,8 @@ from index.retrieval.search import EXACT_UP_TO, Filters, HybridSearcher, Ranked
 from index.retrieval.vector import VectorStore, open_client
 from ingest.catalog import Catalog, load_catalog
 from ingest.deadlines import deadlines
-from ingest.normalize import normalize_text
 from ingest.models import Clause, Document
+from ingest.normalize import normalize_text
 
 
 @dataclass
