@@ -93,8 +93,10 @@ def test_a_period_a_rule_sets_answers_how_long_though_no_body_is_named(secrets_e
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["Khó khăn về kho dữ liệu mẫu ở cấp xã thì phản hồi qua sở nào?",
+                                      "Khó khăn về kho dữ liệu mẫu ở cấp xã thì phản ánh qua cơ quan nào?",
                                       "kho khan ve kho du lieu mau o cap xa thi phan hoi qua so nao"])
 def test_the_kind_of_body_a_question_asks_for_answers_first(secrets_engine, question):
-    # "phản ánh về UBND tỉnh (qua Sở Nội vụ)" asked "qua sở nào": the Sở, not the committee
+    # "phản ánh về UBND tỉnh (qua Sở Nội vụ)" asked "qua sở nào": the Sở, not the committee; asked
+    # "qua cơ quan nào", the body the report goes through
     got = _agencies(secrets_engine, question)
     assert got and got[0] == ("Sở Nội vụ", "nhận báo cáo")

@@ -191,3 +191,19 @@ Mẫu (tài liệu kiểm thử)
     assert _of(doc, "2.(1)") == {"Sở Tài chính": "chủ trì"}
     assert _of(doc, "2.(2)") == {"Sở Nội vụ": "theo dõi, đôn đốc"}
     assert next(c for c in doc.clauses if c.path == "2.(2)").label.endswith("ý (2)")
+
+
+def test_a_report_s_route_in_brackets_receives_it():
+    # "phản hồi … về UBND tỉnh (thông qua Sở X)": both receive the report; "thông qua Sở X tham mưu"
+    # in a sentence of its own is the way a task is done, with Sở X taking part
+    text = """KẾ HOẠCH
+Mẫu (tài liệu kiểm thử)
+
+III. TỔ CHỨC THỰC HIỆN
+1. Các sở, ngành kịp thời phản hồi bằng văn bản về Ủy ban nhân dân tỉnh (thông qua Sở Nội vụ) để được giải quyết.
+2. Hằng năm, thông qua Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân tỉnh bố trí kinh phí mẫu.
+"""
+    doc = _read(text)
+    assert _of(doc, "III.1") == {"Các sở, ngành": "thực hiện", "Ủy ban nhân dân tỉnh": "nhận báo cáo",
+                                 "Sở Nội vụ": "nhận báo cáo"}
+    assert _of(doc, "III.2")["Sở Khoa học và Công nghệ"] == "phối hợp"

@@ -44,6 +44,9 @@ _NAMED_ROLES = (Role.FOCAL, Role.ADVISE)
 _MANY = re.compile(r"\b(?:cac|nhung) \w+")  # "các sở", "những địa phương", folded
 # "vụ nào", "sở nào", "bộ nào": the kind of body asked for, folded
 _KIND_ASKED = re.compile(r"\b(so|bo|cuc|vu|ban|phong|chi cuc|tong cuc|trung tam|vien)\s+nao\b")
+# "báo cáo qua cơ quan nào": the body a report goes through ("… UBND tỉnh (thông qua Sở X)"), folded
+_ROUTE_ASKED = re.compile(r"\bqua (?:co quan|don vi|so|bo|cuc|vu|ban|phong)\s+nao\b")
+_ROUTE = re.compile(r"\bqua\s*$")
 
 
 @dataclass
@@ -183,7 +186,14 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
     if not rows:
         return []
     words = _content(q.text)
-    kind = m.group(1) if (m := _KIND_ASKED.search(fold(q.text).lower())) else None
+    folded = fold(q.text).lower()
+    kind = m.group(1) if (m := _KIND_ASKED.search(folded)) else None
+    route = bool(_ROUTE_ASKED.search(folded))
+
+    def off_route(r: Row) -> bool:
+        """Asked the route of a report, a body not named after "qua" / "thông qua"."""
+        source = engine.documents[r.doc_id].source
+        return route and not (r.start > 0 and _ROUTE.search(fold(source[max(0, r.start - 14) : r.start]).lower()))
 
     def fit(r: Row) -> int:
         """How well a row's role fits the role asked for (0 best)."""
@@ -211,7 +221,7 @@ def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list
         named = q.kind == "who" and r.agency_id in named_ids and len({x.agency_id for x in rows} - named_ids) > 0
         # "báo cáo Ban X (qua Vụ Y)" asked "qua vụ nào": Vụ Y
         other_kind = kind is not None and not name_key(r.agency_name).startswith(kind + " ")
-        return (named, role_fit, other_kind, demoted(r), -round(_overlap(words, _window(engine, r)), 2),
+        return (named, role_fit, other_kind, off_route(r), demoted(r), -round(_overlap(words, _window(engine, r)), 2),
                 not wanted, ROLES.index(r.roles[0]), r.catch_all)
 
     return sorted(rows, key=rank)

@@ -39,7 +39,7 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
                       r"|(?:pho )?chu tich|bo truong|thu truong(?: cac)?|(?:pho )?giam doc|truong ban|cuc truong"
                       r"|vu truong|(?:pho )?chanh(?: van phong| thanh tra)?|chi huy truong|nguoi dung dau)\s+", re.IGNORECASE)  # a title stands for its body
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
-_TO = re.compile(r"\bnop\b(?:\s+[\w/-]+){0,4}?\s*\b(?:ve|tai|cho|len|vao)\s*$|\b(?:bao cao|gui|phan anh|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
+_TO = re.compile(r"\bnop\b(?:\s+[\w/-]+){0,4}?\s*\b(?:ve|tai|cho|len|vao)\s*$|\b(?:bao cao|gui|phan anh|phan hoi|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
 _REPORT_OF = re.compile(r"\bbao cao cua(?:\s+[\w/-]+){0,3}?\s*$")  # "căn cứ báo cáo của Giám đốc Sở X": X reports
 # "Trách nhiệm chỉ đạo thực hiện:", "Cơ quan giải quyết thủ tục hành chính:", "Thẩm quyền quyết định …:"
 _LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong|tham quyen)(?:\s+[a-z,]+){0,10}\s*:[\s*_]*$")
@@ -48,7 +48,7 @@ _LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|d
 _LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role.DOES, "dau moi": Role.FOCAL}
 _TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
-_THROUGH = re.compile(r"\bthong qua\s*$")
+_THROUGH = re.compile(r"(?P<route>\(\s*)?\bthong qua\s*$")
 _OWNS_AT_END = re.compile(r"\s*(?:truc tiep\s+)?quan ly\s*[.;]?\s*$")
 # a list of rights, conditions or parts, not of tasks
 _NOT_TASKS = re.compile(r"\b(?:co (?:cac )?quyen|(?:dap ung|co du|dat) (?:cac |nhung )?(?:dieu kien|tieu chuan|tieu chi))\b")
@@ -378,10 +378,12 @@ class Reader(HeadingReading, RowReading):
                 chain_end = b.end
                 yield b, Role.PARTNER, partners.group(0)
                 continue
-            if _THROUGH.search(before[-14:]):
+            if (m := _THROUGH.search(before[-14:])) and not m["route"]:
                 # "Hằng năm, thông qua Sở KH&CN tham mưu UBND tỉnh …" under another body's heading:
                 # the heading's body does the task through this one, which takes part in it
                 yield b, Role.PARTNER, "thông qua"
+            elif m:  # "báo cáo UBND tỉnh (thông qua Sở X)": the report's route
+                yield b, Role.RECEIVES, "báo cáo, gửi"
             elif _TO.search(before[-40:]) and not _REPORT_OF.search(before[-40:]):
                 yield b, Role.RECEIVES, "báo cáo, gửi"
             elif DIRECTS.search(before[-12:]):
