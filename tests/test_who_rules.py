@@ -144,29 +144,35 @@ a) Ngành nghề kinh doanh không thuộc danh mục cấm.
 def test_a_heading_wrapped_in_a_capture_names_its_lead_and_partners():
     # a telegram captured hard-wrapped at 80 columns, with the portal's unwrapped paragraphs around
     # it: a heading that runs onto the next line still names its partners ("… và" / "các địa
-    # phương:") and its lead's role ("Bộ Mẫu Bắc, Bộ Mẫu Cao theo chức năng …" / "chủ trì, …")
+    # phương:") and its lead's role ("Bộ Mẫu Bắc, Bộ Mẫu Cao theo chức năng …" / "chủ trì, …"), and
+    # a name cut at the end of a line it runs on to is read whole
     filler = " ".join(["Văn bản mẫu được trích xuất và ngắt dòng cứng ở tám mươi cột, các câu chạy",
                        "tiếp qua nhiều dòng liền nhau mà không có dấu câu ở cuối dòng nào cho đến"] * 8)
     lines = [filler[i : i + 78].strip() for i in range(0, len(filler), 78)]
     furniture = "\n".join(["Đoạn giới thiệu của trang được viết trên một dòng dài, không ngắt. " * 4] * 6)
     text = "\n".join([
         "CÔNG ĐIỆN", "Mẫu (tài liệu kiểm thử)", furniture, *lines,
-        "1. Bộ Mẫu A chủ trì, phối hợp với các Bộ, cơ quan liên quan và",
+        "1. Bộ Mẫu A chủ trì, phối hợp với Bộ Mẫu Đông, Bộ Mẫu Giang, Bộ Mẫu Hà và",
         "các địa phương:",
-        "a) Rà soát hàng mẫu bảo đảm chủng loại, số lượng, chất lượng đáp ứng yêu cầu",
-        "xuất cấp ngay trong tình huống đột xuất.",
+        "a) Lập danh sách kho mẫu cần kiểm kê trong mùa mưa năm nay theo hướng dẫn",
+        "của cơ quan chủ trì.",
         "2. Bộ Mẫu Bắc, Bộ Mẫu Cao theo chức năng, nhiệm vụ, thẩm quyền quản lý",
         "chủ trì, phối hợp với các địa phương:",
-        "a) Huy động lực lượng tham gia vận chuyển hàng mẫu đến các vùng bị chia cắt,",
-        "bảo đảm an toàn trong quá trình giao nhận “theo quy định tại Điều 5.”",
-        "3. Bộ Mẫu D kiểm tra việc phân phối hàng mẫu.",
+        "a) Điều xe chở hàng mẫu tới những nơi bị cô lập sau mưa lớn, giữ gìn hàng mẫu",
+        "“theo quy định tại Điều 5.”",
+        "3. Về việc phân phối",
+        "(1) Bộ Mẫu D giao Ban Quản lý kho mẫu, các đơn vị",
+        "liên quan phối hợp với các cơ quan chuyên môn thuộc Bộ Xây dựng, Bộ Quốc",
+        "phòng rà soát việc phân phối hàng mẫu đến các vùng bị chia cắt trong mùa mưa.",
+        "- Giao Ban Quản lý kho mẫu lập sổ theo dõi hàng mẫu.",
     ]) + "\n"
     doc = _read(text)
     assert doc.wrapped
-    assert _of(doc, "1.a") == {"Bộ Mẫu A": "chủ trì", "các Bộ, cơ quan liên quan": "phối hợp",
-                               "các địa phương": "phối hợp"}
+    assert _of(doc, "1.a") == {"Bộ Mẫu A": "chủ trì", "Bộ Mẫu Đông": "phối hợp", "Bộ Mẫu Giang": "phối hợp",
+                               "Bộ Mẫu Hà": "phối hợp", "các địa phương": "phối hợp"}
     assert _of(doc, "2.a") == {"Bộ Mẫu Bắc": "chủ trì", "Bộ Mẫu Cao": "chủ trì", "các địa phương": "phối hợp"}
-    assert _of(doc, "3") == {"Bộ Mẫu D": "thực hiện"}
+    # the heading runs on to a line that ends in a name the break cuts ("Bộ Quốc" / "phòng")
+    assert _of(doc, "3.(1)")["Bộ Quốc phòng"] == "phối hợp" and "Bộ Quốc" not in _of(doc, "3.(1)")
 
 
 def test_points_numbered_in_brackets_are_clauses_each_with_its_own_body():
@@ -200,7 +206,7 @@ def test_a_report_s_route_in_brackets_receives_it():
 Mẫu (tài liệu kiểm thử)
 
 III. TỔ CHỨC THỰC HIỆN
-1. Các sở, ngành kịp thời phản hồi bằng văn bản về Ủy ban nhân dân tỉnh (thông qua Sở Nội vụ) để được giải quyết.
+1. Các sở, ngành phản hồi ý kiến mẫu về Ủy ban nhân dân tỉnh (thông qua Sở Nội vụ) trong tháng 5.
 2. Hằng năm, thông qua Sở Khoa học và Công nghệ tham mưu Ủy ban nhân dân tỉnh bố trí kinh phí mẫu.
 """
     doc = _read(text)

@@ -56,7 +56,11 @@ class HeadingReading:
             if not line or line not in head:
                 break
             end = nxt
-        return self._name_wrapped(t, body_from, end)
+        for _ in range(3):  # a line the heading runs on to may end in a name cut in turn ("… Bộ Quốc" / "phòng …")
+            end, before = self._name_wrapped(t, body_from, end), end
+            if end == before:
+                break
+        return end
 
     def _name_wrapped(self, t: ClauseText, body_from: int, end: int) -> int:
         """A heading whose body's name the line break cuts ("4. Sở Tài" / "chính", "5. Sở Văn" /
