@@ -187,13 +187,15 @@ class Engine:
     def dated_units(self) -> set[int]:
         """Units of the clauses that state a time, which answer a question that asks when: a
         body's dated row, or a time anywhere in a clause's own text, whoever it names ("Bản tin …
-        được đăng tải vào ngày 15 …", "Thời hiệu xử lý kỷ luật là 05 năm"). Not a preamble's
-        dates, which are the dates of the texts it cites (unless a body's row there is dated)."""
+        được đăng tải vào ngày 15 …", "Thời hiệu xử lý kỷ luật là 05 năm"); read when the units
+        are made (``index.build.units``), or here for an index made before they were."""
         m = self.matrix
         out = {m.unit_row[r.clause_id] for r in m.rows if r.deadlines and r.clause_id in m.unit_row}
         for i, u in enumerate(self.units):
-            c = self.clauses[u["id"]]
-            if i not in out and c.kind != "preamble" and deadlines(normalize_text(c.own_text)):
+            if "dated" not in u:
+                c = self.clauses[u["id"]]
+                u["dated"] = c.kind != "preamble" and bool(deadlines(normalize_text(c.own_text)))
+            if u["dated"]:
                 out.add(i)
         return out
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from ingest.deadlines import deadlines
 from ingest.errors import TooLarge
 from ingest.expand import expand
 from ingest.limits import vi_number
@@ -48,13 +49,14 @@ class Unit:
     hash: str  # of the embedded text: unchanged text → re-used vector
     terms: list[str]
     embed_context: str = ""  # the context as embedded: its headings cut short
+    dated: bool = False  # its text states a time (not a preamble's dates, which are those of the texts it cites)
 
     @property
     def embed_text(self) -> str:
         return embed_text(vars(self))
 
     def to_dict(self) -> dict:
-        return dict(vars(self))  # every field is a string or a list of strings: no deep copy (dataclasses.asdict)
+        return dict(vars(self))  # every field is a string, a flag or a list of strings: no deep copy (dataclasses.asdict)
 
 
 def embed_text(unit: dict) -> str:
@@ -211,5 +213,5 @@ def _drafts(doc: Document):
         embedded = f"{short}: {text}" if short else text
         unit = Unit(id=c.id, doc_id=doc.id, path=c.path, item=item_of(c.path), section=section_of(c.path),
                     context=context, text=text, hash=hashlib.sha1(embedded.encode()).hexdigest(), terms=[],
-                    embed_context=short)
+                    embed_context=short, dated=c.kind != "preamble" and bool(deadlines(text)))
         yield unit, body
