@@ -181,8 +181,8 @@ def _overlap(q_words: set[str], text: str) -> float:
 
 def pick(engine: Engine, q: Query, rows: list[Row], named_ids: set[str]) -> list[Row]:
     """The clause's rows in the order the question asks for them: who it asks about first, of the
-    kind it asks for ("vụ nào", "sở nào"); a collective after the specific bodies (other than the
-    one the question names)."""
+    kind it asks for ("vụ nào", "sở nào"), the body a report goes through when it asks "qua cơ
+    quan nào"; a collective after the specific bodies (other than the one the question names)."""
     if not rows:
         return []
     words = _content(q.text)
