@@ -92,8 +92,9 @@ class _Context:
 class Builder:
     """Holds the open nodes while lines are read; one instance per document."""
 
-    def __init__(self, doc: Document, norm, width: int | None):
+    def __init__(self, doc: Document, norm, width: int | None, flat: bool = False):
         self.doc, self.norm, self.width = doc, norm, width
+        self.flat = flat  # a text with no outline: its dashes and "(1)" paragraphs are clauses of the preamble
         self.nodes: list[Node] = []
         self.by_path: dict[str, Node] = {}
         self.repeats: dict[str, int] = {}  # next "~k" suffix to try for a repeated number
@@ -215,6 +216,8 @@ class Builder:
             self._letter(m, ln)
         elif (m := PAREN.match(t)) and self.ctx.container() is not None and next_paren(self.ctx.paren.number if self.ctx.paren else None, m["n"]):
             self._paren(m, ln)
+        elif self.flat and PAREN.match(t) and self.ctx.container() is None:
+            return self._bullet("(", ln)
         elif bullet and not (wrapped and t[bullet.end():][:1].islower()):
             return self._bullet(bullet["g"], ln)
         else:
@@ -302,7 +305,7 @@ class Builder:
 
     def _bullet(self, glyph: str, ln: Line) -> bool:
         ctx = self.ctx
-        container = ctx.container()
+        container = ctx.container() or (self.by_path.get("preamble") if self.flat else None)
         if container is None:
             return False
         if glyph in NESTED_GLYPHS and ctx.bullets and ctx.bullets[-1].glyph not in NESTED_GLYPHS:
@@ -315,7 +318,7 @@ class Builder:
             parent = ctx.bullets[-1] if ctx.bullets else container
         parent.bullets += 1
         k = parent.bullets
-        label = f"{parent.clause.label}, {'ý' if parent.clause.kind == 'bullet' else 'gạch đầu dòng thứ'} {k}"
+        label = f"{parent.clause.label}, {'ý' if parent.clause.kind == 'bullet' or glyph == '(' else 'gạch đầu dòng thứ'} {k}"
         node = self.add("bullet", f"{parent.clause.path}/{k}", label, "", ln, parent)
         node.glyph = glyph
         ctx.bullets.append(node)
@@ -343,7 +346,22 @@ def parse(source: str, doc_id: str) -> Document:
     body_from, head = header_lines(lines)
     if head:
         doc.header = parse_header(head)
-    b = Builder(doc, norm, width)
+    warned = len(doc.warnings)
+    b = _build(doc, norm, lines, body_from, width)
+    if len(doc.clauses) == 1 and len(doc.clauses[0].text) > 1500:
+        # a notice or letter written as paragraphs and dashes with no numbering above them (an
+        # article-like capture): one clause of thousands of characters cites nothing; read its
+        # dashes and "(1)" paragraphs as clauses of the preamble
+        doc.clauses, doc.warnings = [], doc.warnings[:warned]
+        b = _build(doc, norm, lines, body_from, width, flat=True)
+    if b.pages:
+        doc.warnings.append(f"bỏ qua {b.pages} dòng số trang")
+    attach_references(doc, norm)
+    return doc
+
+
+def _build(doc: Document, norm, lines: list[Line], body_from: int, width: int | None, flat: bool = False) -> Builder:
+    b = Builder(doc, norm, width, flat)
     closing, pending_part, title = False, None, ""
     for i, ln in enumerate(lines[body_from:], body_from):
         if pending_part is not None:  # the title lines of an attached part
@@ -356,7 +374,8 @@ def parse(source: str, doc_id: str) -> Document:
             closing = True
             b.tables.end()
             continue
-        if closing or _after_articles(b):  # after the closing block: the next part, if any
+        after_articles = b.ctx.article is not None and b.ctx.part is None and b.ctx.section is None
+        if closing or after_articles:  # after the closing block (or a law's last article): the next part, if any
             if (m := TITLE_LINE.match(ln.text)) and (closing or ln.text.isupper()):
                 closing = False
                 b.start_part(DOC_TYPES[m.group(1)], "", ln)
@@ -373,14 +392,7 @@ def parse(source: str, doc_id: str) -> Document:
             closing = False
         b.line(ln)
     b.finish()
-    if b.pages:
-        doc.warnings.append(f"bỏ qua {b.pages} dòng số trang")
-    attach_references(doc, norm)
-    return doc
-
-
-def _after_articles(b: Builder) -> bool:
-    return b.ctx.article is not None and b.ctx.part is None and b.ctx.section is None
+    return b
 
 
 def _is_title_continuation(ln: Line, previous: Line) -> bool:

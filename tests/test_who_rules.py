@@ -213,3 +213,25 @@ III. TỔ CHỨC THỰC HIỆN
     assert _of(doc, "III.1") == {"Các sở, ngành": "thực hiện", "Ủy ban nhân dân tỉnh": "nhận báo cáo",
                                  "Sở Nội vụ": "nhận báo cáo"}
     assert _of(doc, "III.2")["Sở Khoa học và Công nghệ"] == "phối hợp"
+
+
+def test_a_notice_with_no_numbering_is_read_paragraph_by_paragraph():
+    # a conclusion captured as an article: dashes and "(1)" paragraphs, no numbered item above them.
+    # Each is a clause of its own with its own body, not one clause of thousands of characters; a
+    # name set in bold inside a list of subjects ("-** Giao X**, Y …") is read with the others
+    intro = "Bài viết mẫu tóm tắt nội dung kết luận về trường học mẫu ở các xã mẫu, viết để kiểm thử. " * 14
+    text = "\n".join([
+        "Toàn văn Thông báo mẫu về trường học mẫu (tài liệu kiểm thử)", "", intro, "",
+        "- Thống nhất chủ trương xây dựng trường học mẫu tại các xã mẫu trong năm 2099.", "",
+        "- Giao Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành triển khai chủ trương trên. Trong đó:", "",
+        "**(1) Đảng ủy Bộ Giáo dục và Đào tạo** chủ trì rà soát quy định về trường mẫu.", "",
+        "**(2) Đảng ủy Bộ Xây dựng** chủ trì lập thiết kế trường mẫu.", "",
+        "-** Giao Đảng ủy Mặt trận Tổ quốc Việt Nam**, các đoàn thể Trung ương phát động ủng hộ trường mẫu.",
+    ]) + "\n"
+    doc = _read(text)
+    paths = [c.path for c in doc.clauses]
+    assert paths == ["preamble", *(f"preamble/{k}" for k in range(1, 6))]
+    assert _of(doc, "preamble/3") == {"Đảng ủy Bộ Giáo dục và Đào tạo": "chủ trì"}
+    assert _of(doc, "preamble/4") == {"Đảng ủy Bộ Xây dựng": "chủ trì"}
+    assert _of(doc, "preamble/5") == {"Đảng ủy Mặt trận Tổ quốc Việt Nam": "thực hiện",
+                                      "các đoàn thể Trung ương": "thực hiện"}

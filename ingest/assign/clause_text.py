@@ -20,7 +20,7 @@ _VERBS = re.compile(r"^(?:chu tri|phoi hop|tham muu|co trach nhiem|chiu trach nh
                     r"|trien khai|xay dung|to chuc|huong dan|theo doi|don doc|kiem tra|ra soat|nghien cuu|de xuat|bao cao"
                     r"|tong hop|gui|trinh|ban hanh|cung ung|cung cap|bo tri|bao dam|dam bao|tang cuong|day manh|khan truong"
                     r"|chu dong|tiep tuc|kip thoi|thuong xuyen|dinh ky|hang nam|can cu|phu trach|quan ly|giam sat|danh gia"
-                    r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua"
+                    r"|phan cong|duoc giao|co van ban|xem xet|phe duyet|lap |soan|cap |thong qua|phat dong|van dong|keu goi"
                     # verbs the tagger reads as nouns: "Chính phủ quy định chi tiết …" (a law's delegation;
                     # not "cơ quan quy định tại khoản 1", the body so specified), "kiện toàn", "kiểm kê", …
                     r"|quy dinh(?! tai\b| o\b)|kien toan|kiem ke|dang tai|truc tiep "

@@ -351,7 +351,7 @@ class Reader(HeadingReading, RowReading):
         subject = [found[0]]
         for b in found[1:]:
             # "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tài chính, Chủ tịch UBND các xã …": titles stand for their bodies
-            gap = TITLES.sub("", fold(body[subject[-1].end : b.start])).strip()
+            gap = TITLES.sub("", fold(body[subject[-1].end : b.start]).replace("*", "")).strip()  # "**Sở A**, Sở B"
             if gap in _LIST_GAPS:
                 subject.append(b)
             elif (unnamed := names_between(body, subject[-1].end, b.start)) is not None:
