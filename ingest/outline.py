@@ -348,7 +348,8 @@ def parse(source: str, doc_id: str) -> Document:
         doc.header = parse_header(head)
     warned = len(doc.warnings)
     b = _build(doc, norm, lines, body_from, width)
-    if len(doc.clauses) == 1 and len(doc.clauses[0].text) > 1500:
+    if len(doc.clauses) == 1 and len(doc.clauses[0].text) > 1500 \
+            and any(BULLET.match(ln.text) or PAREN.match(ln.text) for ln in lines[body_from:]):
         # a notice or letter written as paragraphs and dashes with no numbering above them (an
         # article-like capture): one clause of thousands of characters cites nothing; read its
         # dashes and "(1)" paragraphs as clauses of the preamble
