@@ -1,6 +1,7 @@
 """The assignment reader: the bodies a heading addresses own the tasks under it (which bodies
 those are: ``ingest.assign.headings``; a table row's: ``ingest.assign.rows``), and each sentence
-is read for its subject, its role words, its partners and the bodies it reports to."""
+is read for its subject, its role words, its partners and the bodies it reports to (an
+activity's label lines, "Đơn vị chủ trì: X.": ``ingest.assign.labels``)."""
 
 from __future__ import annotations
 
@@ -18,16 +19,15 @@ from ingest.assign.clause_text import (
     ClauseText,
     Owner,
     continues,
-    joint,
     names_between,
     narrative,
     only_bodies,
     verb_next,
-    year_due,
 )
 from ingest.assign.headings import HeadingReading, own_line
 from ingest.assign.holders import duty_at, holder
-from ingest.assign.roles import CUES, PARTNERS, Role, opens_with_partner, partner_cue, roles_of
+from ingest.assign.labels import LEAD_IN_LIST, LabelReading, rejoin_labels
+from ingest.assign.roles import Role, opens_with_partner, partner_cue, roles_of
 from ingest.assign.rows import RowReading
 from ingest.bodies import Body, find_bodies
 from ingest.body_vocab import Gazetteer
@@ -41,12 +41,6 @@ _LEAD_IN = re.compile(r"^(?:giao cho|giao|de nghi|yeu cau|dong thoi,?|rieng|tron
 _SEGMENT = re.compile(r"(?<=[.;!?])\s+(?=\S)|(?<=:)\s+(?=[A-ZĐÀ-Ỹ])|\n+")
 _TO = re.compile(r"\bnop\b(?:\s+[\w/-]+){0,4}?\s*\b(?:ve|tai|cho|len|vao)\s*$|\b(?:bao cao|gui|phan anh|phan hoi|(?<!chuong )(?<!to )(?<!qua )(?<!quy )(?<!lo )(?<!cong )trinh)\b(?:\s+[\w/-]+){0,4}?\s*(?:\b(?:ve|toi|len|cho)\s*)?$|(?<!thong )\bqua\s*$")
 _REPORT_OF = re.compile(r"\bbao cao cua(?:\s+[\w/-]+){0,3}?\s*$")  # "căn cứ báo cáo của Giám đốc Sở X": X reports
-# "Trách nhiệm chỉ đạo thực hiện:", "Cơ quan giải quyết thủ tục hành chính:", "Thẩm quyền quyết định …:"
-_LEAD_IN_LIST = re.compile(r"\b(?:trach nhiem|co quan|don vi|phan cong|tham quyen)(?:\s+[a-z,]+){0,10}\s*:[\s*_]*$")
-# An activity's own lines: "Đơn vị chủ trì: X." / "Cơ quan phối hợp thực hiện: Y." / "Thời gian thực hiện: …"
-_LABEL = re.compile(r"(?:don vi|co quan)\s+(?P<role>chu tri|phoi hop|thuc hien|dau moi)(?:\s+[a-z]+){0,4}\s*:[\s*_]*")
-_LABEL_ROLE = {"chu tri": Role.LEAD, "phoi hop": Role.PARTNER, "thuc hien": Role.DOES, "dau moi": Role.FOCAL}
-_TIME_LABEL = re.compile(r"(?:thoi gian|thoi han|tien do)(?:\s+[a-z/]+){0,4}\s*:[\s*_]*")
 _AGENT = re.compile(r"\b(?:do|giao cho|giao|de nghi|yeu cau|chi dao)\s*$")  # "(i) Chỉ đạo Đảng ủy Bộ Y tế chủ trì …": its role
 _THROUGH = re.compile(r"(?P<route>\(\s*)?\bthong qua\s*$")
 _OWNS_AT_END = re.compile(r"\s*(?:truc tiep\s+)?quan ly\s*[.;]?\s*$")
@@ -57,40 +51,10 @@ _ENACTS = re.compile(r"\bban hanh\s+(?:quyet dinh|thong tu|nghi dinh|nghi quyet|
                      r"|chuong trinh|huong dan|de an|cong dien)\b")
 
 
-def _rejoin_labels(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    r"""A label line ("Đơn vị phối hợp: Sở Nội" / "vụ, Sở Tư pháp.") with the lines its value wraps
-    onto: a following line that opens in lower case goes on with it (a capture wraps at 80 columns).
-
-    >>> t = "Đơn vị phối hợp: Sở Nội\nvụ, Sở Tư pháp.\nThời gian: 2026."
-    >>> [t[s:e].strip() for s, e in _rejoin_labels(t, [(0, 24), (24, 40), (40, len(t))])]
-    ['Đơn vị phối hợp: Sở Nội\nvụ, Sở Tư pháp.', 'Thời gian: 2026.']
-    """
-    out: list[tuple[int, int]] = []
-    for s, e in segments:
-        if out:
-            ps, pe = out[-1]
-            prev, piece = text[ps:pe], text[s:e].lstrip(" *_")
-            lead = MARKER.match(prev)
-            folded = fold(prev[lead.end():] if lead else prev).lstrip(" *_")
-            label = _LABEL.match(folded)
-            if label and not prev.rstrip(" *_\n").endswith((".", ";", ":")) and piece[:1].islower():
-                out[-1] = (ps, e)
-                continue
-            if (label and not folded[label.end():].strip()) or _LIST_HEAD.search(folded):
-                # "Cơ quan thực hiện thủ tục hành chính:" / "Bộ Nông nghiệp …": the label's value;
-                # "đề nghị các Tổng công ty:" / "Xăng dầu …, Điện lực …": the list goes on
-                out[-1] = (ps, e)
-                continue
-        out.append((s, e))
-    return out
-
-
 _LIST_GAPS = (",", ";", "va", "va cac", ", va", "cung", "cung voi")
-# "các Bộ:", "các Tập đoàn:" (folded): the head of a list of names that follows the colon
-_LIST_HEAD = re.compile(r"\bcac\s+(?:bo|so|tap doan|tong cong ty|ngan hang|cuc|vu|dai|hoi)\s*:[\s*_]*$")
 # "Về kho xăng dầu mẫu …: đề nghị …" (folded): a topic, then the sentence that gives the task
 _TOPIC = re.compile(r"^[^:]{0,300}:\s*(?:(?:giao cho|giao|de nghi|yeu cau)\s+)?(?:cac\s+[a-z ]{1,20}?\s*:\s*)?$")
-class Reader(HeadingReading, RowReading):
+class Reader(HeadingReading, LabelReading, RowReading):
     def __init__(self, doc: Document, gazetteer: Gazetteer | None, wrapped: bool):
         self.doc, self.gaz, self.wrapped = doc, gazetteer, wrapped
         self.by_id = {c.id: c for c in doc.clauses}
@@ -177,13 +141,13 @@ class Reader(HeadingReading, RowReading):
             segments.append((pending, len(text)))
         previous, carried, subject = "", owners, []
         self.last_roles = []
-        segments = _rejoin_labels(text, segments)
-        due = self._time_label(c, t, segments)
+        segments = rejoin_labels(text, segments)
+        due = self.time_label(c, t, segments)
         for s, e in segments:
-            if self._labelled(c, t, s, e, due):
+            if self.labelled(c, t, s, e, due):
                 previous = text[s:e]
                 continue
-            if (m := _LEAD_IN_LIST.search(fold(previous))) and self._listed_after(c, t, s, e, m):
+            if (m := LEAD_IN_LIST.search(fold(previous))) and self.listed_after(c, t, s, e, m):
                 previous = text[s:e]
                 continue
             # a sentence without a subject of its own goes on with the last one ("X xây dựng …; báo cáo …")
@@ -191,53 +155,6 @@ class Reader(HeadingReading, RowReading):
             carried = subject or carried
             previous = text[s:e]
         return subject
-
-    def _time_label(self, c: Clause, t: ClauseText, segments: list[tuple[int, int]]) -> list[dict]:
-        """The deadline an activity's "Thời gian thực hiện: …" line gives."""
-        for s, e in segments:
-            seg = t.text[s:e]
-            lead = MARKER.match(seg)
-            seg = seg[lead.end():] if lead else seg
-            if m := _TIME_LABEL.match(fold(seg)):
-                known, value = len(self.wrong), seg[m.end():]
-                found = self.dates(c, value, cell=True)
-                if found or len(self.wrong) > known or not value.strip(" .;*_"):
-                    return found
-                return [{"text": value.strip(" .;*_"), "due": year_due(value)}]
-        return []
-
-    def _labelled(self, c: Clause, t: ClauseText, s: int, e: int, due: list[dict]) -> bool:
-        """"Đơn vị chủ trì: X." / "Đơn vị phối hợp thực hiện: Y.": the activity's lead and partners
-        (of the clause the lines sit in, and of the activity above when the lines are its bullets)."""
-        seg = t.text[s:e]
-        lead = MARKER.match(seg)
-        off = s + (lead.end() if lead else 0)
-        m = _LABEL.match(fold(t.text[off:e]))
-        if not m:
-            return False
-        role, value = _LABEL_ROLE[m["role"]], t.text[off + m.end() : e]
-        if role == Role.DOES and (CUES[Role.LEAD].search(fold(value)) or PARTNERS.search(fold(value))):
-            return False  # "Cơ quan thực hiện: Sở X chủ trì, phối hợp với Y …": a sentence, read as one
-        parent = self.by_id.get(c.parent) if c.parent else None
-        targets = [c] + ([parent] if parent is not None and c.kind == "bullet" and s == 0 else [])
-        for b in joint(value, self.bodies(value)):
-            at = off + m.end() + b.start
-            for target in targets:
-                self.emit(target, Owner(b.name, *t.span(at, at + len(b.name)), b.group, "sentence"), role,
-                           m.group(0).strip(" :*_"), "sentence", *t.span(s, e), deadlines=due)
-        return True
-
-    def _listed_after(self, c: Clause, t: ClauseText, s: int, e: int, m: re.Match) -> bool:
-        """"Trách nhiệm chỉ đạo thực hiện: X; Y." / "Cơ quan chủ trì: X": the bodies listed."""
-        piece = t.text[s:e]
-        found = self.bodies(piece)
-        if not only_bodies(piece, found):
-            return False
-        role = Role.LEAD if "chu tri" in m.group(0) else Role.PARTNER if "phoi hop" in m.group(0) else Role.DOES
-        for b in found:
-            self.emit(c, Owner(b.name, *t.span(s + b.start, s + b.end), b.group, "sentence"), role,
-                       m.group(0).strip(" :"), "sentence", *t.span(s, e))
-        return True
 
     def segment(self, c: Clause, t: ClauseText, s: int, e: int, owners: list[Owner]) -> list[Owner]:
         """Read one sentence; return its subject (for the sentences that go on without one)."""
