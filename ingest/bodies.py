@@ -27,17 +27,18 @@ named through their heads' titles ("Bộ trưởng, Thủ trưởng cơ quan nga
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from ingest.body_vocab import Gazetteer, known_names, phrase_at, single_heads, tokens, vocab
-from ingest.normalize import fold
+from ingest.body_vocab import Gazetteer, known_names, phrase_at, tokens, vocab
+from ingest.name_edges import levels_after, place_after, standing
 from ingest.party_names import party_names
 from ingest.pos import joined, pos_tags
 from ingest.titled import titled
 
 _VERBISH = {"V", "A", "R", "E", "C", "P", "T", "X", "CH"}  # underthesea tags that end a name
+# the bare heads a body's own text calls it by ("các đơn vị thuộc Bộ", "các phòng thuộc Sở")
+_OWN_HEADS = {"Bộ", "Sở", "Cục", "Tổng cục", "Ban", "Viện", "Ngành", "Tỉnh ủy", "Thành ủy", "Đảng ủy"}
 
 
 @dataclass(frozen=True)
@@ -244,8 +245,8 @@ class _Reader:
         t, j = self.toks, i + n
         if kind == "group":
             while j < len(t):
-                if t[j].text in ("của", "thuộc") and (inner := self.name_at(j + 1)) is not None and inner[1] == "body":
-                    j = inner[0]  # "các Ban của HĐND Thành phố", "các cơ quan chuyên môn thuộc UBND tỉnh": the council's
+                if (owner := self._owner(j)) is not None:
+                    j = owner  # "các Ban của HĐND Thành phố", "các cơ quan chuyên môn thuộc UBND tỉnh": the council's
                     break
                 if t[j].text in (",", ";", "và") and (m := phrase_at(t, j + 1, self.v["group_nouns"], fold_case=True)):
                     j += 1 + m
@@ -284,6 +285,25 @@ class _Reader:
         if end == j:
             return None
         return end + self.place(end), "collective" if self._every(end) else "body"
+
+    def _owner(self, j: int) -> int | None:
+        """End of the body a group belongs to, written at ``j``: "của / thuộc / trực thuộc /
+        thuộc, trực thuộc" and its name ("các đơn vị trực thuộc UBND tỉnh"), or the bare head a
+        ministry's or a department's own text calls itself by ("các đơn vị thuộc Bộ", "thuộc Sở")."""
+        t, k = self.toks, j
+        if k < len(t) and t[k].text == "trực":
+            k += 1
+        if k >= len(t) or t[k].text not in ("của", "thuộc") or (k > j and t[k].text != "thuộc"):
+            return None
+        k += 1
+        if k + 2 < len(t) and t[k].text in (",", "và") and t[k + 1].text == "trực" and t[k + 2].text == "thuộc":
+            k += 3  # "thuộc, trực thuộc", "thuộc và trực thuộc"
+        if (inner := self.name_at(k)) is not None and inner[1] == "body":
+            return inner[0]
+        if k < len(t) and t[k].text in _OWN_HEADS and (k + 1 == len(t) or not t[k + 1].cap) \
+                and not (k + 2 < len(t) and t[k + 1].text in (",", "và") and phrase_at(t, k + 2, self.v["group_nouns"])):
+            return k + 1  # not "thuộc Bộ, ngành": every ministry and branch
+        return None
 
     def _every(self, k: int) -> bool:
         """A place tail at ``k`` that stands for every place of a level ("các tỉnh", "các cấp", "cấp xã")."""
@@ -340,50 +360,11 @@ class _Reader:
         return out
 
 
-_STANDING_OF = re.compile(r"(?<!co quan )(?<!don vi )(?<!vai tro )\bthuong truc $")
-
-
-def _standing(text: str, found: list[Body]) -> list[Body]:
-    """A body after a lower-case "thường trực" is its standing committee ("Đề nghị thường trực các
-    tỉnh ủy, thành ủy …"), not the body itself; "cơ quan thường trực Ban Chỉ đạo" is another body."""
-    out = []
-    for b in found:
-        at = b.start - len("thường trực ")
-        if at >= 0 and text[at] == "t" and _STANDING_OF.search(fold(text[max(0, at - 12) : b.start])):
-            b = Body(f"{text[at : b.start]}{b.name}", at, b.end, False, b.collective)
-        out.append(b)
-    return out
-
-
-def _place_after(text: str, end: int) -> int:
-    """The end of a known name that ends in a lower-case word with the capitalised place after it
-    ("Ban Quản lý các khu chế xuất và công nghiệp | Cần Thơ"): up to three capitalised words, no head."""
-    if end == 0 or not text[:end].split()[-1].islower():
-        return end  # "… Việt Nam": a place of its own
-    for _ in range(3):
-        m = re.match(r"[ \t]+([^\W\d_][\w-]*)", text[end:])
-        if not m or not m.group(1)[0].isupper() or m.group(1) in single_heads():
-            break
-        end += m.end()
-    return end
-
-
-_LEVELS = re.compile(r"[ \t]+các cấp\b")
-
-
-def _levels_after(text: str, end: int) -> tuple[int, bool, bool]:
-    """(end, group, collective) of a known name that may be followed by "các cấp" ("Mặt trận Tổ
-    quốc Việt Nam các cấp (Thành phố)"): the body at every level, a collective."""
-    if m := _LEVELS.match(text, end):
-        return _place_after(text, m.end()), False, True
-    return end, False, False
-
-
 def find_bodies(text: str, gazetteer: Gazetteer | None = None) -> list[Body]:
     """Bodies named in ``text`` (normalised text: see ``ingest.normalize``), in order."""
-    found = _standing(text, _Reader(text).bodies())
+    found = standing(text, _Reader(text).bodies())
     # the vocabulary's own names may take a place after them; the registry's are whole
-    spans = [(s, *_levels_after(text, _place_after(text, e))) for s, e in known_names().find(text, capital=True)]
+    spans = [(s, *levels_after(text, place_after(text, e))) for s, e in known_names().find(text, capital=True)]
     spans += [(s, e, False, False) for s, e in gazetteer.find(text, capital=True)] if gazetteer else []
     spans += [(p.start, p.end, p.group, p.collective) for p in party_names(text)]  # "ban thường vụ tỉnh ủy"
     for s, e, group, every in sorted(spans, key=lambda se: se[0] - se[1]):  # longest first

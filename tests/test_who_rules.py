@@ -1,7 +1,8 @@
 """Who does what in the forms regulations, telegrams and plans give it: a sentence that opens a
 list of points, a heading that names a lead and its partners, a role holder a rule charges
 ("Trách nhiệm của X", "X có trách nhiệm …"), a telegram's addressees, a role that goes on after a
-semicolon, verbs the tagger reads as nouns, lists of rights or conditions (no tasks).
+semicolon, verbs the tagger reads as nouns, lists of rights or conditions (no tasks), a group that
+belongs to a body ("các đơn vị thuộc Bộ") and titles that stand for their bodies.
 
 The texts are invented fixtures; these tests build no index.
 """
@@ -165,6 +166,12 @@ def test_a_heading_wrapped_in_a_capture_names_its_lead_and_partners():
         "liên quan phối hợp với các cơ quan chuyên môn thuộc Bộ Xây dựng, Bộ Quốc",
         "phòng rà soát việc phân phối hàng mẫu đến các vùng bị chia cắt trong mùa mưa.",
         "- Giao Ban Quản lý kho mẫu lập sổ theo dõi hàng mẫu.",
+        "4. Ủy ban nhân dân các tỉnh, thành phố trực thuộc",
+        "trung ương chịu trách nhiệm trước Chính phủ, Thủ tướng Chính phủ về kho mẫu,",
+        "báo cáo tình hình và kết quả giữ gìn hàng mẫu trên địa bàn mỗi quý, cụ thể:",
+        "- Lập sổ kho mẫu của tỉnh và cập nhật sổ sau mỗi đợt mưa lớn trên địa bàn.",
+        "5. Bộ Mẫu Sơn, Ủy ban nhân dân các",
+        "tỉnh, thành phố niêm yết công khai danh mục kho mẫu tại trụ sở của cơ quan, đơn vị.",
     ]) + "\n"
     doc = _read(text)
     assert doc.wrapped
@@ -173,6 +180,11 @@ def test_a_heading_wrapped_in_a_capture_names_its_lead_and_partners():
     assert _of(doc, "2.a") == {"Bộ Mẫu Bắc": "chủ trì", "Bộ Mẫu Cao": "chủ trì", "các địa phương": "phối hợp"}
     # the heading runs on to a line that ends in a name the break cuts ("Bộ Quốc" / "phòng")
     assert _of(doc, "3.(1)")["Bộ Quốc phòng"] == "phối hợp" and "Bộ Quốc" not in _of(doc, "3.(1)")
+    # a heading cut inside its name ("… trực thuộc" / "trung ương chịu trách nhiệm trước Chính phủ
+    # …"): the heading is the name; whom it answers to is no addressee of its points
+    assert _of(doc, "4") == {"Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương": "thực hiện"}
+    assert _of(doc, "4/1") == {"Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương": "thực hiện"}
+    assert _of(doc, "5") == {"Bộ Mẫu Sơn": "thực hiện", "Ủy ban nhân dân các tỉnh, thành phố": "thực hiện"}
 
 
 def test_points_numbered_in_brackets_are_clauses_each_with_its_own_body():
@@ -235,3 +247,43 @@ def test_a_notice_with_no_numbering_is_read_paragraph_by_paragraph():
     assert _of(doc, "preamble/4") == {"Đảng ủy Bộ Xây dựng": "chủ trì"}
     assert _of(doc, "preamble/5") == {"Đảng ủy Mặt trận Tổ quốc Việt Nam": "thực hiện",
                                       "các đoàn thể Trung ương": "thực hiện"}
+
+
+def test_a_group_belongs_to_the_body_written_after_thuoc_and_a_title_stands_for_its_body():
+    # "các đơn vị thuộc, trực thuộc Bộ" (a ministry's text calls itself "Bộ"), "trực thuộc UBND
+    # tỉnh", a group "cấp xã"; a title after a circumstance ("Căn cứ …, Thủ trưởng …") or after
+    # "giao" ("giao Giám đốc Sở Y tế chủ trì") stands for its body
+    text = """QUYẾT ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 2. Căn cứ Lịch mẫu tại Điều 1, Thủ trưởng các đơn vị thuộc, trực thuộc Bộ chủ động lập sổ mẫu theo lĩnh vực.
+Điều 3. Các đơn vị trực thuộc Ủy ban nhân dân tỉnh rà soát sổ mẫu; cấp ủy cấp xã phê duyệt kế hoạch mẫu.
+Điều 4. Chủ tịch Ủy ban nhân dân tỉnh giao Giám đốc Sở Y tế chủ trì kiểm tra sổ mẫu.
+Điều 5. Các đơn vị thuộc Bộ, ngành rà soát sổ mẫu.
+Điều 6. Các đơn vị, cơ quan trực thuộc Sở trong phạm vi quyền hạn của mình lưu giữ sổ mẫu tại trụ sở.
+"""
+    doc = _read(text)
+    assert _of(doc, "Điều 2") == {"các đơn vị thuộc, trực thuộc Bộ": "thực hiện"}
+    assert _of(doc, "Điều 3") == {"Các đơn vị trực thuộc Ủy ban nhân dân tỉnh": "thực hiện", "cấp ủy cấp xã": "thực hiện"}
+    assert _of(doc, "Điều 4")["Sở Y tế"] == "chủ trì" and _of(doc, "Điều 4")["Ủy ban nhân dân tỉnh"] != "chủ trì"
+    assert _of(doc, "Điều 5") == {"Các đơn vị": "thực hiện"}  # "thuộc Bộ, ngành": every ministry and branch
+    # the scope of duty between the subject and its verb, without commas around it
+    assert _of(doc, "Điều 6") == {"Các đơn vị, cơ quan trực thuộc Sở": "thực hiện"}
+
+
+def test_a_body_consulted_takes_part_in_the_task():
+    # "lấy ý kiến (bằng văn bản) của Y", "tham khảo ý kiến của Y": Y takes part; a body that is
+    # consulted ("được lấy ý kiến") names no partner by it, nor does "xin ý kiến" a superior
+    text = """QUYẾT ĐỊNH
+Mẫu (tài liệu kiểm thử)
+
+Điều 3. Sở Mẫu Đông có trách nhiệm lấy ý kiến bằng văn bản của Sở Tư pháp trước khi ban hành sổ mẫu.
+Điều 4. Chủ tịch Ủy ban nhân dân xã quyết định xếp loại sổ mẫu (sau khi tham khảo ý kiến của Công an tỉnh).
+Điều 5. Các đơn vị mẫu được lấy ý kiến thẩm định, chịu trách nhiệm trước Ủy ban nhân dân tỉnh về nội dung góp ý.
+Điều 6. Sở Mẫu Đông xin ý kiến Thường trực Tỉnh ủy về sổ mẫu.
+"""
+    doc = _read(text)
+    assert _of(doc, "Điều 3") == {"Sở Mẫu Đông": "thực hiện", "Sở Tư pháp": "phối hợp"}
+    assert _of(doc, "Điều 4") == {"Ủy ban nhân dân xã": "thực hiện", "Công an tỉnh": "phối hợp"}
+    assert _of(doc, "Điều 5").get("Ủy ban nhân dân tỉnh") != "phối hợp"
+    assert "phối hợp" not in _of(doc, "Điều 6").values()

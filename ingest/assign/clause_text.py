@@ -35,9 +35,10 @@ OWNS = re.compile(r"(?:truc tiep\s+)?(?:quan ly|ban hanh|cap|phat hanh|so huu|da
 # ("Chánh án" is left out: "…các chức vụ: Chánh án Tòa án nhân dân cấp tỉnh, Chánh án …" lists posts, not subjects)
 TITLES = re.compile(r"\b(?:(?:pho )?chu tich|(?:pho )?giam doc|thu truong(?: cac)?|(?:pho )?chanh(?: van phong| thanh tra)?"
                      r"|(?:pho )?truong ban|bo truong|cuc truong|vu truong|chi huy truong|nguoi dung dau)\s*$")
-# the scope of duty between a subject and its verb ("…, trong phạm vi nhiệm vụ của mình, …")
-WITHIN = re.compile(r"\s*,\s*(?:trong pham vi|theo (?:chuc nang|pham vi|tham quyen)|can cu chuc nang)[^.;:]{0,80}?"
-                     r"(?:cua minh|duoc giao|theo quy dinh|cua don vi|cua co quan)\s*,")
+# the scope of duty between a subject and its verb ("…, trong phạm vi nhiệm vụ của mình, …", the commas
+# often left out)
+WITHIN = re.compile(r"\s*,?\s*(?:trong pham vi|theo (?:chuc nang|pham vi|tham quyen)|can cu chuc nang)[^.;:]{0,80}?"
+                     r"(?:cua minh|duoc giao|theo quy dinh|cua don vi|cua co quan)\s*,?")
 # the enforcement formula ("… chịu trách nhiệm thi hành Quyết định này")
 EXECUTES = re.compile(r"\bthi hanh (?:quyet dinh|nghi quyet|chi thi|thong tu|nghi dinh) nay\b"
                        r"|\bcan cu (?:quyet dinh|nghi quyet|chi thi) nay(?: de)? (?:thuc hien|thi hanh)\b")

@@ -72,11 +72,22 @@ class HeadingReading:
         nxt = len(text) if nxt == -1 else nxt
         joined = text[body_from:nxt].replace("\n", " ")
         cut = end - body_from
-        spans = [b for b in self.bodies(joined) if b.start < cut < b.end]
+        found = self.bodies(joined)
+        spans = [b for b in found if b.start < cut < b.end]
         if not spans:
             return end
         after = joined[spans[0].end :].strip(" *_:")
-        if text[end + 1].islower() or not after:
+        if not after:
+            return nxt
+        if text[end + 1].islower() and after[0].islower() and not re.match(r"(?:và|hoặc|cùng)\b", after) \
+                and only_bodies(joined[: spans[0].end], [b for b in found if b.end <= spans[0].end]):
+            # "m) Ủy ban nhân dân các tỉnh, thành phố trực thuộc" / "trung ương chịu trách nhiệm
+            # toàn diện trước Chính phủ …", "2. Thanh tra tỉnh, UBND các" / "xã, phường niêm yết …":
+            # the names the heading opens with end on the next line and their sentence follows;
+            # the heading is the names, the rest is read as their sentence (not more addressees). A list of names that goes on ("…, Thủ trưởng cơ quan ngang Bộ," /
+            # "cơ quan thuộc Chính phủ và Chủ tịch …") is read as before.
+            return body_from + spans[0].end
+        if text[end + 1].islower():
             return nxt
         tail = joined[cut : spans[0].end]
         if after[0].islower() and len(tail.split()) >= 2 and not holds_stop(tail):

@@ -190,8 +190,8 @@ class Reader(HeadingReading, LabelReading, RowReading):
             # did or received (a reply letter, a news page), no task for it or for anyone it names
             return []
         # Agents of a clause inside the sentence: "… do Bộ Tài nguyên và Môi trường chủ trì, …",
-        # "… giao Sở X …": what follows them is theirs, not the subject's.
-        agents = [b for b in found if b not in subject and _AGENT.search(folded[: b.start][-16:]) and verb_next(body[b.end:])
+        # "… giao (Giám đốc) Sở X …": what follows them is theirs, not the subject's.
+        agents = [b for b in found if b not in subject and _AGENT.search(TITLES.sub("", folded[max(0, b.start - 40) : b.start])[-16:]) and verb_next(body[b.end:])
                   and not (OWNS.match(folded[b.end:].lstrip(" ,")) and not self._in_charge(folded, b, subject or owners))]
         groups: list[tuple[list[Body], int]] = []  # (actors, where their words begin)
         if subject:
@@ -259,7 +259,8 @@ class Reader(HeadingReading, LabelReading, RowReading):
         if not found:
             return []
         lead = _LEAD_IN.match(fold(body))
-        prefix = body[: found[0].start]
+        # "Căn cứ Lịch tại Điều 1, Thủ trưởng các đơn vị …": a title after the circumstance stands for its body
+        prefix = body[: found[0].start - len(m.group(0)) if (m := TITLES.search(fold(body[: found[0].start]))) else found[0].start]
         if prefix.strip() and not (lead and lead.end() >= found[0].start) and not prefix.rstrip().endswith(",") \
                 and not _TOPIC.match(fold(prefix)):
             return []
@@ -278,7 +279,7 @@ class Reader(HeadingReading, LabelReading, RowReading):
         after = body[subject[-1].end :]
         if (m := re.match(r"\s*là\s+(?!Cơ quan|Đơn vị|Thường trực|Đầu mối)(\w)", after)) and m.group(1).isupper():
             return []  # "Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh": who the body is made of, no task
-        if m := WITHIN.match(fold(after)):
+        if (m := WITHIN.match(fold(after))) and verb_next(after[m.end():]):
             after = after[m.end():]  # "…, trong phạm vi nhiệm vụ, quyền hạn của mình, tổ chức thực hiện"
         return subject if verb_next(after) or after.lstrip().startswith(":") or narrative(after) else []
 

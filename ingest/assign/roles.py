@@ -46,17 +46,23 @@ _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
 _CIRCUMSTANCE = re.compile(r"\s*(?:can cu|tren co so|hang nam|dinh ky|khi|truong hop)\b[^,;:]{0,120},\s*")
 
 
-_BARE_PARTNERS = re.compile(r"\bphoi hop\s+(?:chat che\s+)?(?=\S)")
+# "phối hợp" right before a body; a body consulted takes part too ("lấy ý kiến (bằng văn bản) của Y",
+# "sau khi tham khảo ý kiến của Y"); "xin ý kiến" asks a superior, who takes no part
+_BARE_PARTNERS = re.compile(r"\bphoi hop\s+(?:chat che\s+)?(?=\S)"
+                            r"|\b(?:lay|tham khao|tham van)\s+y kien\s+(?:gop y\s+)?(?:bang van ban\s+)?(?:cua\s+)?(?=\S)")
 
 
 def partner_cue(folded: str, starts: list[int]) -> re.Match | None:
     """Where a sentence names its partners: "phối hợp với …", or "phối hợp" right before a body
     ("Chủ trì, phối hợp Bộ Chỉ huy Quân sự tỉnh …": ``starts`` are where the bodies begin), not
-    "phối hợp triển khai …".
+    "phối hợp triển khai …"; the bodies it consults ("lấy ý kiến của Y", not "được lấy ý kiến
+    thẩm định").
 
     >>> partner_cue("chu tri, phoi hop so tu phap ra soat", [18]).group(0)
     'phoi hop '
     >>> partner_cue("chu tri, phoi hop trien khai", [])
+    >>> partner_cue("quyet dinh sau khi tham khao y kien bang van ban cua bo tu lenh", [53]).group(0)
+    'tham khao y kien bang van ban cua '
     """
     if m := PARTNERS.search(folded):
         return m
