@@ -195,7 +195,7 @@ class Registry:
     def _pattern(self) -> re.Pattern | None:
         # a role holder's name ("công chức", "cơ quan lập đề án") is running text in a question, no body's name
         keys = sorted((k for k, aid in self._by_fold.items() if k not in _NOT_IN_RUNNING_TEXT and len(k) > 2
-                       and not _holder(self.agencies[aid])), key=len, reverse=True)
+                       and not is_holder(self.agencies[aid])), key=len, reverse=True)
         return re.compile(r"(?<![\w&])(" + "|".join(map(re.escape, keys)) + r")(?![\w&])") if keys else None
 
     def resolve(self, name: str) -> Agency | None:
@@ -280,15 +280,20 @@ def jurisdiction_of(name: str, place: str | None) -> str:
     ('Lào Cai', 'national')
     >>> jurisdiction_of("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Hà Tĩnh")
     'Hà Tĩnh'
+    >>> jurisdiction_of("UBND các tỉnh", "Sơn La"), jurisdiction_of("Sở Công Thương các tỉnh, thành phố", "Sơn La")
+    ('national', 'national')
     """
     if not place:
         return NATIONAL
     text = normalize_text(name).lower()
+    if _PROVINCES.search(text):
+        return NATIONAL  # "UBND các tỉnh", "Sở Công Thương các tỉnh": every province's, not the document's own
     if _PROVINCIAL.search(text) or not _CENTRAL.search(text):
         return place
     return NATIONAL
 
 
+_PROVINCES = re.compile(r"\b(?:các|những) (?:tỉnh|thành phố trực thuộc|tỉnh, thành phố)\b")
 # Central bodies: a document of a province names them too, and they are no province's.
 _CENTRAL = re.compile(r"^(?:các\s+)?(?:bộ\b|chính phủ|thủ tướng|phó thủ tướng|quốc hội|văn phòng chính phủ|tập đoàn|tổng công ty"
                       r"|ngân hàng nhà nước|kiểm toán nhà nước|tòa án nhân dân tối cao|viện kiểm sát nhân dân tối cao"
@@ -296,7 +301,7 @@ _CENTRAL = re.compile(r"^(?:các\s+)?(?:bộ\b|chính phủ|thủ tướng|phó 
                       r"|ủy ban dân tộc|thông tấn xã)|trung ương|việt nam\s*$")
 
 
-def _holder(a: Agency) -> bool:
+def is_holder(a: Agency) -> bool:
     """A document's role holder ("Công chức"): no body a question can name."""
     return a.origin == "document" and role_name(a.name)
 
@@ -310,81 +315,3 @@ def document_agency(name: str, group: bool, province: str | None) -> Agency:
     level = "tinh" if provincial and _PROVINCIAL.search(normalize_text(name).lower()) else "khac"
     return Agency(aid, name, "nhom" if group else "khac", level, origin="document",
                   province=province if provincial else None, jurisdiction=where)
-
-
-def _tokens(name: str, marks: bool = False, spell_out: bool = True) -> list[str]:
-    return key(name, marks, spell_out).split()
-
-
-_HEADS = {"so", "sở", "bo", "bộ", "ban", "uy", "ủy", "ubnd", "cuc", "cục", "vu", "vụ", "vien", "viện", "van", "văn",
-          "trung", "tong", "tổng", "hoi", "hội", "hđnd", "hdnd", "cong", "công", "thanh", "dang", "đảng", "tinh", "tỉnh"}
-
-
-def _spelled(variant: str) -> bool:
-    """Whether a name's abbreviations are spelled out to compare it: "Sở KH&CN" is Sở Khoa học
-    và Công nghệ, but a bare "KH&CN" stays an abbreviation (spelled out, it is a field of work:
-    "nhiệm vụ khoa học và công nghệ" names no agency)."""
-    words = key(variant, spell_out=False).split()
-    return bool(words) and words[0] in _HEADS
-
-
-def match_length(query: list[str], name: list[str], with_position: bool = False):
-    """How many words of ``name`` the query writes in order, from a word that opens the name,
-    skipping words of the name the query leaves out ("UBND tỉnh" in "Ủy ban nhân dân các tỉnh,
-    thành phố trực thuộc trung ương"). 0 when the query does not name it.
-
-    >>> match_length("ubnd tinh can lam gi".split(), "ubnd tinh thanh pho truc thuoc trung uong".split())
-    2
-    """
-    best, where = 0, -1
-    for i, w in enumerate(query):
-        if w != name[0]:
-            continue
-        j, k, matched = 0, i, 0
-        while k < len(query) and j < len(name):
-            if query[k] == name[j]:
-                k, j, matched = k + 1, j + 1, matched + 1
-            elif query[k] in name[j + 1 : j + 4]:
-                j += 1  # a word of the name the query leaves out
-            else:
-                break
-        if matched > best:
-            best, where = matched, i
-    return (best, where) if with_position else best
-
-
-@dataclass
-class Named:
-    agency: Agency
-    words: int  # how many words of its name the query writes
-    share: float  # … of all the words of that name
-    at: int  # where in the query (word index)
-
-
-def named_in(registry: Registry, query: str, names: dict[str, set[str]] | None = None) -> list[Named]:
-    """Agencies a query names, most words first.
-
-    ``names`` adds, per agency id, the names documents write it with. A name counts when the
-    query writes all of it, or three words of it or more ("UBND tỉnh" names ``ubnd-tinh`` and,
-    less well, "Ủy ban nhân dân các tỉnh, thành phố…"; "thanh tra, kiểm tra" names no
-    "Thanh tra tỉnh")."""
-    marks = has_diacritics(query)
-    spelled, raw = _tokens(query, marks), _tokens(query, marks, spell_out=False)
-    out = []
-    for a in registry.agencies.values():
-        variants = {a.name, *a.aliases, *(names or {}).get(a.id, ())}
-        best: Named | None = None
-        for v in variants:
-            whole = _spelled(v)
-            n = _tokens(v, marks, spell_out=whole)
-            if not n:
-                continue
-            if (a.kind == "nhom" and a.origin == "document" and len(n) < 3) or _holder(a):
-                continue  # "các doanh nghiệp", "công chức": words of running text, not names to look for
-            m, at = match_length(spelled if whole else raw, n, with_position=True)
-            if (m == len(n) or m >= 3) and (best is None or (m, m / len(n)) > (best.words, best.share)):
-                best = Named(a, m, m / len(n), at)
-        if best:
-            out.append(best)
-    out.sort(key=lambda x: (-x.words, -x.share, x.agency.origin != "registry"))
-    return out

@@ -1,8 +1,9 @@
 """Agencies belong to a place; answers come from the right place's and the right document's
 clauses; a collective addressee is never named first when a specific body is named too.
 
-Three invented fixture documents: the plans of two provinces ("Đông Mẫu", "Tây Mẫu"), each with
-its own "Sở Công Thương", and the Party programme 77-CTr/TU that Đông Mẫu's plan implements.
+Four invented fixture documents: the plans of two provinces ("Đông Mẫu", "Tây Mẫu"), each with
+its own "Sở Công Thương", the Party programme 77-CTr/TU that Đông Mẫu's plan implements, and a
+Prime Minister's telegram to every province.
 """
 
 from __future__ import annotations
@@ -22,12 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EAST, WEST = "fixture-ke-hoach-tinh-dong-mau", "fixture-ke-hoach-tinh-tay-mau"
 PROGRAMME = "fixture-chuong-trinh-tinh-uy-dong-mau"
+TELEGRAM = "fixture-cong-dien-hang-mau"
 
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory, e5) -> Engine:
     docs = tmp_path_factory.mktemp("places-docs")
-    for name in (EAST, WEST, PROGRAMME):
+    for name in (EAST, WEST, PROGRAMME, TELEGRAM):
         shutil.copy(FIXTURES / f"{name}.txt", docs / f"{name}.txt")
     data = tmp_path_factory.mktemp("places-data")
     build(data, ROOT / "corpus", e5, paths=[docs])
@@ -101,3 +103,16 @@ def test_the_2025_ministry_mergers_are_recorded_with_their_sources():
         s = next(s for s in registry.successors(old) if s.to_id == new)
         assert "176/2025/QH15" in s.source and s.date.startswith("2025-")
     assert registry.resolve("Bộ KH&ĐT").id == "bo-khdt"
+
+
+@pytest.mark.slow
+def test_the_committees_of_other_provinces_are_not_the_documents_own(engine):
+    # "Phối hợp với UBND các tỉnh lân cận" in Tây Mẫu's plan: every province's committee, not
+    # Tây Mẫu's; asked what "UBND các tỉnh" must do, the answer is the tasks the telegram gives
+    # them, the clause that best matches the question
+    others = [a for a in engine.registry.agencies.values() if a.name == "UBND các tỉnh"]
+    assert others and all(a.jurisdiction == NATIONAL for a in others)
+    answer = ask_out(ask(engine, "UBND các tỉnh phải làm gì khi nhận hàng mẫu dự trữ được cấp?")).model_dump()
+    assert answer["agencies"][0]["name"] == "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
+    assert answer["citations"][0]["doc_id"] == TELEGRAM
+    assert "tiếp nhận, phân phát hàng mẫu dự trữ" in answer["citations"][0]["quote"]

@@ -100,3 +100,23 @@ def test_the_kind_of_body_a_question_asks_for_answers_first(secrets_engine, ques
     # "qua cơ quan nào", the body the report goes through
     got = _agencies(secrets_engine, question)
     assert got and got[0] == ("Sở Nội vụ", "nhận báo cáo")
+
+
+@pytest.mark.slow
+def test_a_title_the_text_charges_is_named_with_its_body(secrets_engine):
+    # "Chủ tịch Ủy ban nhân dân các xã, phường quyết định …": the answer names the office the text
+    # charges, and links it to the body's page
+    answer = ask_out(ask(secrets_engine, "Ai quyết định xếp loại sổ tay mẫu của thôn, tổ dân phố?")).model_dump()
+    first = answer["agencies"][0]
+    assert first["name"] == "Chủ tịch Ủy ban nhân dân các xã, phường" and first["role"] == "thực hiện"
+    assert answer["answer"].startswith("Chủ tịch Ủy ban nhân dân các xã, phường")
+    assert first.get("id")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Lập danh mục thiết bị lưu trữ mẫu cần thay mới do Công an tỉnh hay đơn vị nào chủ trì?",
+                                      "lap danh muc thiet bi luu tru mau can thay moi do cong an tinh hay don vi nao chu tri"])
+def test_a_body_the_question_offers_as_one_of_two_may_be_the_answer(secrets_engine, question):
+    # "X hay đơn vị nào …" asks whether X is the one: X is no object put after the others
+    got = _agencies(secrets_engine, question)
+    assert got and got[0] == ("Công an tỉnh", "chủ trì")

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from index.agencies import Registry, named_in
+from index.agencies import Registry
 from index.answers.answer import ask
 from index.build.builder import build
 from index.engine import Engine, Options
+from index.naming import named_in
 from index.retrieval.query import analyze
 from ingest.assign import assign
 from ingest.bodies import find_bodies

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from index.agencies import NATIONAL, named_in
+from index.agencies import NATIONAL
 from index.answers import wording
 from index.answers.graph import status_notes
 from index.answers.lookup import issued_by, look_up, not_loaded
@@ -26,6 +26,7 @@ from index.answers.result import Answer, Cite
 from index.answers.tasks import agency_tasks, subject
 from index.answers.who import who
 from index.engine import Engine
+from index.naming import named_in
 from index.retrieval.query import Query, analyze
 from index.retrieval.scope import Scope, names_document, scope_of
 from ingest.normalize import fold
@@ -94,7 +95,8 @@ def _by_kind(engine: Engine, q: Query, scope: Scope, section: str | None) -> Ans
     if q.kind == "what" and named:
         return agency_tasks(engine, q, subject(engine, q, named, scope, section), scope, section)
     if q.kind == "who" or q.deadline or (named and q.kind != "search"):
-        return who(engine, q, scope, section, [n.agency for n in named])
+        # a body offered as one of two ("Sở KH&CN hay sở nào …") may be the answer: not the object
+        return who(engine, q, scope, section, [n.agency for n in named if not n.offered])
     return look_up(engine, q, scope, section)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from weakref import WeakKeyDictionary
 
-from index.agencies import named_in
 from index.engine import Engine, Hit
+from index.naming import named_in
 from index.retrieval.query import Query
 from index.retrieval.scope import Scope
 from index.retrieval.search import Filters

@@ -19,7 +19,7 @@ def look_up(engine: Engine, q: Query, scope: Scope, section: str | None) -> Answ
         return unsupported(engine, q, found)
     best = found[0]
     rows = [r for r in engine.matrix.rows_of(best.clause) if r.responsible]
-    agencies = list(dict.fromkeys((r.agency_name, r.roles[0]) for r in rows))
+    agencies = list(dict.fromkeys((r.shown, r.roles[0]) for r in rows))
     text = wording.most_relevant(doc_name(best.doc, engine), best.clause.label, collapse_spaces(best.clause.heading or ""))
     if agencies:
         text += wording.doing([n for n, _ in agencies])

@@ -33,8 +33,10 @@ class Answer:
 
 
 def ids_of(rows: list[Row]) -> dict[str, str]:
-    """Agency name as written → agency id, the first row's for each name."""
+    """Agency name as written (and as an answer shows it, with its holder's title) → agency id,
+    the first row's for each name."""
     out: dict[str, str] = {}
     for r in rows:
         out.setdefault(r.agency_name, r.agency_id)
+        out.setdefault(r.shown, r.agency_id)
     return out

@@ -29,17 +29,23 @@ def subject(engine: Engine, q: Query, named: list, scope: Scope, section: str | 
     first = [n for n in first if n.words == longest]  # "Sở NN&MT …" names Sở NN&MT, not Sở NN&PTNT
     if len(first) == 1:
         return first[0].agency
-    best, score = first[0].agency, -1.0
+    # one search over the clauses that give any of them a task (a body that only receives
+    # reports there has none to answer with): the agency of the best of those clauses. (The scores
+    # of separate searches are ranks within each and do not compare.)
+    m = engine.matrix
+    owner: dict[int, object] = {}
     for n in first:
-        units = engine.matrix.unit_rows_for(n.agency.id)
-        if scope.docs:
-            units = {u for u in units if engine.units[u]["doc_id"] in scope.docs}
-        ranked = engine.searcher.search(q, 1, Filters(None, section, units)) if units else []
-        top = ranked[0].score + (scope.boost.get(engine.units[ranked[0].unit]["doc_id"], 0) / 60 if ranked else 0) \
-            if ranked else -1.0
-        if top > score:
-            best, score = n.agency, top
-    return best
+        for r, _ in m.for_agency(n.agency.id):
+            if r.roles[0] != Role.RECEIVES and r.clause_id in m.unit_row:
+                u = m.unit_row[r.clause_id]
+                if not scope.docs or engine.units[u]["doc_id"] in scope.docs:
+                    owner.setdefault(u, n.agency)
+    ranked = engine.searcher.search(q, len(owner), Filters(None, section, set(owner))) if owner else []
+    if not ranked:
+        return first[0].agency
+    boost = scope.boost
+    best = max(ranked, key=lambda h: h.score + boost.get(engine.units[h.unit]["doc_id"], 0) / 60)
+    return owner[best.unit]
 
 
 def agency_tasks(engine: Engine, q: Query, agency, scope: Scope, section: str | None) -> Answer:

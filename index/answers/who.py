@@ -85,15 +85,15 @@ def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list
     if not rows:
         return Answer(q.raw, wording.most_relevant(doc_name(doc, engine), best.label), "who", [], citations)
     first = rows[0]
-    names = list(dict.fromkeys((r.agency_name, r.roles[0]) for r in rows))
+    names = list(dict.fromkeys((r.shown, r.roles[0]) for r in rows))
     # a question that asks when: the clause's own time when the body's row has none
     times = first.deadlines or ([d.text for d in deadlines(normalize_text(best.own_text))] if q.deadline else [])
-    text = wording.who_said(first.agency_name, _now_called(engine, first), first.roles, names[1:4], times, where)
+    text = wording.who_said(first.shown, _now_called(engine, first), first.roles, names[1:4], times, where)
     if len(findings) > 1:
-        text += wording.also_in([(f.rows[0].agency_name, f.rows[0].roles[0], doc_name(f.hit.doc, engine), f.clause.label)
+        text += wording.also_in([(f.rows[0].shown, f.rows[0].roles[0], doc_name(f.hit.doc, engine), f.clause.label)
                                  for f in findings[1:]])
-        names += [(f.rows[0].agency_name, f.rows[0].roles[0]) for f in findings[1:]
-                  if (f.rows[0].agency_name, f.rows[0].roles[0]) not in names]
+        names += [(f.rows[0].shown, f.rows[0].roles[0]) for f in findings[1:]
+                  if (f.rows[0].shown, f.rows[0].roles[0]) not in names]
     all_rows = rows + [r for f in findings[1:] for r in f.rows[:1]]
     return Answer(q.raw, text, "who", names, citations, ids=ids_of(all_rows))
 
