@@ -50,14 +50,14 @@ class Row:
     seg_end: int = 0
     due: list[dict] = field(default_factory=list)  # ``ingest.deadlines.Deadline`` as dicts
     collective: bool | None = None  # as ingest read it (None: not read; ``collective`` decides)
-    holder: str = ""  # the office the text charges, as written ("Chủ tịch UBND xã"), when a title names it
+    office: str = ""  # the office the text charges, as written ("Chủ tịch UBND xã"), when a title names it
 
     @property
     def shown(self) -> str:
         """The name an answer gives: the office the text charges ("Chủ tịch Ủy ban nhân dân xã",
         "Người đứng đầu cơ quan chuyên môn"), else the body's name; the row stays the body's (its
         page, its tasks)."""
-        return self.holder or self.agency_name
+        return self.office or self.agency_name
 
     @property
     def role(self) -> str:
@@ -112,17 +112,17 @@ _TITLE_BEFORE = re.compile(rf"(?:(?<=^)|(?<=[\s(,;:*_]))({_TITLE})[\s*_]+$")
 _TITLE_OPENS = re.compile(rf"{_TITLE}\s")
 
 
-def holder(source: str, start: int, end: int, name: str) -> str:
+def charged_office(source: str, start: int, end: int, name: str) -> str:
     r"""The office the text charges with the body named at ``start:end`` of ``source`` ("" when
     no title names it): the title written right before the name with the name, or the words
     written when a title opens them and the name read is the body's ("Người đứng đầu cơ quan,
     đơn vị" read as "các cơ quan, đơn vị").
 
-    >>> holder("2. Giao Chủ tịch UBND các xã chỉ đạo", 17, 28, "UBND các xã"), holder("Giao UBND các xã", 5, 16, "UBND các xã")
+    >>> charged_office("2. Giao Chủ tịch UBND các xã chỉ đạo", 17, 28, "UBND các xã"), charged_office("Giao UBND các xã", 5, 16, "UBND các xã")
     ('Chủ tịch UBND các xã', '')
-    >>> holder("giao **Giám đốc** Sở Y tế", 18, 25, "Sở Y tế"), holder("tăng trưởng Sở Y tế", 12, 19, "Sở Y tế")
+    >>> charged_office("giao **Giám đốc** Sở Y tế", 18, 25, "Sở Y tế"), charged_office("tăng trưởng Sở Y tế", 12, 19, "Sở Y tế")
     ('Giám đốc Sở Y tế', '')
-    >>> holder("(1) Người đứng đầu cơ\nquan, đơn vị chỉ đạo", 4, 34, "các cơ quan, đơn vị")
+    >>> charged_office("(1) Người đứng đầu cơ\nquan, đơn vị chỉ đạo", 4, 34, "các cơ quan, đơn vị")
     'Người đứng đầu cơ quan, đơn vị'
     """
     if start < 0:
@@ -166,7 +166,7 @@ def rows_for_document(registry: Registry, doc: Document) -> tuple[list[Row], lis
                 [d["text"] for d in a.deadlines], Role.REPORTS in (a.roles or [a.role]),
                 a.group or agency.kind == "nhom", [p for p in partners if p != a.agency], a.source, a.cue,
                 a.start, a.end, a.seg_start, a.seg_end, list(a.deadlines), getattr(a, "collective", None),
-                holder(doc.source, a.start, a.end, a.agency),
+                charged_office(doc.source, a.start, a.end, a.agency),
             ))
     return rows, list(extra.values())
 

@@ -33,7 +33,7 @@ class Answer:
 
 
 def ids_of(rows: list[Row]) -> dict[str, str]:
-    """Agency name as written (and as an answer shows it, with its holder's title) → agency id,
+    """Agency name as written (and as an answer shows it, with the office the text charges) → agency id,
     the first row's for each name."""
     out: dict[str, str] = {}
     for r in rows:

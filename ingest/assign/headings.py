@@ -84,8 +84,9 @@ class HeadingReading:
             # "m) Ủy ban nhân dân các tỉnh, thành phố trực thuộc" / "trung ương chịu trách nhiệm
             # toàn diện trước Chính phủ …", "2. Thanh tra tỉnh, UBND các" / "xã, phường niêm yết …":
             # the names the heading opens with end on the next line and their sentence follows;
-            # the heading is the names, the rest is read as their sentence (not more addressees). A list of names that goes on ("…, Thủ trưởng cơ quan ngang Bộ," /
-            # "cơ quan thuộc Chính phủ và Chủ tịch …") is read as before.
+            # the heading is the names, the rest is read as their sentence (not more addressees).
+            # A list of names that goes on ("…, Thủ trưởng cơ quan ngang Bộ," / "cơ quan thuộc
+            # Chính phủ và Chủ tịch …") is read as before.
             return body_from + spans[0].end
         if text[end + 1].islower():
             return nxt
