@@ -55,6 +55,21 @@ def test_opened_restorer_and_matrix_are_the_ones_the_documents_give(plan_engine)
     assert plan_engine.matrix.unit_rows_for("so-tai-chinh") == built.unit_rows_for("so-tai-chinh")
 
 
+def test_rows_saved_with_a_field_this_version_lacks_still_open(plan_engine, tmp_path):
+    # a generation another version wrote (a row field it has and this one has not): the index
+    # opens with the rows it holds, not a crash
+    from index.build.rows import load_matrix
+
+    entries = json.loads((_folder(plan_engine) / "matrix.json").read_text(encoding="utf-8"))
+    for entry in entries.values():
+        for r in entry["rows"]:
+            r["field_of_another_version"] = 1
+    saved = tmp_path / "matrix.json"
+    saved.write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+    opened = load_matrix(saved, list(plan_engine.documents), plan_engine.registry, plan_engine.units)
+    assert opened is not None and opened.rows == plan_engine.matrix.rows and len(opened.rows) > 20
+
+
 LAW = """NGHỊ ĐỊNH MẪU (tài liệu thử nghiệm)
 Điều 1. Phê duyệt Đề án mẫu về phát triển thị trường thử nghiệm của tỉnh mẫu với các nội dung chủ yếu như sau đây, áp dụng cho mọi cơ quan
 1. Mục tiêu chung của đề án mẫu

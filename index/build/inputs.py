@@ -23,6 +23,7 @@ from index.build.layout import AGENCIES, CATALOG, Generation
 SNAPSHOT = (CATALOG, AGENCIES)
 INGEST_DIR = Path(ingest.__file__).parent
 UNITS_CODE = Path(__file__).with_name("units.py")
+MATRIX_CODE = Path(__file__).parents[1] / "matrix.py"  # the rows a generation saves (``index.build.rows``)
 CODE_KEY = "code: ingest/**/*.py, index/build/units.py"
 
 
@@ -38,9 +39,10 @@ def _analyser_version() -> str:
 
 
 def code_files() -> list[Path]:
-    """The code a generation's documents and units are read by: every module of ``ingest``,
-    its subpackages too (``ingest/assign``: who does what), and the units' maker."""
-    return [*sorted(INGEST_DIR.rglob("*.py")), UNITS_CODE]
+    """The code a generation's documents, units and matrix rows are read by: every module of
+    ``ingest``, its subpackages too (``ingest/assign``: who does what), the units' maker and the
+    rows' maker (a row's fields are saved with the generation)."""
+    return [*sorted(INGEST_DIR.rglob("*.py")), UNITS_CODE, MATRIX_CODE]
 
 
 def _code_hash() -> str:

@@ -52,8 +52,12 @@ def _matrix(entries: dict, doc_ids: list[str], registry: Registry, units: list[d
         return None
     rows, extra = [], {}
     same: dict = {}  # one copy of each repeated string (ids, names, a clause's task for each of its rows)
+    fields = Row.__dataclass_fields__
     for d in doc_ids:
-        for r in entries[d]["rows"]:
+        saved = entries[d]["rows"]
+        if saved and not fields.keys() >= saved[0].keys():  # a field another version saved: not ours
+            saved = [{k: v for k, v in r.items() if k in fields} for r in saved]
+        for r in saved:
             for k in _SHARED:
                 r[k] = same.setdefault(r[k], r[k])
             r["roles"] = same.setdefault(tuple(r["roles"]), r["roles"])  # read, never changed
