@@ -14,6 +14,9 @@
 'nhận báo cáo'
 >>> analyze("vướng mắc thì phản hồi qua cơ quan nào").role, analyze("tinh uy bao cao qua vu nao").role
 ('nhận báo cáo', 'nhận báo cáo')
+>>> q = analyze("Hồ sơ mẫu nộp tại bộ phận nào?")
+>>> q.kind, q.role
+('who', 'nhận báo cáo')
 >>> analyze("Thông tư phải xong vào thời điểm nào?").deadline
 True
 >>> [(n.doc_type, n.lead) for n in analyze("nq 36").refs]
@@ -42,7 +45,8 @@ MAX_QUERY_CHARS = 500
 
 # Question kinds, tested on folded text (so they work with or without diacritics).
 _WHO = re.compile(r"\b(ai|co quan nao|don vi nao|so nao|bo nao|cuc nao|vu nao|ban nao|nganh nao|cap nao|ben nao"
-                  r"|to chuc nao|luc luong nao|nhung (?:bo|so|co quan|don vi|cuc|vu|to chuc)(?: nao)?|nhung ai"
+                  r"|to chuc nao|luc luong nao|bo phan nao|phong nao|trung tam nao|chi cuc nao|tong cuc nao|vien nao"
+                  r"|hoi dong nao|uy ban nao|nhung (?:bo|so|co quan|don vi|cuc|vu|to chuc)(?: nao)?|nhung ai"
                   r"|who|which (department|agency|body|office|ministry))\b")
 _WHAT = re.compile(r"\b(lam gi|lam nhung gi|nhiem vu (?:gi|nao)|nhung nhiem vu|nhiem vu cua|co nhiem vu|trach nhiem gi"
                    r"|phai lam|can lam|trach nhiem cua|giao (gi|nhung gi|nhung viec gi|viec gi)|nhung viec gi|viec gi"
@@ -50,10 +54,11 @@ _WHAT = re.compile(r"\b(lam gi|lam nhung gi|nhiem vu (?:gi|nao)|nhung nhiem vu|n
                    r"|what (must|should|does)|tasks? of|duties of)\b")
 _PARTNER = re.compile(r"\bphoi hop\b")
 _WITH_WHOM = re.compile(r"\bphoi hop\b(?:\s+\S+){0,3}?\s+(?:voi|cung)\s+$")  # … then the question word
-# "… báo cáo cho ai?", "vướng mắc thì phản ánh về cơ quan nào để tổng hợp?", "hồ sơ nộp về đâu?"
+# "… báo cáo cho ai?", "vướng mắc thì phản ánh về cơ quan nào để tổng hợp?", "hồ sơ nộp về đâu?",
+# "hồ sơ nộp tại bộ phận nào?"
 # "báo cáo cơ quan nào", "phản hồi qua cơ quan nào", "gửi về vụ nào": asks whom a report goes to
-_ASKED_BODY = r"(?:ai|(?:co quan|don vi|so|bo|noi|vu|cuc|ban|phong|chi cuc|tong cuc|trung tam)\s+nao|dau)"
-_RECIPIENT = re.compile(r"\b(?:bao cao|gui|phan anh|phan hoi|kien nghi|nop)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi |qua )?"
+_ASKED_BODY = r"(?:ai|(?:co quan|don vi|so|bo|bo phan|noi|vu|cuc|ban|phong|chi cuc|tong cuc|trung tam)\s+nao|dau)"
+_RECIPIENT = re.compile(r"\b(?:bao cao|gui|phan anh|phan hoi|kien nghi|nop)\b(?:\s+\S+){0,3}\s+(?:cho |ve |len |toi |qua |tai )?"
                         rf"{_ASKED_BODY}(?:\s+de\s+\S+(?:\s+\S+)?)?\s*(?:[?.!]|$)")
 _DEADLINE = re.compile(r"\b(khi nao|bao gio|thoi han|han chot|thoi diem nao|thoi gian nao|truoc ngay nao|ngay nao|nam nao"
                        r"|thang nao|quy nao|bao lau|may lan|tien do|when|deadline)\b")
