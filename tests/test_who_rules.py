@@ -287,3 +287,22 @@ Mẫu (tài liệu kiểm thử)
     assert _of(doc, "Điều 4") == {"Ủy ban nhân dân xã": "thực hiện", "Công an tỉnh": "phối hợp"}
     assert _of(doc, "Điều 5").get("Ủy ban nhân dân tỉnh") != "phối hợp"
     assert "phối hợp" not in _of(doc, "Điều 6").values()
+
+
+def test_a_bullet_that_names_a_body_heads_its_points():
+    # "- Bộ X" / "+ …" under an item addressed to many: each "+" is that ministry's, not every
+    # body's the item names
+    text = """NGHỊ QUYẾT
+Mẫu (tài liệu kiểm thử)
+
+III. NHIỆM VỤ
+2. Các bộ, cơ quan trung ương, Ủy ban nhân dân các tỉnh thực hiện các nhiệm vụ sau:
+a) Hoàn thiện thể chế về kho mẫu
+- Bộ Mẫu Tây
++ Ban hành quy định mẫu về an toàn kho.
+- Bộ Mẫu Nam
++ Rà soát tiêu chuẩn kho mẫu.
+"""
+    doc = _read(text)
+    assert _of(doc, "III.2.a/1/1") == {"Bộ Mẫu Tây": "thực hiện"}
+    assert _of(doc, "III.2.a/2/1") == {"Bộ Mẫu Nam": "thực hiện"}

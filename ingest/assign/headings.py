@@ -124,6 +124,19 @@ class HeadingReading:
                   for b in found]
         return owners + self._listed(c)
 
+    def address_bullet(self, c: Clause, t: ClauseText, body_from: int) -> list[Owner]:
+        """A bullet that is only a body's name, with the points under it ("- Bộ Xây dựng" /
+        "+ Ban hành …"): the body it addresses owns them, not the bodies of the item above."""
+        if c.kind != "bullet" or not c.children:
+            return []
+        raw = t.text[body_from:]
+        off = body_from + len(raw) - len(raw.lstrip(" *_"))
+        text = raw.strip(" *_").rstrip(" *_:.;\n")
+        found = self.bodies(text)
+        if not found or not only_bodies(text, found):
+            return []
+        return [Owner(b.name, *t.span(off + b.start, off + b.end), b.group, "heading") for b in found]
+
     def _whole_parts(self, heading: str, found: list[Body]) -> list[Body]:
         """Comma-separated parts of a heading that are, as a whole, a known name ("…, Báo, Đài …")."""
         if self.gaz is None:

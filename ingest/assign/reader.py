@@ -107,6 +107,8 @@ class Reader(HeadingReading, LabelReading, RowReading):
                     for o in named:
                         self.emit(c, o, Role.DOES, "tiêu đề", o.source, *t.span(body_from, heading_end))
                 self.sentences(c, t, heading_end, named)
+            elif address := self.address_bullet(c, t, body_from):
+                self.owners[c.id] = address  # "- Bộ Xây dựng" / "+ Ban hành …": the body heads its points
             else:
                 subject = self.sentences(c, t, body_from, inherited)
                 # "1. UBND tỉnh thực hiện các việc sau:" / "a) …": a sentence that
