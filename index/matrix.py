@@ -23,6 +23,7 @@ from functools import cached_property, lru_cache
 
 from index.agencies import Agency, Registry, document_agency, place_of
 from ingest.assign import RESPONSIBLE, ROLES, Role
+from ingest.body_vocab import vocab
 from ingest.models import Assignment, Clause, Document
 from ingest.normalize import collapse_spaces, fold, normalize_text
 
@@ -105,9 +106,9 @@ def resolve(registry: Registry, name: str, group: bool, province: str | None) ->
 
 
 # the titles of the people who head a body, as the text writes them ("Giám đốc Sở Y tế", "Thủ
-# trưởng các sở, ban, ngành", "Chủ tịch UBND các xã", "người đứng đầu cơ quan, đơn vị")
-_TITLE = (r"(?:Phó\s+)?(?:Chủ\s+tịch|Tổng\s+Giám\s+đốc|Giám\s+đốc|Thủ\s+trưởng|[Nn]gười\s+đứng\s+đầu|Bộ\s+trưởng"
-          r"|Trưởng\s+ban|Cục\s+trưởng|Vụ\s+trưởng|Viện\s+trưởng|Chánh|Chỉ\s+huy\s+trưởng|Bí\s+thư|Trưởng)")
+# trưởng các sở, ban, ngành", "Chủ tịch UBND các xã", "người đứng đầu cơ quan, đơn vị"): the
+# vocabulary's titles (``ingest/data/bodies.yaml``), longest first, a deputy's too
+_TITLE = r"(?:Phó\s+)?(?:%s)" % "|".join(r"\s+".join(map(re.escape, p)) for p in vocab()["titles"])
 _TITLE_BEFORE = re.compile(rf"(?:(?<=^)|(?<=[\s(,;:*_]))({_TITLE})[\s*_]+$")
 _TITLE_OPENS = re.compile(rf"{_TITLE}\s")
 
