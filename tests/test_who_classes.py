@@ -320,3 +320,17 @@ def test_a_question_for_the_standing_body_asks_for_the_focal_point():
     # the clause that says "cơ quan thường trực" gives its body the role "đầu mối": the question asks for that
     assert analyze("Bộ nào là cơ quan thường trực chuẩn bị lễ khánh thành mẫu?").role == "đầu mối"
     assert analyze("Ban Thường trực Ủy ban Mặt trận mẫu phối hợp với cơ quan nào?").role == "phối hợp"
+
+
+def test_a_lead_that_advises_as_its_purpose_advises():
+    # "4. Sở Tài chính / Chủ trì, phối hợp với … để tham mưu …": the lead advises (a question "ai tham
+    # mưu …" finds it); after "gửi Sở X để … tham mưu" the advice is Sở X's, not the sender's
+    doc = _read("KẾ HOẠCH\nMẫu\n\nV. TỔ CHỨC THỰC HIỆN\n\n4. Sở Tài chính\n\nChủ trì, phối hợp với Sở Y tế và các"
+                " cơ quan liên quan căn cứ khả năng cân đối ngân sách mẫu để tham mưu cấp có thẩm quyền phương án"
+                " kinh phí mẫu.\n\n5. Sở Nội vụ\n\nTổng hợp số liệu mẫu, gửi Sở Tài chính để tham mưu Ủy ban nhân"
+                " dân tỉnh.\n")
+    lead = [a for a in doc.assignments if a.clause_id == doc.clause("V.4").id and a.agency == "Sở Tài chính"]
+    assert [a.roles for a in lead] == [["chủ trì", "tham mưu"]]
+    sender = [a for a in doc.assignments if a.clause_id == doc.clause("V.5").id and a.agency == "Sở Nội vụ"]
+    assert sender and all("tham mưu" not in a.roles for a in sender)
+

@@ -42,6 +42,10 @@ PARTNERS = re.compile(r"\bphoi hop\s*(?:chat che\s+)?(?:voi|cung(?!\s+(?:cap|ung
 _SUPPORT = re.compile(r"\bphoi hop\b")
 _REPORT = re.compile(r"\bbao cao\b")
 _PURPOSE = re.compile(r"\b(?:de|nham|dong thoi)\b")
+# "chủ trì, phối hợp với Y … để tham mưu …": the subject's own purpose, unless the sentence hands
+# the work to another body first ("gửi Y để tổng hợp, tham mưu …": Y's)
+_ADVISES = re.compile(r"(?:de|nham)\s+tham muu\b")
+_HANDS_OVER = re.compile(r"\b(?:gui|bao cao|chuyen|cung cap|trinh|ve|cho)\b")
 # a circumstance before the sentence's verb ("Trên cơ sở dự toán được giao, phối hợp với …")
 _CIRCUMSTANCE = re.compile(r"\s*(?:can cu|tren co so|hang nam|dinh ky|khi|truong hop)\b[^,;:]{0,120},\s*")
 
@@ -90,6 +94,10 @@ def roles_of(rest: str, partners: re.Match | None = None) -> tuple[list[str], st
     'phối hợp'
     >>> " | ".join(roles_of("tren co so du toan duoc giao, phoi hop voi so y te tham muu de xuat nguon von")[0])
     'thực hiện | tham mưu'
+    >>> " | ".join(roles_of("chu tri, phoi hop voi so giao duc va dao tao can cu cac quy dinh de tham muu cap co tham quyen")[0])
+    'chủ trì | tham mưu'
+    >>> " | ".join(roles_of("tong hop, gui so tai chinh de tham muu ubnd tinh")[0])
+    'thực hiện'
     >>> " | ".join(roles_of("phoi hop cung cap so lieu chi so gia")[0])
     'phối hợp'
     >>> " | ".join(roles_of("tham muu ban thuong vu tinh uy bo tri can bo theo doi viec thuc hien")[0])
@@ -97,7 +105,9 @@ def roles_of(rest: str, partners: re.Match | None = None) -> tuple[list[str], st
     >>> [" | ".join(roles_of(t)[0]) for t in ("theo doi sat dien bien mua lu", "theo doi tien do cua cac du an")]
     ['thực hiện', 'theo dõi, đôn đốc']
     """
+    advises = False
     if m := _PURPOSE.search(rest, 12):
+        advises = bool(_ADVISES.match(rest, m.start())) and not _HANDS_OVER.search(rest, 0, m.start())
         rest = rest[: m.start()]  # "… gửi Y để tổng hợp, tham mưu …": what follows is Y's
     found = sorted((m.start(), role, m.group(0)) for role, p in CUES.items() if (m := p.search(rest)))
     # chủ trì and đầu mối lead wherever they stand; otherwise the first verb of the sentence does
@@ -113,6 +123,8 @@ def roles_of(rest: str, partners: re.Match | None = None) -> tuple[list[str], st
     elif not roles and (m := _SUPPORT.search(rest)) and not partners:
         roles.append(Role.PARTNER)  # "X phối hợp thực hiện …"
         cue = m.group(0)
+    if advises:
+        roles.append(Role.ADVISE)
     if _REPORT.search(rest):
         roles.append(Role.REPORTS)
     if not roles or roles[0] in (Role.REPORTS,):
