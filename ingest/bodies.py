@@ -39,6 +39,10 @@ from ingest.titled import titled
 _VERBISH = {"V", "A", "R", "E", "C", "P", "T", "X", "CH"}  # underthesea tags that end a name
 # the bare heads a body's own text calls it by ("các đơn vị thuộc Bộ", "các phòng thuộc Sở")
 _OWN_HEADS = {"Bộ", "Sở", "Cục", "Tổng cục", "Ban", "Viện", "Ngành", "Tỉnh ủy", "Thành ủy", "Đảng ủy"}
+# the heads of a body's parts, whose name may say whose part it is ("Phòng Văn hóa - Xã hội thuộc UBND
+# xã", "Vụ Pháp luật thuộc Ban Nội chính Trung ương"): every xã and many a ministry have one so named
+_PART_HEADS = {"Phòng", "Chi cục", "Trung tâm", "Ban", "Cục", "Vụ", "Văn phòng", "Đội", "Viện", "Trường",
+               "Tổng cục", "Chi nhánh", "Trụ sở", "Bộ phận"}
 
 
 @dataclass(frozen=True)
@@ -284,7 +288,14 @@ class _Reader:
         end = self.complement(j, need_cap=True)
         if end == j:
             return None
-        return end + self.place(end), "collective" if self._every(end) else "body"
+        end += self.place(end)
+        if self._part_head(i, j) and end < len(t) and t[end].text in ("thuộc", "trực") \
+                and (owner := self._owner(end)) is not None:
+            return owner, "body"  # "Ban Tiếp công dân thuộc Văn phòng UBND tỉnh": one body, named with its owner
+        return end, "collective" if self._every(end) else "body"
+
+    def _part_head(self, i: int, j: int) -> bool:
+        return " ".join(x.text for x in self.toks[i:j]) in _PART_HEADS
 
     def _owner(self, j: int) -> int | None:
         """End of the body a group belongs to, written at ``j``: "của / thuộc / trực thuộc /

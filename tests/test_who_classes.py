@@ -334,3 +334,15 @@ def test_a_lead_that_advises_as_its_purpose_advises():
     sender = [a for a in doc.assignments if a.clause_id == doc.clause("V.5").id and a.agency == "Sở Nội vụ"]
     assert sender and all("tham mưu" not in a.roles for a in sender)
 
+
+def test_a_part_named_with_its_owner_is_one_body():
+    # "Ban Tiếp nhận mẫu thuộc Văn phòng UBND tỉnh": every office, ministry or commune may have a part
+    # so named, so the owner is part of the name; "thuộc thẩm quyền" names no owner
+    names = [b.name for b in find_bodies("Hồ sơ mẫu nộp tại Ban Tiếp nhận mẫu thuộc Văn phòng Ủy ban nhân dân tỉnh.")]
+    assert names == ["Ban Tiếp nhận mẫu thuộc Văn phòng Ủy ban nhân dân tỉnh"]
+    names = [b.name for b in find_bodies("Phòng Văn hóa - Xã hội thuộc Ủy ban nhân dân xã, Vụ Mẫu trực thuộc Bộ Tư pháp"
+                                         " và Cục Mẫu thuộc Ban Cơ yếu Chính phủ phối hợp thực hiện.")]
+    assert names == ["Phòng Văn hóa - Xã hội thuộc Ủy ban nhân dân xã", "Vụ Mẫu trực thuộc Bộ Tư pháp",
+                     "Cục Mẫu thuộc Ban Cơ yếu Chính phủ"]
+    assert [b.name for b in find_bodies("Trung tâm Phục vụ hành chính công giải quyết việc thuộc thẩm quyền.")] \
+        == ["Trung tâm Phục vụ hành chính công"]
