@@ -6,7 +6,9 @@ HTML into Markdown) differs from a plain text in three ways:
 - page furniture comes first: the portal's notice that it owns the translation, the
   "CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI" banner, "Đang tải văn bản...", the metadata block
   ("Số hiệu:" / value, "Loại văn bản:", "Nơi ban hành:", "Người ký:", "Ngày ban hành:" …)
-  and sometimes the portal's summary of the document ending in "Xem chi tiết tại …";
+  and sometimes the portal's summary of the document ending in "Xem chi tiết tại …"; and
+  more comes last: the title again, "Văn bản này chưa cập nhật nội dung Tiếng Anh", the
+  related documents and the site's address in a table of its own;
 - HTML tables are written one cell per block of lines, a line holding only ``|`` after
   each cell and a second such line where a row ends; a table ends at a ``|`` line followed
   by an empty line (or never, when the capture has no empty lines: then the whole
@@ -15,12 +17,13 @@ HTML into Markdown) differs from a plain text in three ways:
 
 ``capture_lines`` turns such a text into ``ingest.lines.Line`` s: the furniture dropped,
 each table row one line whose cells are joined by " | " (the form ``ingest.tables``
-reads). A cell that holds body text (a title, a section, the closing block, or more than
-``BODY_CHARS`` characters) is read as lines of its own, and so are the cells of a header's
-layout table (issuer | motto, number | place and date), as a .txt copy writes them. A bold
-or italic run wrapped onto the next line is one line again ("**ỦY BAN NHÂN" / "DÂN**"), and
-so is a paragraph when the capture separates paragraphs by empty lines. ``metadata``
-reads the metadata block, which completes the header (``ingest.identity.apply_metadata``).
+reads). A cell that holds body text (a title, a section, the closing block, a preamble's
+"Căn cứ …" opening a row, or more than ``BODY_CHARS`` characters) is read as lines of its
+own, and so are the cells of a header's layout table (issuer | motto, number | place and
+date; a letter's "Kính gửi:" | addressees | body), as a .txt copy writes them. A bold or
+italic run wrapped onto the next line is one line again ("**ỦY BAN NHÂN" / "DÂN**"), and so
+is a paragraph when the capture separates paragraphs by empty lines. ``metadata`` reads the
+metadata block, which completes the header (``ingest.identity.apply_metadata``).
 
 >>> text = "|\\n**Số hiệu:**\\n|\\n12/KH-UBND\\n|\\n|\\n**Nơi ban hành:**\\n|\\nTỉnh Mẫu\\n|\\n|\\n" \\
 ...        "**ỦY BAN NHÂN DÂN**\\n|\\n**CỘNG HÒA XÃ HỘI**\\n|\\n|\\nSố: 12/KH-UBND\\n|\\nTỉnh Mẫu, ngày 2\\n" \\
@@ -45,10 +48,13 @@ _LABEL = re.compile(r"^(?P<label>Số hiệu|Loại văn bản|Nơi ban hành|Ng
 _BANNER = re.compile(r"^(?:Bản dịch này thuộc quyền sở hữu|THƯ VIỆN PHÁP LUẬT\b|Click vào phần bôi vàng|Đang tải văn bản"
                      r"|CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI, HƯỚNG DẪN)")
 _SUMMARY_END = re.compile(r"^Xem chi tiết(?: tại)?\b")
+# Where the portal's tail begins: the document's title again, then this line (or the list of related
+# documents); below it the related documents, the comparison help and the site's address (no document text)
+_TAIL = re.compile(r"^(?:Văn bản này chưa cập nhật nội dung Tiếng Anh|#+\s*Văn bản liên quan)$")
 # A line of a header's or a signature's layout table: the motto, the number, the subject of a letter, the place and
 # date, "TM. ỦY BAN NHÂN DÂN".
 _LAYOUT_LINE = re.compile(rf"^(?:{MOTTO}|CỘNG H(?:ÒA|OÀ) XÃ HỘI|Độc lập\s*[-–]|Số\s*(?:[:\d…/_-]|$)|V/v\b"
-                          r"|(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\.? [A-ZĐ])|^[^,]{0,40}, ngày\b.*\bnăm \d{4}$")
+                          r"|Kính gửi\b|(?:TM|KT|TL|TUQ|T/M|K/T|T/L)\.? [A-ZĐ])|^[^,]{0,40}, ngày\b.*\bnăm \d{4}$")
 _MOTTO = re.compile(MOTTO)
 _SUBJECT_LINE = re.compile(r"^v/v\b", re.IGNORECASE)  # a letter's subject, below its number: a line of its own
 _LONE = re.compile(r"^[*_#]+$|^-{3,}$|^_{3,}$")  # emphasis marks and rules on lines of their own
@@ -58,7 +64,10 @@ _FURNITURE_LINES = 250  # the furniture sits within the first lines of a capture
 # an appendix's title (which the page may put in the row between a table's last row and the next table's header).
 _BODY_LINE = re.compile(r"^(?:KẾ HOẠCH|QUYẾT ĐỊNH|NGHỊ QUYẾT|NGHỊ ĐỊNH|CHỈ THỊ|THÔNG TƯ|THÔNG BÁO|KẾT LUẬN|CHƯƠNG TRÌNH"
                         r"|CÔNG ĐIỆN|HƯỚNG DẪN|QUY ĐỊNH|QUY CHẾ|ĐỀ ÁN|BÁO CÁO|LUẬT|PHỤ LỤC)\b[^a-zà-ỹđ]*$"
-                        r"|^(?:[IVX]{1,5}\.|Chương [IVXLC\d]+|Điều \d+\.|Nơi nhận:|QUYẾT ĐỊNH:|QUYẾT NGHỊ:|Căn cứ )")
+                        r"|^(?:[IVX]{1,5}\.|Chương [IVXLC\d]+|Điều \d+\.|Nơi nhận:|QUYẾT ĐỊNH:|QUYẾT NGHỊ:)")
+# A preamble's "Căn cứ …" opens the body only in a row's first cell: after a row's number and body
+# ("2 | Sở X | Căn cứ quy định tại … để rà soát …") it is what that body does.
+_BASIS_LINE = re.compile(r"^Căn cứ ")
 
 
 @dataclass
@@ -172,11 +181,20 @@ def _blocks(lines: list[Raw]) -> list[tuple[str, list]]:
     return out
 
 
-def _is_body(cell: list[Raw]) -> bool:
+def _tail(lines: list[Raw], first: int) -> int:
+    """Where the portal's tail begins (the end of the document's text), or the end."""
+    k = next((k for k in range(first, len(lines)) if _TAIL.match(lines[k].text)), len(lines))
+    title = k < len(lines) and k > first and lines[k - 1].text not in ("", _BAR) and not lines[k].text.startswith("#")
+    return k - 1 if title else k
+
+
+def _is_body(cell: list[Raw], first: bool = True) -> bool:
+    """Whether a cell holds the document's body; ``first``: it opens its row (no cell with text before it)."""
     texts = [ln.text for ln in cell if ln.text]
     if len(texts) == 1 and re.fullmatch(r"[IVX]{1,5}\.", texts[0]):
         return False  # a task table's TT cell: the group "I. | BỘ CÔNG AN", not a section
-    return sum(len(ln.text) + 1 for ln in cell) > BODY_CHARS or any(_BODY_LINE.match(ln.text) for ln in cell)
+    return sum(len(ln.text) + 1 for ln in cell) > BODY_CHARS or any(
+        _BODY_LINE.match(t) or first and _BASIS_LINE.match(t) for t in texts)
 
 
 def _is_layout(row: list[list[Raw]]) -> bool:
@@ -232,6 +250,7 @@ def capture_lines(text: str):
         return None
     lines = raw_lines(text)
     first, _ = _furniture(lines)
+    lines = lines[: _tail(lines, first)]
     paragraphs = sum(1 for ln in lines if not ln.text) >= 0.05 * len(lines)
     out: list[Line] = []
 
@@ -269,7 +288,8 @@ def capture_lines(text: str):
             continue
         run: list[list[Raw]] = []
         for cell in block:
-            if _is_body(cell):  # the document's body, put by the page in a cell of its layout table
+            # the document's body, put by the page in a cell of its layout table
+            if _is_body(cell, first=not any(ln.text for c in run for ln in c)):
                 run_line(run)
                 run = []
                 emit(cell)

@@ -158,3 +158,57 @@ def test_a_capture_row_ending_in_empty_cells_leaves_the_next_row_in_its_columns(
                                                           "các địa phương": "phối hợp"}
     assert _roles(doc, "Tổ chức diễn tập mẫu") == {"Công an tỉnh": "chủ trì", "Sở Y tế": "phối hợp"}
     assert _row(doc, "Tổ chức diễn tập mẫu").cells["Thời gian hoàn thành"] == "2098"
+
+
+def test_a_cell_opening_with_can_cu_inside_a_row_is_that_rows_task():
+    # "2 | Sở X | Căn cứ quy định tại … để rà soát …": a preamble's "Căn cứ" opens the body only in
+    # a row's first cell; inside a row it is what the body does, and the table goes on below it
+    header = ["TT", "Cơ quan, bộ phận thực hiện", "Nội dung công việc", "Thời gian"]
+    text = _capture_table([
+        header,
+        ["1", "Trung tâm Phục vụ hành chính công mẫu", "Tiếp nhận hồ sơ mẫu, vào sổ theo dõi", "0,5 ngày"],
+        ["2", "Sở Xây dựng", "Căn cứ khoản 2 Điều 99 Quy chế mẫu và\nhồ sơ mẫu đã nhận để rà soát khu đất"
+         " mẫu;\nlập danh mục khu đất mẫu gửi Hội đồng mẫu.\nKhi hai tổ chức mẫu cùng xin một khu đất"
+         "\nthì xét tổ chức gửi trước.", "10 ngày"],
+        ["3", "UBND tỉnh", "Ký văn bản phê duyệt danh mục mẫu", "3 ngày"],
+    ])
+    doc = parse_bytes(text.encode(), "fixture-bang-can-cu-trong-o.md")
+    row = _row(doc, "Sở Xây dựng")
+    assert row.cells["Nội dung công việc"].startswith("Căn cứ khoản 2 Điều 99")  # not the row above's task
+    assert row.cells["Thời gian"] == "10 ngày"
+    assert _roles(doc, "Sở Xây dựng") == {"Sở Xây dựng": "chủ trì"}
+    assert _row(doc, "Ký văn bản phê duyệt danh mục mẫu").path == "T1.3"  # the same table goes on
+
+
+def test_the_portals_tail_below_a_capture_is_no_part_of_the_document():
+    # Below the text the portal repeats the title, says it has no English version, lists related
+    # documents and ends with its own address in a table: none of it is the document's
+    header = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian"]
+    text = _capture_table([header, ["1", "Lập danh mục thiết bị mẫu", "Sở Xây dựng", "2099"]])
+    text = text.replace("Nơi nhận: mẫu\n", "|\n|\n** **\nKế hoạch mẫu về thiết bị mẫu\n"
+                        "Văn bản này chưa cập nhật nội dung Tiếng Anh\nKế hoạch mẫu về thiết bị mẫu\n"
+                        "## Văn bản liên quan\nBan hành:\n01/01/2099\nHiệu lực: Đã biết\n|\n|\n|\n"
+                        "**Địa chỉ:**\n|\nSố 1 đường Mẫu\n|\n**Điện thoại:**\n|\n(000) 0000 0000\n|\n"
+                        "**E-mail:**\n|\nmau@example.invalid\n|\n")
+    doc = parse_bytes(text.encode(), "fixture-trang-luu-co-duoi.md")
+    assert _roles(doc, "Lập danh mục thiết bị mẫu") == {"Sở Xây dựng": "chủ trì"}
+    assert {a.agency for a in doc.assignments} == {"Sở Xây dựng"}
+    assert not any("Văn bản liên quan" in c.text or "Điện thoại" in c.text for c in doc.clauses)
+
+
+def test_a_letters_body_in_the_cell_after_its_addressees_is_read():
+    # "Kính gửi: | <addressees> | <the letter's body>": the page puts the whole letter in its layout
+    # table; the body is the letter's text, not a third cell of an addressee row
+    text = "\n".join([
+        "|", "**ỦY BAN NHÂN DÂN**", "**TỈNH MẪU**", "|", "**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**",
+        "Độc lập - Tự do - Hạnh phúc", "|", "|", "Số: 99/UBND-KT", "*V/v rà soát kinh phí mẫu*", "|",
+        "*Tỉnh Mẫu, ngày 02 tháng 12 năm 2099*", "|", "|", "**Kính gửi:**", "|",
+        "Chủ tịch Ủy ban nhân dân các xã mẫu.", "|",
+        "Xét đề nghị của Sở Xây dựng về kinh phí mẫu, Ủy ban nhân dân tỉnh có ý kiến như sau:",
+        "Sở Tài chính khẩn trương rà soát kinh phí mẫu, báo cáo Ủy ban nhân dân tỉnh trước ngày",
+        "10/12/2099.", "|", "*Nơi nhận:*", "- Như trên;", "|", "**TM. ỦY BAN NHÂN DÂN**", "|", ""])
+    doc = parse_bytes(text.encode(), "fixture-cong-van-trang-luu.md")
+    roles = {a.agency: a.role for a in doc.assignments}
+    assert roles.get("Sở Tài chính") == "thực hiện"
+    assert roles.get("Ủy ban nhân dân tỉnh") == "nhận báo cáo"
+    assert [d["due"] for a in doc.assignments if a.agency == "Sở Tài chính" for d in a.deadlines] == ["2099-12-10"]
