@@ -33,6 +33,7 @@ from ingest.normalize import fold
 
 __all__ = ["Answer", "Cite", "MAX_QUOTE", "ask", "cite", "quote_is_verbatim"]
 
+_OPENING = 4000  # characters of a document that hold its title (after a page capture's metadata and summary)
 _ISSUED = re.compile(r"\b(ban hanh|ky ban hanh|issued)\b")
 # The question is about a loaded document ("Kế hoạch yêu cầu … Nghị quyết 36 …"), not the one it names.
 _ABOUT_LOADED = re.compile(r"\b(ke hoach|kh nay)\b")
@@ -56,6 +57,12 @@ def ask(engine: Engine, question: str | Query, phraser=None, doc: str | None = N
     return phraser(answer, engine.registry) if phraser else answer
 
 
+def within_named(engine: Engine, q: Query, scope: Scope) -> Query:
+    """The question as asked of the document it names: its clauses ranked by what the question asks,
+    not by the words naming the document (its title, as the document's opening writes it, included)."""
+    return q.within_document(engine.documents[scope.docs[0]].source[:_OPENING]) if scope.docs else q
+
+
 def _answer(engine: Engine, q: Query, doc: str | None, section: str | None, agency: str | None = None) -> Answer:
     if doc and doc not in engine.documents:
         engine.document(doc)  # NotFound, with its message
@@ -63,7 +70,7 @@ def _answer(engine: Engine, q: Query, doc: str | None, section: str | None, agen
     if doc:
         scope.docs, scope.boost, scope.place_docs = [doc], {}, []
     elif scope.docs:
-        q = q.within_document()  # its clauses ranked by what the question asks, not by the words naming it
+        q = within_named(engine, q, scope)
     if agency:  # the question asked of one agency's tasks, the best matching first
         return agency_tasks(engine, q, engine.registry.agencies[agency], scope, section)
     entries = [e for e in engine.catalog.entries.values() if any(names_document(n, e.number, e.type) for n in q.refs)]

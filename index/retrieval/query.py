@@ -93,22 +93,32 @@ class Query:
                 text = text[: m.start(1)] + " " * (m.end(1) - m.start(1)) + text[m.end(1) :]
         return re.sub(r"(?<!\S)\S*\d\S*/\S+", " ", text)  # matches start at a word's start: quadratic in a word's length at worst, not cubic
 
-    def within_document(self) -> Query:
+    def within_document(self, opening: str = "") -> Query:
         """The question as asked of the document it names, without the words that name it: "Theo KH
         77/KH-UBND tỉnh Bắc Mẫu về giữ kho dữ liệu mẫu …, sở nào chủ trì lập danh mục?" ranks that
         plan's clauses by "sở nào chủ trì lập danh mục?", not by its title,
         which its preamble and every clause about the programme repeat. Kind, role and the
         references are kept; a question left with fewer than three words is kept whole.
+        "… thực hiện Quy định 383 về <its title>?": the "về …" after the number goes too when the
+        document's ``opening`` (its first lines: the title) writes those words.
 
         >>> analyze("Theo KH 77/KH-UBND tỉnh Bắc Mẫu về giữ kho dữ liệu mẫu, ai chủ trì kiểm định?").within_document().text
         'ai chủ trì kiểm định?'
         >>> analyze("Sở Y tế phải làm gì theo Kế hoạch 77 về kho mẫu?").within_document().text
         'Sở Y tế phải làm gì về kho mẫu?'
+        >>> analyze("Ai kiểm tra việc thực hiện Quy định 77 về kho mẫu?").within_document("QUY ĐỊNH VỀ KHO MẪU TỈNH").text
+        'Ai kiểm tra việc thực hiện?'
         """
         folded, text = fold(self.text), self.text
         if len(folded) != len(text):
             return self
         spans = [m.span() for p in (_NAMING_CLAUSE, _REF_SPAN) for m in p.finditer(folded)]
+        title = _words(fold(opening).lower())
+        for m in _REF_SPAN.finditer(folded):
+            for about in (_ABOUT_ALL.match(folded, m.end()), _ABOUT.match(folded, m.end())) if title else ():
+                if about and f" {_words(about['words'])} " in f" {title} ":
+                    spans.append(about.span())  # "… Quy định 383 về Phông lưu trữ Đảng": its title
+                    break
         for s, e in sorted(spans, reverse=True):
             text = text[:s] + " " * (e - s) + text[e:]
         text = collapse_spaces(re.sub(r"\s+([,;?.])", r"\1", text)).strip(" ,;")
@@ -135,7 +145,11 @@ _REF_SPAN = re.compile(rf"(?:\b(?:theo|trong)\s+)?\b{_DOC_TYPES}\s+(?:so\s+)?\d[
 # "Theo QĐ 2530/QĐ-TTg về Kế hoạch …, bộ nào …", "Trong kế hoạch triển khai Nghị định … của Nghệ An,":
 # an opening clause that names the document, up to its comma. Folded text.
 _NAMING_CLAUSE = re.compile(rf"^(?:theo|trong|tai|can cu)\s+(?:[a-z]+\s+){{0,4}}?{_DOC_TYPES}\b[^,;?]{{0,200}},")
-_DANGLING = re.compile(r"\s+(?:theo|trong|cua|tai|thuc hien)\s*(?=[?.!]?\s*$)")
+# "về <words>" after a document's number, up to the end of the clause (folded): its title, if it writes them
+_ABOUT = re.compile(r"\s+ve\s+(?P<words>[^,;?()]{3,120}?)\s*(?=[,;?()]|$)")
+_ABOUT_ALL = re.compile(r"\s+ve\s+(?P<words>[^;?()]{3,160}?)\s*(?=[;?()]|$)")  # "về địa chất, khoáng sản"
+# a word left hanging once the number is gone ("… phải làm gì theo?"); "việc thực hiện" is a noun
+_DANGLING = re.compile(r"(?<!\bviec)\s+(?:theo|trong|cua|tai|thuc hien)\s*(?=[?.!]?\s*$)")
 # "<document type> <number> của <issuer>" (folded): the issuer, up to a comma or the next clause
 _ISSUER_OF_REF = re.compile(
     rf"\b{_DOC_TYPES}\s+(?:so\s+)?\S*\d\S*\s+(?:nam \d{{4}}\s+)?"
@@ -179,6 +193,11 @@ def _asked_role(folded: str) -> str | None:
         return min(max(cue[0] - a[1], a[0] - cue[1], 0) for a in asks)
 
     return min(cues, key=lambda c: (distance(c[0]), c[1] != "phối hợp"))[1]
+
+
+def _words(text: str) -> str:
+    """The words of ``text``, without punctuation or emphasis marks, one space apart."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
 
 
 def analyze(raw: str) -> Query:

@@ -127,7 +127,7 @@ def without_scope() -> None:
 
 def rankings(engine, q: dict, answers: bool = True) -> dict[str, list[tuple[str, str]]]:
     """(file, clause path) results of each way of retrieving, best first (``answers``: ask too)."""
-    from index.answers.answer import ask
+    from index.answers.answer import ask, within_named
     from index.answers.evidence import hits
     from index.retrieval import scope
     from index.retrieval.query import analyze
@@ -141,7 +141,7 @@ def rankings(engine, q: dict, answers: bool = True) -> dict[str, list[tuple[str,
     return {
         "search": pairs(engine.search(query, K)),
         # as answers rank a document the question names: by what it asks, not the words naming it
-        "scoped": pairs(hits(engine, query.within_document() if named.docs else query, named, None, K)),
+        "scoped": pairs(hits(engine, within_named(engine, query, named), named, None, K)),
         "answer": [(Path(engine.documents[c.clause.doc_id].file or "").name, c.clause.path) for c in cited],
     }
 
