@@ -120,3 +120,13 @@ def test_a_body_the_question_offers_as_one_of_two_may_be_the_answer(secrets_engi
     # "X hay đơn vị nào …" asks whether X is the one: X is no object put after the others
     got = _agencies(secrets_engine, question)
     assert got and got[0] == ("Công an tỉnh", "chủ trì")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Kết quả thực hiện kế hoạch giữ gìn kho dữ liệu mẫu của các sở, UBND các xã báo cáo về cơ quan nào?",
+                                      "ket qua thuc hien ke hoach giu gin kho du lieu mau cua cac so, ubnd cac xa bao cao ve co quan nao"])
+def test_a_report_of_the_bodies_a_question_names_goes_where_they_send_it(secrets_engine, question):
+    # "Các sở, …, UBND các xã … báo cáo về Công an tỉnh"; "Công an tỉnh … báo cáo … về Bộ Công an"
+    # echoes more of the question, but the bodies it names are not the ones reporting there
+    got = _agencies(secrets_engine, question)
+    assert got and got[0] == ("Công an tỉnh", "nhận báo cáo")

@@ -67,6 +67,7 @@ def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list
     if not found or not supported(engine, q, [found[0]]):
         return unsupported(engine, q, general or found)
     named_ids = {a.id for a in named}
+    found = _named_reporter_first(engine, q, found, named_ids)
     findings = [_specific_first(engine, q, found, named_ids)]
     if not scope.narrowed and findings[0].rows:
         findings += _elsewhere(engine, q, found, findings[0], named_ids)
@@ -96,6 +97,26 @@ def who(engine: Engine, q: Query, scope: Scope, section: str | None, named: list
                   if (f.rows[0].shown, f.rows[0].roles[0]) not in names]
     all_rows = rows + [r for f in findings[1:] for r in f.rows[:1]]
     return Answer(q.raw, text, "who", names, citations, ids=ids_of(all_rows))
+
+
+def _named_reporter_first(engine: Engine, q: Query, found: list[Hit], named_ids: set[str]) -> list[Hit]:
+    """"Báo cáo của các sở, UBND xã gửi về cơ quan nào?": of the clauses of the best one's document,
+    close in rank, that say where a report goes, the first in which a body the question names is one that reports
+    ("… UBND các xã … báo cáo về Công an tỉnh"), not one where another body reports elsewhere
+    ("Công an tỉnh … báo cáo Bộ Công an"). A body the question names for another reason ("hồ sơ
+    thuộc thẩm quyền Chủ tịch UBND tỉnh nộp tại đâu?") reports nothing there and moves nothing."""
+    if q.role != Role.RECEIVES or not named_ids:
+        return found
+    for i, h in enumerate(found):
+        if h.score < NEAR_SCORE * found[0].score:
+            break
+        if h.doc.id != found[0].doc.id:
+            continue  # another document's clause answers only by rank
+        rows = engine.matrix.rows_of(h.clause)
+        if any(Role.RECEIVES in r.roles for r in rows) \
+                and any(r.agency_id in named_ids and Role.REPORTS in r.roles for r in rows):
+            return [h, *found[:i], *found[i + 1 :]]
+    return found
 
 
 def _finding(engine: Engine, q: Query, hit: Hit, named_ids: set[str]) -> Finding:
