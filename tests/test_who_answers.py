@@ -130,3 +130,17 @@ def test_a_report_of_the_bodies_a_question_names_goes_where_they_send_it(secrets
     # echoes more of the question, but the bodies it names are not the ones reporting there
     got = _agencies(secrets_engine, question)
     assert got and got[0] == ("Công an tỉnh", "nhận báo cáo")
+
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "first", "section"), [
+    ("Theo kế hoạch giữ gìn kho dữ liệu mẫu của tỉnh Bắc Mẫu, ai lập sổ theo dõi?", "UBND các xã, phường", "III.10"),
+    ("Theo kế hoạch giữ gìn kho dữ liệu mẫu của tỉnh Bắc Mẫu, ai rà soát?", "Sở Tài chính", "III.5"),
+])
+def test_a_document_named_by_its_title_and_place_is_asked_by_what_follows(secrets_engine, question, first, section):
+    # no number, but its place: the plan's title, which its clauses repeat ("theo dõi, đôn đốc việc giữ
+    # gìn kho dữ liệu mẫu"), does not rank them; the question's own words do
+    answer = ask_out(ask(secrets_engine, question)).model_dump()
+    assert answer["agencies"] and answer["agencies"][0]["name"] == first
+    assert answer["citations"][0]["section"] == section

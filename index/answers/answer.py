@@ -59,8 +59,14 @@ def ask(engine: Engine, question: str | Query, phraser=None, doc: str | None = N
 
 def within_named(engine: Engine, q: Query, scope: Scope) -> Query:
     """The question as asked of the document it names: its clauses ranked by what the question asks,
-    not by the words naming the document (its title, as the document's opening writes it, included)."""
-    return q.within_document(engine.documents[scope.docs[0]].source[:_OPENING]) if scope.docs else q
+    not by the words naming the document (its title, as the document's opening writes it, included).
+    So too when it names the document by its title and place, not its number ("Theo nghị quyết vùng
+    phát thải thấp của HĐND Hà Nội, ai giám sát …?"): the place's documents answer it."""
+    docs = scope.docs or scope.place_docs
+    if not docs:
+        return q
+    return q.within_document(engine.documents[docs[0]].source[:_OPENING] if len(docs) == 1 or scope.docs else "",
+                             by_number=bool(scope.docs))
 
 
 def _answer(engine: Engine, q: Query, doc: str | None, section: str | None, agency: str | None = None) -> Answer:
@@ -69,7 +75,7 @@ def _answer(engine: Engine, q: Query, doc: str | None, section: str | None, agen
     scope = scope_of(engine, q.text)
     if doc:
         scope.docs, scope.boost, scope.place_docs = [doc], {}, []
-    elif scope.docs:
+    elif scope.docs or scope.place_docs:
         q = within_named(engine, q, scope)
     if agency:  # the question asked of one agency's tasks, the best matching first
         return agency_tasks(engine, q, engine.registry.agencies[agency], scope, section)

@@ -93,14 +93,17 @@ class Query:
                 text = text[: m.start(1)] + " " * (m.end(1) - m.start(1)) + text[m.end(1) :]
         return re.sub(r"(?<!\S)\S*\d\S*/\S+", " ", text)  # matches start at a word's start: quadratic in a word's length at worst, not cubic
 
-    def within_document(self, opening: str = "") -> Query:
+    def within_document(self, opening: str = "", by_number: bool = True) -> Query:
         """The question as asked of the document it names, without the words that name it: "Theo KH
         77/KH-UBND tỉnh Bắc Mẫu về giữ kho dữ liệu mẫu …, sở nào chủ trì lập danh mục?" ranks that
         plan's clauses by "sở nào chủ trì lập danh mục?", not by its title,
         which its preamble and every clause about the programme repeat. Kind, role and the
         references are kept; a question left with fewer than three words is kept whole.
         "… thực hiện Quy định 383 về <its title>?": the "về …" after the number goes too when the
-        document's ``opening`` (its first lines: the title) writes those words.
+        document's ``opening`` (its first lines: the title) writes those words. Not ``by_number``
+        (the question names its document by title and place): only an opening clause that writes
+        no number goes ("Theo nghị quyết vùng phát thải thấp của HĐND Hà Nội, …"); a number the
+        question writes is then a document the clause it asks for cites ("triển khai QĐ 338").
 
         >>> analyze("Theo KH 77/KH-UBND tỉnh Bắc Mẫu về giữ kho dữ liệu mẫu, ai chủ trì kiểm định?").within_document().text
         'ai chủ trì kiểm định?'
@@ -108,13 +111,20 @@ class Query:
         'Sở Y tế phải làm gì về kho mẫu?'
         >>> analyze("Ai kiểm tra việc thực hiện Quy định 77 về kho mẫu?").within_document("QUY ĐỊNH VỀ KHO MẪU TỈNH").text
         'Ai kiểm tra việc thực hiện?'
+        >>> analyze("Theo kế hoạch giữ kho mẫu của tỉnh Bắc Mẫu, sở nào triển khai QĐ 77/QĐ-TTg?").within_document(by_number=False).text
+        'sở nào triển khai QĐ 77/QĐ-TTg?'
         """
         folded, text = fold(self.text), self.text
         if len(folded) != len(text):
             return self
-        spans = [m.span() for p in (_NAMING_CLAUSE, _REF_SPAN) for m in p.finditer(folded)]
+        if not by_number:
+            spans = [m.span() for m in _NAMING_CLAUSE.finditer(folded) if not re.search(r"\d", m.group(0))]
+            refs = []
+        else:
+            spans = [m.span() for p in (_NAMING_CLAUSE, _REF_SPAN) for m in p.finditer(folded)]
+            refs = list(_REF_SPAN.finditer(folded))
         title = _words(fold(opening).lower())
-        for m in _REF_SPAN.finditer(folded):
+        for m in refs:
             for about in (_ABOUT_ALL.match(folded, m.end()), _ABOUT.match(folded, m.end())) if title else ():
                 if about and f" {_words(about['words'])} " in f" {title} ":
                     spans.append(about.span())  # "… Quy định 383 về Phông lưu trữ Đảng": its title
