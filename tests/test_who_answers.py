@@ -132,7 +132,6 @@ def test_a_report_of_the_bodies_a_question_names_goes_where_they_send_it(secrets
     assert got and got[0] == ("Công an tỉnh", "nhận báo cáo")
 
 
-
 @pytest.mark.slow
 @pytest.mark.parametrize(("question", "first", "section"), [
     ("Theo kế hoạch giữ gìn kho dữ liệu mẫu của tỉnh Bắc Mẫu, ai lập sổ theo dõi?", "UBND các xã, phường", "III.10"),
